@@ -1,0 +1,215 @@
+"""`ckan poitiers doctor`: checks the services and the configuration a Poitiers portal needs.
+
+Each check returns a :class:`Check`; nothing here raises when a service is down, so that the
+report always names every problem with the way to fix it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable
+
+import ckan.plugins.toolkit as tk
+
+OK, WARNING, ERROR = "ok", "warning", "error"
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; translated where it is shown."""
+    return message
+
+
+# plugins that must come before another one in ckan.plugins (first, second, why)
+PLUGIN_ORDER = (
+    ("dcat", "scheming_datasets", N_("ckanext-dcat's scheming integration needs it")),
+    ("harvest", "ckan_harvester", N_("the harvesters need the harvest plugin first")),
+    ("harvest", "dcat_rdf_harvester", N_("the harvesters need the harvest plugin first")),
+    ("poitiers_theme", "scheming_datasets", N_("our templates must win over scheming's")),
+)
+
+
+@dataclasses.dataclass
+class Check:
+    name: str
+    status: str
+    message: str
+    fix: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == ERROR
+
+
+def _http_get(url: str, timeout: float) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, headers={"Accept": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
+        return resp.status, resp.read()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, urllib.error.URLError) and getattr(exc, "reason", None):
+        return str(exc.reason)
+    return str(exc) or exc.__class__.__name__
+
+
+def check_config(config, timeout: float) -> list[Check]:
+    _ = tk._
+    checks = []
+    site_url = config.get("ckan.site_url") or ""
+    if site_url.startswith(("http://", "https://")):
+        checks.append(Check(_("Configuration"), OK, _("Site address: {url}").format(url=site_url)))
+    else:
+        checks.append(Check(
+            _("Configuration"), ERROR, _("ckan.site_url is missing or is not a full URL."),
+            _("Set ckan.site_url = https://… in the CKAN configuration file.")))
+    locale = config.get("ckan.locale_default") or "en"
+    if locale == "fr":
+        checks.append(Check(_("Language"), OK, _("The portal speaks French by default.")))
+    else:
+        checks.append(Check(
+            _("Language"), WARNING,
+            _("The default language is “{locale}”, not French.").format(locale=locale),
+            _("Set ckan.locale_default = fr and ckan.locales_offered = fr en.")))
+    if "harvest" in _plugins(config):
+        mq = config.get("ckan.harvest.mq.type") or "amqp"
+        if mq != "redis":
+            checks.append(Check(
+                _("Harvest queues"), ERROR,
+                _("ckan.harvest.mq.type is “{mq}”; this portal runs its queues on Redis.").format(
+                    mq=mq),
+                _("Set ckan.harvest.mq.type = redis.")))
+    return checks
+
+
+def _plugins(config) -> list[str]:
+    value = config.get("ckan.plugins") or []
+    return value.split() if isinstance(value, str) else list(value)
+
+
+def check_plugins(config, timeout: float) -> list[Check]:
+    _ = tk._
+    plugins = _plugins(config)
+    required = config.get("ckanext.poitiers.doctor.required_plugins") or []
+    if isinstance(required, str):
+        required = required.split()
+    checks = []
+    missing = [name for name in required if name not in plugins]
+    if missing:
+        checks.append(Check(
+            _("Plugins"), ERROR,
+            _("Missing from ckan.plugins: {names}.").format(names=", ".join(missing)),
+            _("Add them to ckan.plugins (see the README, “Install into an existing portal”).")))
+    for first, second, why in PLUGIN_ORDER:
+        if first in plugins and second in plugins and plugins.index(first) > plugins.index(second):
+            checks.append(Check(
+                _("Plugin order"), ERROR,
+                _("{first} must come before {second} in ckan.plugins ({why}).").format(
+                    first=first, second=second, why=_(why)),
+                _("Move {first} before {second} in ckan.plugins.").format(
+                    first=first, second=second)))
+    if not checks:
+        checks.append(Check(_("Plugins"), OK, " ".join(plugins)))
+    return checks
+
+
+def check_postgresql(config, timeout: float) -> list[Check]:
+    _ = tk._
+    import sqlalchemy as sa
+
+    url = config.get("sqlalchemy.url") or ""
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True) if url else "?"
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": int(timeout)},
+                                  poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            version = conn.execute(sa.text("SHOW server_version")).scalar()
+            tables = set(sa.inspect(conn).get_table_names())
+    except Exception as exc:  # any driver error means the database is unusable
+        return [Check(
+            "PostgreSQL", ERROR,
+            _("No connection to {url}: {reason}").format(url=shown, reason=_first_line(exc)),
+            _("Start PostgreSQL (make setup in a checkout of this project) and check sqlalchemy.url."))]
+    checks = [Check("PostgreSQL", OK, _("PostgreSQL {version} at {url}").format(
+        version=version, url=shown))]
+    if "package" not in tables:
+        checks.append(Check(
+            "PostgreSQL", ERROR, _("The CKAN tables do not exist in this database."),
+            _("Run: ckan -c <ckan.ini> db init")))
+    elif "harvest" in _plugins(config) and "harvest_object" not in tables:
+        checks.append(Check(
+            "PostgreSQL", ERROR, _("The harvest tables do not exist in this database."),
+            _("Run: ckan -c <ckan.ini> db upgrade -p harvest")))
+    return checks
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+
+
+def solr_schema_kind(fieldtypes: Iterable[str]) -> str:
+    """'poitiers' when the live schema has our French field types, else 'stock'."""
+    return "poitiers" if "text_fr" in set(fieldtypes) else "stock"
+
+
+def check_solr(config, timeout: float) -> list[Check]:
+    _ = tk._
+    base = (config.get("solr_url") or "").rstrip("/")
+    if not base:
+        return [Check("Solr", ERROR, _("solr_url is not set."),
+                      _("Set solr_url = http://127.0.0.1:8983/solr/ckan."))]
+    try:
+        _status, body = _http_get(base + "/admin/ping?wt=json", timeout)
+        if json.loads(body).get("status") != "OK":
+            raise ValueError(body[:200].decode("utf-8", "replace"))
+        _status, body = _http_get(base + "/schema?wt=json", timeout)
+        schema = json.loads(body)["schema"]
+    except Exception as exc:
+        return [Check(
+            "Solr", ERROR,
+            _("Solr does not answer at {url} ({reason}).").format(url=base, reason=_reason(exc)),
+            _("Start Solr (make setup in a checkout of this project) or fix solr_url; then run this check again."))]
+    name = schema.get("name", "?")
+    kind = solr_schema_kind(ft["name"] for ft in schema.get("fieldTypes", []))
+    label = (_("Poitiers schema with French analysis") if kind == "poitiers"
+             else _("stock CKAN schema (English analysis)"))
+    checks = [Check("Solr", OK, _("Core {url} answers; live schema: {name}, {label}.").format(
+        url=base, name=name, label=label))]
+    version = name.split("-", 1)[1] if name.startswith("ckan-") else ""
+    from ckan.lib.search import SUPPORTED_SCHEMA_VERSIONS
+
+    if version not in SUPPORTED_SCHEMA_VERSIONS:
+        checks.append(Check(
+            "Solr", ERROR,
+            _("The Solr schema “{name}” is not one this CKAN supports.").format(name=name),
+            _("Use config/solr of this extension or the schema.xml shipped with CKAN.")))
+    return checks
+
+
+def check_redis(config, timeout: float) -> list[Check]:
+    _ = tk._
+    import redis
+
+    url = config.get("ckan.redis.url") or ""
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        client.ping()
+        version = client.info("server").get("redis_version", "?")
+    except Exception as exc:
+        return [Check(
+            "Redis", ERROR,
+            _("Redis does not answer at {url} ({reason}).").format(url=url, reason=_reason(exc)),
+            _("Start Redis (make setup in a checkout of this project) or fix ckan.redis.url."))]
+    return [Check("Redis", OK, _("Redis {version} at {url}").format(version=version, url=url))]
+
+
+CHECKS: tuple[Callable[..., list[Check]], ...] = (
+    check_config, check_plugins, check_postgresql, check_solr, check_redis,
+)
+
+
+def run_checks(config) -> list[Check]:
+    timeout = float(config.get("ckanext.poitiers.doctor.timeout") or 5)
+    return [result for check in CHECKS for result in check(config, timeout)]

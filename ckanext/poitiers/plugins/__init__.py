@@ -1,0 +1,1 @@
+"""One small CKAN plugin per concern (see setup.py entry points)."""

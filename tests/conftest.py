@@ -1,0 +1,20 @@
+"""Shared fixtures. CKAN's own pytest plugin provides app, clean_db, clean_index, with_plugins…"""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+
+@pytest.fixture
+def harvest_db(clean_db, migrate_db_for):
+    """A clean database with ckanext-harvest's tables."""
+    migrate_db_for("harvest")
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port on which nothing listens (a stopped service, as clients see it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,104 @@
+"""The ground floor: plugins load with their neighbours, pages are French, search goes through
+the real Solr, private datasets stay private, Redis answers."""
+from __future__ import annotations
+
+import requests
+import pytest
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins")]
+
+
+def _dataset(org, **kwargs):
+    data = {
+        "name": "parkings-temps-reel",
+        "title": "Occupation des parkings en temps réel",
+        "notes": "Nombre de places libres dans les parkings de Poitiers, mis à jour en continu.",
+        "owner_org": org["id"],
+        "license_id": "lov2",
+        "tags": [{"name": "stationnement"}],
+    }
+    data.update(kwargs)
+    return data
+
+
+def test_our_plugins_load_with_scheming_harvest_and_dcat():
+    for name in ("poitiers", "poitiers_theme", "scheming_datasets", "harvest", "dcat",
+                 "dcat_rdf_harvester", "ckan_harvester"):
+        assert p.plugin_loaded(name), name
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_licence_ouverte_is_the_first_licence():
+    licences = helpers.call_action("license_list")
+    assert licences[0]["id"] == "lov2"
+    assert "Licence Ouverte" in licences[0]["title"]
+    assert {"odc-odbl", "cc-by"} <= {lic["id"] for lic in licences}
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_home_page_is_french(app):
+    res = app.get("/")
+    assert res.status_code == 200
+    assert '<html lang="fr"' in res.body
+    assert "Jeux de données" in res.body
+    assert "Données ouvertes de Poitiers" in res.body
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_dataset_created_through_the_api_is_found_in_the_real_solr():
+    org = factories.Organization(name="ville-de-poitiers", title="Ville de Poitiers")
+    helpers.call_action("package_create", **_dataset(org))
+
+    result = helpers.call_action("package_search", q="parkings")
+    assert result["count"] == 1
+    assert result["results"][0]["name"] == "parkings-temps-reel"
+    assert helpers.call_action("package_search", q="inexistantissime")["count"] == 0
+
+    # the document really is in Solr, under this site's id
+    solr = tk.config["solr_url"].rstrip("/")
+    doc = requests.get(f"{solr}/select", params={
+        "q": "name:parkings-temps-reel", "fq": f"site_id:{tk.config['ckan.site_id']}",
+        "wt": "json"}, timeout=10).json()
+    assert doc["response"]["numFound"] == 1
+    assert doc["response"]["docs"][0]["title"] == "Occupation des parkings en temps réel"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_private_dataset_is_not_found_anonymously(app):
+    owner = factories.User()
+    org = factories.Organization(users=[{"name": owner["name"], "capacity": "admin"}])
+    helpers.call_action("package_create", **_dataset(
+        org, name="registre-interne", title="Registre interne confidentiel", private=True))
+
+    anonymous = helpers.call_action(
+        "package_search", context={"user": "", "ignore_auth": False},
+        q="confidentiel", include_private=True)
+    assert anonymous["count"] == 0
+
+    api = app.get("/api/3/action/package_search", query_string={"q": "confidentiel"})
+    assert api.json["result"]["count"] == 0
+    page = app.get("/dataset/", query_string={"q": "confidentiel"})
+    assert "registre-interne" not in page.body
+
+    # the member of the organisation does see it: the filter above is what hides it
+    member = helpers.call_action(
+        "package_search", context={"user": owner["name"], "ignore_auth": False},
+        q="confidentiel", include_private=True)
+    assert member["count"] == 1
+
+
+def test_redis_answers_for_ckan_and_for_the_harvest_queues():
+    from ckan.lib.redis import connect_to_redis
+    from ckanext.harvest import queue
+
+    assert connect_to_redis().ping() is True
+    conn = queue.get_connection()
+    conn.set("poitiers-test-key", "é")
+    try:
+        assert conn.get("poitiers-test-key") == "é"
+    finally:
+        conn.delete("poitiers-test-key")

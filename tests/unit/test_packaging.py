@@ -1,0 +1,31 @@
+"""A non-editable install carries templates, assets, vocabularies, demo content and catalogues."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_wheel_ships_everything_the_plugins_read(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), ROOT],
+        check=True, capture_output=True)
+    wheel = next(tmp_path.glob("ckanext_poitiers-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in (
+        "ckanext/poitiers/plugins/core.py",
+        "ckanext/poitiers/config_declaration.yaml",
+        "ckanext/poitiers/templates/base.html",
+        "ckanext/poitiers/assets/webassets.yml",
+        "ckanext/poitiers/vocabularies/licences.json",
+        "ckanext/poitiers/demo/demo.yaml",
+        "ckanext/poitiers/i18n/fr/LC_MESSAGES/ckanext-poitiers.mo",
+        "ckanext/poitiers/i18n/en/LC_MESSAGES/ckanext-poitiers.mo",
+    ):
+        assert expected in names, expected
+    assert not any(n.startswith("ckanext/__init__") for n in names)  # namespace package
+    assert not any(n.startswith("tests/") for n in names)
