@@ -1,4 +1,6 @@
 """ckanext-poitiers: the open data portal of Poitiers / Grand Poitiers on a stock CKAN."""
+from pathlib import Path
+
 from setuptools import find_namespace_packages, setup
 
 setup(
@@ -8,7 +10,7 @@ setup(
         "Schémas de métadonnées, moissonneurs et thème accessible en français "
         "pour le portail open data de Poitiers / Grand Poitiers (CKAN 2.11, 2.12)"
     ),
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="AGPL-3.0-or-later",
     python_requires=">=3.10",

@@ -265,7 +265,7 @@ ensure_sysadmin() {
     "$VENV/bin/python" -c 'import secrets;print(secrets.token_urlsafe(12))' > "$pass_file"
     chmod 600 "$pass_file"
   fi
-  ckan_cli poitiers ensure-sysadmin admin --email admin@localhost.invalid --password-file "$pass_file"
+  ckan_cli poitiers ensure-sysadmin admin --email admin@localhost.invalid --password-file "$pass_file" 2>>"$LOGS/demo.log"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -315,8 +315,7 @@ cmd_demo() {
   cmd_setup
   ensure_sysadmin
   say "Contenu de démonstration"
-  ckan_cli poitiers demo load
-  ckan_cli search-index rebuild -o -q 2>/dev/null || ckan_cli search-index rebuild -o
+  ckan_cli poitiers demo load 2>"$LOGS/demo.log" || { tail -n 30 "$LOGS/demo.log" >&2; die "chargement de la démonstration impossible."; }
   start_web
   cat <<EOF
 

@@ -7,8 +7,10 @@ import pytest
 
 
 @pytest.fixture
-def harvest_db(clean_db, migrate_db_for):
-    """A clean database with ckanext-harvest's tables."""
+def clean_db(with_plugins, reset_db, migrate_db_for):
+    """CKAN's clean_db, plus the tables of the plugins our configuration enables."""
+    reset_db()
+    migrate_db_for("activity")
     migrate_db_for("harvest")
 
 

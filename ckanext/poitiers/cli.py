@@ -4,9 +4,8 @@ from __future__ import annotations
 import functools
 import sys
 
-import click
-
 import ckan.plugins.toolkit as tk
+import click
 
 SYMBOLS = {"ok": "✔", "warning": "⚠", "error": "✘"}
 

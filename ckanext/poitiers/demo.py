@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-import yaml
-
 import ckan.plugins.toolkit as tk
+import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_FILE = os.path.join(HERE, "demo", "demo.yaml")

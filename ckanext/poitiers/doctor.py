@@ -131,7 +131,8 @@ def check_postgresql(config, timeout: float) -> list[Check]:
         return [Check(
             "PostgreSQL", ERROR,
             _("No connection to {url}: {reason}").format(url=shown, reason=_first_line(exc)),
-            _("Start PostgreSQL (make setup in a checkout of this project) and check sqlalchemy.url."))]
+            _("Start PostgreSQL (make setup in a checkout of this project) "
+              "and check sqlalchemy.url."))]
     checks = [Check("PostgreSQL", OK, _("PostgreSQL {version} at {url}").format(
         version=version, url=shown))]
     if "package" not in tables:
@@ -170,7 +171,8 @@ def check_solr(config, timeout: float) -> list[Check]:
         return [Check(
             "Solr", ERROR,
             _("Solr does not answer at {url} ({reason}).").format(url=base, reason=_reason(exc)),
-            _("Start Solr (make setup in a checkout of this project) or fix solr_url; then run this check again."))]
+            _("Start Solr (make setup in a checkout of this project) or fix solr_url; "
+              "then run this check again."))]
     name = schema.get("name", "?")
     kind = solr_schema_kind(ft["name"] for ft in schema.get("fieldTypes", []))
     label = (_("Poitiers schema with French analysis") if kind == "poitiers"

@@ -1,13 +1,19 @@
 """`ckan poitiers doctor` against the real services, and against stopped ones."""
 from __future__ import annotations
 
-import pytest
+import os
+import subprocess
+import sys
 
+import pytest
 from ckan.cli.cli import ckan
 
 from ckanext.poitiers import doctor
 
-pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins")]
+TEST_INI = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "test.ini")
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 
 def _by_name(checks):
@@ -29,10 +35,14 @@ def test_cli_exit_code_zero_when_everything_answers(cli):
     assert "✘" not in result.output
 
 
-def test_cli_names_a_stopped_solr_in_french(cli, ckan_config, monkeypatch, closed_port):
-    monkeypatch.setitem(ckan_config, "solr_url", f"http://127.0.0.1:{closed_port}/solr/ckan")
-    result = cli.invoke(ckan, ["poitiers", "doctor"])
-    assert result.exit_code == 1, result.output
+def test_cli_names_a_stopped_solr_in_french(closed_port):
+    # the command as an administrator runs it, with Solr's address pointing at a closed port
+    env = dict(os.environ, CKAN_SOLR_URL=f"http://127.0.0.1:{closed_port}/solr/ckan")
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", TEST_INI,
+         "poitiers", "doctor"], env=env, capture_output=True, text=True, timeout=120)
+    result.output = result.stdout
+    assert result.returncode == 1, result.stdout + result.stderr
     solr_line = next(line for line in result.output.splitlines() if "✘ Solr" in line)
     assert f"127.0.0.1:{closed_port}" in solr_line
     assert "ne répond pas" in solr_line

@@ -2,11 +2,10 @@
 the real Solr, private datasets stay private, Redis answers."""
 from __future__ import annotations
 
-import requests
-import pytest
-
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+import pytest
+import requests
 from ckan.tests import factories, helpers
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins")]
@@ -50,8 +49,9 @@ def test_home_page_is_french(app):
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_dataset_created_through_the_api_is_found_in_the_real_solr():
+    admin = factories.Sysadmin()
     org = factories.Organization(name="ville-de-poitiers", title="Ville de Poitiers")
-    helpers.call_action("package_create", **_dataset(org))
+    helpers.call_action("package_create", context={"user": admin["name"]}, **_dataset(org))
 
     result = helpers.call_action("package_search", q="parkings")
     assert result["count"] == 1
@@ -71,7 +71,7 @@ def test_dataset_created_through_the_api_is_found_in_the_real_solr():
 def test_private_dataset_is_not_found_anonymously(app):
     owner = factories.User()
     org = factories.Organization(users=[{"name": owner["name"], "capacity": "admin"}])
-    helpers.call_action("package_create", **_dataset(
+    helpers.call_action("package_create", context={"user": owner["name"]}, **_dataset(
         org, name="registre-interne", title="Registre interne confidentiel", private=True))
 
     anonymous = helpers.call_action(
@@ -93,6 +93,7 @@ def test_private_dataset_is_not_found_anonymously(app):
 
 def test_redis_answers_for_ckan_and_for_the_harvest_queues():
     from ckan.lib.redis import connect_to_redis
+
     from ckanext.harvest import queue
 
     assert connect_to_redis().ping() is True
@@ -102,3 +103,12 @@ def test_redis_answers_for_ckan_and_for_the_harvest_queues():
         assert conn.get("poitiers-test-key") == "é"
     finally:
         conn.delete("poitiers-test-key")
+
+
+def test_harvest_redis_connections_block_on_an_idle_queue():
+    from ckanext.harvest import queue
+
+    conn = queue.get_connection()
+    assert conn.connection_pool.connection_kwargs["socket_timeout"] is None
+    # BLPOP on an empty list for longer than redis-py 8's default 5 s read timeout
+    assert conn.blpop("poitiers-test-empty-queue", timeout=6) is None

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import os
 
-import yaml
-
 import ckan.plugins as p
+import yaml
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.poitiers import cli, helpers
+from ckanext.poitiers import cli, harvest_queue, helpers
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def i18n_dir() -> str:
-    """The compiled catalogues: inside the package once installed, at the top level in a checkout."""
+    """Compiled catalogues: in the package once installed, at the top level in a checkout."""
     packaged = os.path.join(HERE, "i18n")
     if os.path.isdir(packaged):
         return packaged
@@ -24,6 +23,7 @@ def i18n_dir() -> str:
 
 class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IClick)
     p.implements(p.ITemplateHelpers)
@@ -34,6 +34,11 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
         # our licence list (Licence Ouverte 2.0 first) unless the portal sets its own
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + LICENCES_FILE
+
+    # IConfigurable
+    def configure(self, config):
+        if p.plugin_loaded("harvest"):
+            harvest_queue.install()
 
     # IConfigDeclaration
     def declare_config_options(self, declaration, key):
