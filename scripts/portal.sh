@@ -6,6 +6,7 @@
 #   scripts/portal.sh stop     stop what these commands started (by recorded pid only)
 #   scripts/portal.sh status   show what runs
 #   scripts/portal.sh setup    install and start services, no demo content, no web server
+#   scripts/portal.sh start-postgres|start-redis|start-solr   one service
 #
 # Everything it writes lives in .run/ (services' data, logs, pids, generated ckan.ini) and in the
 # virtualenv .venv-<CKAN_VERSION>/. Both are reused by the next run. Settings (environment):
@@ -161,7 +162,8 @@ solr_jars() {
   command -v mvn >/dev/null || die "Maven introuvable : apt-get install maven"
   say "Solr : téléchargement des jars depuis Maven Central (une seule fois)"
   rm -rf "$SOLR_LIB"
-  if ! mvn -B -q -f "$ROOT/config/solr/pom.xml" "$MVN_DEP_PLUGIN:copy-dependencies" \
+  # shellcheck disable=SC2086 # POITIERS_MVN_ARGS: extra Maven options (mirror, settings…)
+  if ! mvn -B -q ${POITIERS_MVN_ARGS:-} -f "$ROOT/config/solr/pom.xml" "$MVN_DEP_PLUGIN:copy-dependencies" \
         -DincludeScope=runtime -DoutputDirectory="$SOLR_LIB" > "$RUN/maven.log" 2>&1; then
     tail -n 15 "$RUN/maven.log" >&2
     die "Maven n'a pas pu récupérer Solr (Maven Central injoignable ?). Journal : $RUN/maven.log"
@@ -183,21 +185,27 @@ solr_schema() {
   fi
 }
 
+solr_live_schema() { curl -fsS -m 5 "$SOLR_URL/schema/name?wt=json" 2>/dev/null | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'; }
+schema_name() { sed -n 's/.*<schema[^>]* name="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
+
 start_solr() {
-  if alive "$RUN/solr.pid"; then
-    solr_ping && return 0
+  local home="$RUN/solr/home" schema want
+  schema="$(solr_schema)"
+  [ -f "$schema" ] || die "schéma Solr introuvable : $schema"
+  want="$(schema_name "$schema")"
+  if alive "$RUN/solr.pid" && solr_ping; then
+    [ "$(solr_live_schema)" = "$want" ] && return 0
+    say "Solr : le schéma en service ($(solr_live_schema)) n'est pas $want ; redémarrage."
+    stop_pidfile solr >/dev/null
   fi
   if port_busy "$SOLR_PORT"; then
     if solr_ping; then
-      say "Solr : un Solr répond déjà sur $SOLR_URL (pas démarré par nous) ; on l'utilise."
+      say "Solr : un Solr répond déjà sur $SOLR_URL (pas démarré par nous, schéma $(solr_live_schema)) ; on l'utilise."
       return 0
     fi
     die "le port $SOLR_PORT (Solr) est déjà pris par un autre programme ; choisissez POITIERS_SOLR_PORT."
   fi
   solr_jars
-  local home="$RUN/solr/home" schema
-  schema="$(solr_schema)"
-  [ -f "$schema" ] || die "schéma Solr introuvable : $schema"
   # the solr home is rebuilt from config/solr at each start (its index is kept in $RUN/solr/data)
   rm -rf "$home"; mkdir -p "$home/ckan/conf" "$RUN/solr/data" "$LOGS"
   cp "$ROOT/config/solr/solr.xml" "$home/solr.xml"
@@ -377,6 +385,9 @@ case "${1:-}" in
   setup) shift; cmd_setup "$@" ;;
   demo) shift; cmd_demo "$@" ;;
   test) shift; cmd_test "$@" ;;
+  start-postgres) mkdir -p "$RUN" "$LOGS"; start_postgres ;;
+  start-redis) mkdir -p "$RUN" "$LOGS"; start_redis ;;
+  start-solr) mkdir -p "$RUN" "$LOGS"; start_solr ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) test_env; env | grep -E '^(CKAN_|POITIERS_)' | sort ;;
