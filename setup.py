@@ -39,11 +39,14 @@ setup(
         "ckanapi>=4.7",
         "requests>=2.31",
         "PyYAML>=6.0",
+        "nh3>=0.3",
     ],
     entry_points={
         "ckan.plugins": [
             "poitiers = ckanext.poitiers.plugins.core:PoitiersPlugin",
             "poitiers_theme = ckanext.poitiers.plugins.theme:PoitiersThemePlugin",
+            "poitiers_datafair_harvester = "
+            "ckanext.poitiers.plugins.harvest_datafair:DataFairHarvesterPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -1,0 +1,377 @@
+"""What every Poitiers harvester shares, on ckanext-harvest's gather → fetch → import stages.
+
+A subclass declares its options (``options``), lists the remote records (``list_records``),
+names each with a stable guid (``record_guid``) and maps a record to a dataset dict with a pure
+function (``map_record``). This base then:
+
+* validates the source configuration with French messages;
+* reads the source through :class:`~ckanext.poitiers.harvesters.http.HttpClient` (timeouts,
+  retries, size cap, SSRF guard);
+* skips duplicate guids (first occurrence wins, the others are reported);
+* withdraws (``package_delete``) the datasets whose record left the source **only** when the
+  listing of the source completed without error: after a failed or partial gather nothing is
+  withdrawn;
+* writes a dataset only when its mapped content changed (sha256 of the mapped dict, kept on the
+  harvest object): a re-run of an unchanged source writes no dataset;
+* gives new datasets a name that does not clash with any existing one, and never renames;
+* keeps what publishers edit locally (see ``docs/harvesters.md``): fields the mapping does not
+  produce are never touched, fields listed in the source option ``preserve_fields`` keep their
+  local value once set;
+* stores per-record errors as harvest object errors, in French.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from ckan import model
+from ckan.lib.munge import munge_name
+from ckan.plugins import toolkit
+
+from ckanext.harvest.harvesters.base import HarvesterBase
+from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+from ckanext.poitiers.harvesters import config as source_config
+from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
+from ckanext.poitiers.harvesters.i18n import _
+
+log = logging.getLogger(__name__)
+
+HASH_EXTRA = "poitiers_content_hash"
+STATUS_EXTRA = "status"
+
+COMMON_OPTIONS = {
+    "preserve_fields": source_config.Option(list, default=[]),
+}
+
+
+class MappingError(ValueError):
+    """A remote record cannot become a dataset; the message is French."""
+
+
+def content_hash(package_dict: dict) -> str:
+    canonical = json.dumps(package_dict, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def format_validation_error(error_dict: dict) -> str:
+    parts = []
+    for field, messages in sorted(error_dict.items()):
+        if isinstance(messages, list):
+            flat = "; ".join(
+                json.dumps(m, ensure_ascii=False) if not isinstance(m, str) else m
+                for m in messages
+            )
+        else:
+            flat = json.dumps(messages, ensure_ascii=False)
+        parts.append(f"{field} : {flat}")
+    return " | ".join(parts)
+
+
+class PoitiersHarvester(HarvesterBase):
+    """Abstract: subclasses set NAME/TITLE/DESCRIPTION and implement the three hooks."""
+
+    NAME = ""
+    TITLE = ""
+    DESCRIPTION = ""
+    options: dict[str, source_config.Option] = {}
+
+    # -- hooks -------------------------------------------------------------------------------
+    def list_records(self, client: HttpClient, source_url: str, config: dict) -> Iterator[dict]:
+        """Yield every remote record of the source; raise RemoteError when the source fails."""
+        raise NotImplementedError
+
+    def record_guid(self, record: dict, source_url: str, config: dict) -> str | None:
+        raise NotImplementedError
+
+    def fetch_record(self, client: HttpClient, record: dict, config: dict) -> dict:
+        """Complete a listed record (detail call, file facts…). Default: nothing to add."""
+        return record
+
+    def map_record(self, record: dict, source_url: str, config: dict) -> dict:
+        """The dataset dict of a record (pure function of the mapping module)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _get_object_extra(harvest_object, key: str):
+        for extra in harvest_object.extras:
+            if extra.key == key:
+                return extra.value
+        return None
+
+    # -- IHarvester --------------------------------------------------------------------------
+    def info(self):
+        return {"name": self.NAME, "title": _(self.TITLE), "description": _(self.DESCRIPTION)}
+
+    def all_options(self) -> dict:
+        return {**COMMON_OPTIONS, **self.options}
+
+    def validate_config(self, config):
+        return source_config.validate(config, self.all_options())
+
+    def source_settings(self, source) -> dict:
+        return source_config.parse(source.config, self.all_options())
+
+    def make_client(self) -> HttpClient:
+        return HttpClient(HttpSettings.from_config())
+
+    def get_original_url(self, harvest_object_id):
+        obj = model.Session.get(HarvestObject, harvest_object_id)
+        if not obj or not obj.content:
+            return None
+        try:
+            return self.map_record(json.loads(obj.content), obj.source.url, {}).get("url")
+        except Exception:  # noqa: BLE001 - a link on a report page, never an error
+            return None
+
+    # -- gather ------------------------------------------------------------------------------
+    def gather_stage(self, harvest_job):
+        source = harvest_job.source
+        try:
+            cfg = self.source_settings(source)
+        except source_config.ConfigError as e:
+            self._save_gather_error(_("Invalid source configuration: {error}").format(error=e),
+                                    harvest_job)
+            return []
+        client = self.make_client()
+        records: dict[str, dict] = {}
+        complete = True
+        try:
+            for record in self.list_records(client, source.url, cfg):
+                guid = self.record_guid(record, source.url, cfg)
+                if not guid:
+                    self._save_gather_error(
+                        _("A record of the source has no identifier; it is ignored."), harvest_job
+                    )
+                    continue
+                if guid in records:
+                    self._save_gather_error(
+                        _(
+                            "The identifier {guid} appears twice in the source; only its first "
+                            "record is harvested."
+                        ).format(guid=guid),
+                        harvest_job,
+                    )
+                    continue
+                records[guid] = record
+        except RemoteError as e:
+            complete = False
+            self._save_gather_error(
+                _(
+                    "The source could not be read completely: {error} No dataset is withdrawn "
+                    "after an incomplete harvest; {count} records read before the failure are "
+                    "updated."
+                ).format(error=e, count=len(records)),
+                harvest_job,
+            )
+        finally:
+            client.close()
+
+        objects = [
+            HarvestObject(guid=guid, job=harvest_job, content=json.dumps(record))
+            for guid, record in records.items()
+        ]
+        model.Session.add_all(objects)
+        model.Session.commit()
+        ids = [o.id for o in objects]
+        if complete:
+            ids.extend(self._mark_withdrawals(set(records), harvest_job))
+        elif not records:
+            return []
+        return ids
+
+    def _mark_withdrawals(self, guids_in_source: set, harvest_job) -> list[str]:
+        """Harvest objects flagged for deletion for the datasets whose record left the source."""
+        current = (
+            model.Session.query(HarvestObject.guid, HarvestObject.package_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .filter(HarvestObject.harvest_source_id == harvest_job.source.id)
+        )
+        ids = []
+        for guid, package_id in current:
+            if guid in guids_in_source:
+                continue
+            model.Session.query(HarvestObject).filter_by(
+                guid=guid, harvest_source_id=harvest_job.source.id
+            ).update({"current": False}, False)
+            obj = HarvestObject(
+                guid=guid,
+                job=harvest_job,
+                package_id=package_id,
+                extras=[HarvestObjectExtra(key=STATUS_EXTRA, value="delete")],
+            )
+            obj.save()
+            ids.append(obj.id)
+        return ids
+
+    # -- fetch -------------------------------------------------------------------------------
+    def fetch_stage(self, harvest_object):
+        if self._get_object_extra(harvest_object, STATUS_EXTRA) == "delete":
+            return True
+        try:
+            cfg = self.source_settings(harvest_object.source)
+            record = json.loads(harvest_object.content)
+            client = self.make_client()
+            try:
+                completed = self.fetch_record(client, record, cfg)
+            finally:
+                client.close()
+        except RemoteError as e:
+            self._save_object_error(
+                _("Record {guid}: {error}").format(guid=harvest_object.guid, error=e),
+                harvest_object,
+                "Fetch",
+            )
+            return False
+        if completed is not record:
+            harvest_object.content = json.dumps(completed)
+            harvest_object.save()
+        return True
+
+    # -- import ------------------------------------------------------------------------------
+    def _context(self) -> dict:
+        return {"user": self._get_user_name(), "ignore_auth": True, "model": model,
+                "session": model.Session}
+
+    def import_stage(self, harvest_object):
+        if self._get_object_extra(harvest_object, STATUS_EXTRA) == "delete":
+            return self._withdraw(harvest_object)
+        source = harvest_object.source
+        try:
+            cfg = self.source_settings(source)
+            record = json.loads(harvest_object.content)
+            mapped = self.map_record(record, source.url, cfg)
+        except (MappingError, source_config.ConfigError, ValueError, KeyError, TypeError) as e:
+            self._save_object_error(
+                _("Record {guid} cannot become a dataset: {error}").format(
+                    guid=harvest_object.guid, error=e
+                ),
+                harvest_object,
+                "Import",
+            )
+            return False
+
+        mapped_hash = content_hash(mapped)
+        previous = (
+            model.Session.query(HarvestObject)
+            .filter(HarvestObject.guid == harvest_object.guid)
+            .filter(HarvestObject.harvest_source_id == source.id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .first()
+        )
+        if previous is None:
+            # a record withdrawn earlier and published again: revive its dataset
+            previous = (
+                model.Session.query(HarvestObject)
+                .filter(HarvestObject.guid == harvest_object.guid)
+                .filter(HarvestObject.harvest_source_id == source.id)
+                .filter(HarvestObject.package_id.isnot(None))
+                .filter(HarvestObject.id != harvest_object.id)
+                .order_by(HarvestObject.gathered.desc())
+                .first()
+            )
+        existing = None
+        if previous is not None and previous.package_id:
+            pkg = model.Package.get(previous.package_id)
+            if pkg is not None:
+                existing = pkg
+        if (
+            existing is not None
+            and existing.state == "active"
+            and self._get_object_extra(previous, HASH_EXTRA) == mapped_hash
+        ):
+            return "unchanged"
+
+        harvest_object.extras.append(HarvestObjectExtra(key=HASH_EXTRA, value=mapped_hash))
+        try:
+            if existing is None:
+                self._create(harvest_object, source, mapped)
+            else:
+                self._update(harvest_object, previous, existing, mapped, cfg)
+        except toolkit.ValidationError as e:
+            model.Session.rollback()
+            self._save_object_error(
+                _("The dataset « {title} » ({guid}) was refused by the schema: {errors}").format(
+                    title=mapped.get("title", ""),
+                    guid=harvest_object.guid,
+                    errors=format_validation_error(e.error_dict),
+                ),
+                harvest_object,
+                "Import",
+            )
+            return False
+        model.Session.commit()
+        return True
+
+    def _create(self, harvest_object, source, mapped: dict) -> None:
+        package = dict(mapped)
+        package["id"] = str(uuid.uuid4())
+        wanted = munge_name(package.pop("name", "") or package.get("title", "")) or "jeu-de-donnees"
+        package["name"] = self._ensure_name_is_unique(wanted, append_type="number-sequence")
+        if package["name"] is None:
+            package["name"] = self._ensure_name_is_unique(wanted, append_type="random-hex")
+        source_pkg = model.Package.get(source.id)
+        if source_pkg is not None and source_pkg.owner_org:
+            package["owner_org"] = source_pkg.owner_org
+        harvest_object.package_id = package["id"]
+        harvest_object.current = True
+        harvest_object.add()
+        # the dataset is indexed with its harvest object id (harvest plugin's after_show)
+        model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+        model.Session.flush()
+        toolkit.get_action("package_create")(self._context(), package)
+
+    def _update(self, harvest_object, previous, existing, mapped: dict, cfg: dict) -> None:
+        current = toolkit.get_action("package_show")(
+            {"ignore_auth": True, "for_update": True}, {"id": existing.id}
+        )
+        package = merge_local_edits(current, mapped, cfg.get("preserve_fields") or [])
+        package["state"] = "active"
+        previous.current = False
+        previous.add()
+        harvest_object.package_id = existing.id
+        harvest_object.current = True
+        harvest_object.add()
+        toolkit.get_action("package_update")(self._context(), package)
+
+    def _withdraw(self, harvest_object):
+        with contextlib.suppress(toolkit.ObjectNotFound):
+            toolkit.get_action("package_delete")(self._context(), {"id": harvest_object.package_id})
+        harvest_object.current = False
+        harvest_object.save()
+        model.Session.commit()
+        return True
+
+
+PROTECTED_FIELDS = frozenset({"id", "name", "owner_org", "private", "type"})
+
+
+def merge_local_edits(current: dict, mapped: dict, preserve_fields: list[str]) -> dict:
+    """The dataset to write on a re-harvest.
+
+    Start from the dataset as it is now (so fields the mapping does not produce — purpose,
+    personal data statement, local sub-themes… — keep what the publisher entered), then write
+    every mapped field, except ``PROTECTED_FIELDS`` (the dataset's identity and visibility
+    stay as they are) and the fields of ``preserve_fields`` that are not empty locally.
+    Resources: the source owns them; a resource whose URL is unchanged keeps its id.
+    """
+    package = {k: v for k, v in current.items() if k not in ("resources",)}
+    for field, value in mapped.items():
+        if field in PROTECTED_FIELDS or field == "resources":
+            continue
+        if field in preserve_fields and current.get(field) not in (None, "", [], {}):
+            continue
+        package[field] = value
+    ids_by_url = {r.get("url"): r.get("id") for r in current.get("resources") or []}
+    resources = []
+    for res in mapped.get("resources") or []:
+        res = dict(res)
+        if res.get("url") in ids_by_url:
+            res["id"] = ids_by_url.pop(res["url"])
+        resources.append(res)
+    package["resources"] = resources
+    return package

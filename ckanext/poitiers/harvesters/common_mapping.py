@@ -1,0 +1,48 @@
+"""Pure helpers shared by the mapping modules (no CKAN, no I/O)."""
+from __future__ import annotations
+
+import re
+
+from ckanext.poitiers.harvesters.sanitize import plain_text
+
+_TAG_BAD = re.compile(r"[^\w \-.]+", re.UNICODE)
+_ELISION = re.compile(r"\b[cdjlmnst]['’]", re.IGNORECASE)
+TAG_MAX = 100
+
+
+def tags(keywords) -> list[dict]:
+    """CKAN tag dicts from remote keywords: plain text, valid characters, no duplicates."""
+    seen, result = set(), []
+    for keyword in keywords or []:
+        text = _TAG_BAD.sub(" ", _ELISION.sub("", plain_text(keyword)))
+        name = " ".join(text.split())[:TAG_MAX].strip()
+        if len(name) < 2 or name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        result.append({"name": name})
+    return result
+
+
+def iso_date(value) -> str | None:
+    """The date part (YYYY-MM-DD) of an ISO 8601 date or date-time, or None."""
+    if not value:
+        return None
+    match = re.match(r"^\d{4}-\d{2}-\d{2}", str(value).strip())
+    return match.group(0) if match else None
+
+
+def temporal(start, end) -> list[dict]:
+    start, end = iso_date(start), iso_date(end)
+    if not start and not end:
+        return []
+    period = {}
+    if start:
+        period["start"] = start
+    if end:
+        period["end"] = end
+    return [period]
+
+
+def drop_empty(package: dict) -> dict:
+    """Remove keys whose value is None, '' or an empty list (the schema applies its defaults)."""
+    return {k: v for k, v in package.items() if v not in (None, "", [], {})}

@@ -1,0 +1,109 @@
+"""Declarative validation of a harvest source's configuration (JSON), with French errors.
+
+Each harvester declares its options as :class:`Option` objects; :func:`validate` parses the
+JSON text of the source form, checks every option and returns the normalised JSON text, or
+raises :class:`ConfigError` listing every problem in French.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from ckanext.poitiers.harvesters.i18n import _
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    kind: type  # int, str, bool, list (of str), dict (str → str)
+    default: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple | None = None
+
+
+def _type_name(kind: type) -> str:
+    return {
+        int: _("an integer"),
+        str: _("a text"),
+        bool: _("true or false"),
+        list: _("a list of texts"),
+        dict: _("an object of texts"),
+    }[kind]
+
+
+def _check(name: str, option: Option, value: Any) -> list[str]:
+    ok = {
+        int: isinstance(value, int) and not isinstance(value, bool),
+        str: isinstance(value, str),
+        bool: isinstance(value, bool),
+        list: isinstance(value, list) and all(isinstance(v, str) for v in value),
+        dict: isinstance(value, dict)
+        and all(isinstance(v, (str, int)) for v in value.values()),
+    }[option.kind]
+    if not ok:
+        return [_("« {name} » must be {type}.").format(name=name, type=_type_name(option.kind))]
+    errors = []
+    if option.minimum is not None and value < option.minimum:
+        errors.append(
+            _("« {name} » must be at least {minimum}.").format(name=name, minimum=option.minimum)
+        )
+    if option.maximum is not None and value > option.maximum:
+        errors.append(
+            _("« {name} » must be at most {maximum}.").format(name=name, maximum=option.maximum)
+        )
+    if option.choices is not None:
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v not in option.choices]
+        if bad:
+            errors.append(
+                _("« {name} » accepts only: {choices}.").format(
+                    name=name, choices=", ".join(str(c) for c in option.choices)
+                )
+            )
+    return errors
+
+
+def parse(text: str | None, options: dict[str, Option]) -> dict:
+    """The configuration as a dict with defaults filled in; raises ConfigError."""
+    if text is None or not str(text).strip():
+        data = {}
+    else:
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise ConfigError(
+                _("The configuration is not valid JSON (line {line}, column {column}).").format(
+                    line=getattr(e, "lineno", "?"), column=getattr(e, "colno", "?")
+                )
+            ) from e
+        if not isinstance(data, dict):
+            raise ConfigError(_('The configuration must be a JSON object, like {"key": "value"}.'))
+    errors = []
+    unknown = sorted(set(data) - set(options))
+    if unknown:
+        errors.append(
+            _("Unknown options: {unknown}. Known options: {known}.").format(
+                unknown=", ".join(unknown), known=", ".join(sorted(options)) or "—"
+            )
+        )
+    result = {}
+    for name, option in options.items():
+        if name in data and data[name] is not None:
+            errors.extend(_check(name, option, data[name]))
+            result[name] = data[name]
+        else:
+            result[name] = option.default
+    if errors:
+        raise ConfigError(" ".join(errors))
+    return result
+
+
+def validate(text: str | None, options: dict[str, Option]) -> str:
+    """Normalised JSON text of a valid configuration (only the keys the publisher gave)."""
+    parse(text, options)
+    return text if text and text.strip() else ""

@@ -1,0 +1,65 @@
+"""Harvester for Data Fair portals (data.grandpoitiers.fr): ``GET {api}/datasets`` paged."""
+from __future__ import annotations
+
+from ckanext.poitiers.harvesters import datafair_mapping as mapping
+from ckanext.poitiers.harvesters.base import MappingError, PoitiersHarvester
+from ckanext.poitiers.harvesters.config import Option
+from ckanext.poitiers.harvesters.http import RemoteError
+from ckanext.poitiers.harvesters.i18n import N_, _
+
+# Data Fair refuses size + skip > 10000 on its listings (api/src/misc/utils/find.ts)
+DATAFAIR_WINDOW = 10000
+SELECT = (
+    "id,slug,href,page,title,summary,description,keywords,topics,license,frequency,temporal,"
+    "spatial,bbox,owner,attachments,file,originalFile,isMetaOnly,isRest,isVirtual,createdAt,"
+    "updatedAt,dataUpdatedAt"
+)
+
+
+class DataFairHarvester(PoitiersHarvester):
+    NAME = "poitiers_datafair"
+    TITLE = N_("Data Fair (data.grandpoitiers.fr)")
+    DESCRIPTION = N_("Datasets of a Data Fair portal, with their files, APIs and attachments.")
+    options = {
+        "page_size": Option(int, default=100, minimum=1, maximum=1000),
+        "filters": Option(dict, default={}),
+    }
+
+    def list_records(self, client, source_url, config):
+        api = mapping.api_base(source_url)
+        size = config["page_size"]
+        page = 1
+        while True:
+            if page * size > DATAFAIR_WINDOW:
+                raise RemoteError(
+                    _(
+                        "The catalogue holds more than {limit} datasets, the most Data Fair lists; "
+                        "narrow it with the « filters » option."
+                    ).format(limit=DATAFAIR_WINDOW),
+                    api,
+                )
+            params = {**config["filters"], "size": size, "page": page, "select": SELECT}
+            body = client.get_json(f"{api}/datasets", params=params)
+            if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+                raise RemoteError(
+                    _("The answer of {url} is not a Data Fair dataset list.").format(
+                        url=f"{api}/datasets"
+                    ),
+                    api,
+                )
+            for record in body["results"]:
+                if isinstance(record, dict):
+                    yield record
+            count = body.get("count")
+            if not body["results"] or (isinstance(count, int) and page * size >= count):
+                return
+            page += 1
+
+    def record_guid(self, record, source_url, config):
+        return mapping.guid(record, mapping.api_base(source_url))
+
+    def map_record(self, record, source_url, config):
+        try:
+            return mapping.map_dataset(record, mapping.api_base(source_url))
+        except mapping.DataFairMappingError as e:
+            raise MappingError(str(e)) from e

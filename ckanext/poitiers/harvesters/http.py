@@ -1,0 +1,291 @@
+"""The HTTP client shared by the harvesters.
+
+A ``requests.Session`` with a timeout on every call, retries with exponential backoff on
+429 and 5xx (honouring ``Retry-After``), a cap on the size of a response body, strict UTF-8
+and JSON decoding, and a guard against server-side request forgery: a harvest URL, and every
+redirect it leads to, must resolve to public addresses unless private ones are allowed by
+``ckanext.poitiers.harvest.allow_private_addresses``.
+
+Every failure is a :class:`RemoteError` whose message is in French (gettext) and names the URL.
+"""
+from __future__ import annotations
+
+import dataclasses
+import email.utils
+import ipaddress
+import json
+import socket
+import time
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from ckanext.poitiers.harvesters.i18n import _
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+USER_AGENT = "ckanext-poitiers-harvester (+https://data.grandpoitiers.fr)"
+
+
+class RemoteError(Exception):
+    """A remote source could not be read; ``str()`` is a French message for the publisher."""
+
+    def __init__(self, message: str, url: str = "", status: int | None = None):
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+@dataclasses.dataclass
+class HttpSettings:
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_retry_after: float = 120.0
+    max_bytes: int = 20 * 1024 * 1024
+    allow_private: bool = False
+
+    @classmethod
+    def from_config(cls) -> HttpSettings:
+        from ckan.plugins import toolkit
+
+        c = toolkit.config
+        return cls(
+            timeout=float(c.get("ckanext.poitiers.harvest.timeout")),
+            retries=int(c.get("ckanext.poitiers.harvest.retries")),
+            backoff=float(c.get("ckanext.poitiers.harvest.backoff")),
+            max_retry_after=float(c.get("ckanext.poitiers.harvest.max_retry_after")),
+            max_bytes=int(c.get("ckanext.poitiers.harvest.max_response_bytes")),
+            allow_private=toolkit.asbool(
+                c.get("ckanext.poitiers.harvest.allow_private_addresses")
+            ),
+        )
+
+
+def address_is_public(ip: str) -> bool:
+    addr = ipaddress.ip_address(ip)
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return not (
+        addr.is_private
+        or addr.is_loopback
+        or addr.is_link_local
+        or addr.is_multicast
+        or addr.is_reserved
+        or addr.is_unspecified
+    )
+
+
+def check_url(url: str, allow_private: bool, resolve: Callable = socket.getaddrinfo) -> None:
+    """Refuse what is not an http(s) URL to a public host (unless private hosts are allowed)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RemoteError(_("The address {url} is not an http or https URL.").format(url=url), url)
+    if allow_private:
+        return
+    try:
+        infos = resolve(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as e:
+        raise RemoteError(
+            _("The host of {url} cannot be resolved ({error}).").format(url=url, error=e), url
+        ) from e
+    for info in infos:
+        ip = info[4][0]
+        if not address_is_public(ip):
+            raise RemoteError(
+                _(
+                    "The address {url} leads to a private or local network address ({ip}); "
+                    "harvesting it is refused."
+                ).format(url=url, ip=ip),
+                url,
+            )
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class HttpClient:
+    def __init__(self, settings: HttpSettings | None = None, sleep: Callable = time.sleep):
+        self.settings = settings or HttpSettings()
+        self.sleep = sleep
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["Accept-Encoding"] = "identity"
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- raw bytes -------------------------------------------------------------------------
+    def get_bytes(self, url: str, params: dict | None = None, headers: dict | None = None):
+        """GET ``url`` following redirects one hop at a time (each hop checked).
+
+        Returns ``(body: bytes, response)``; raises :class:`RemoteError`.
+        """
+        s = self.settings
+        attempt = 0
+        while True:
+            try:
+                return self._get_following_redirects(url, params, headers)
+            except _Retryable as r:
+                attempt += 1
+                if attempt > s.retries:
+                    raise r.error from None
+                wait = r.retry_after
+                if wait is None:
+                    wait = s.backoff * (2 ** (attempt - 1))
+                if wait > s.max_retry_after:
+                    raise RemoteError(
+                        _(
+                            "{url} asks to wait {seconds} seconds before trying again; "
+                            "the harvest will try again at its next run."
+                        ).format(url=url, seconds=int(wait)),
+                        url,
+                        r.error.status,
+                    ) from None
+                self.sleep(wait)
+
+    def _get_following_redirects(self, url, params, headers):
+        s = self.settings
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            check_url(current, s.allow_private)
+            try:
+                resp = self.session.get(
+                    current,
+                    params=params,
+                    headers=headers,
+                    timeout=s.timeout,
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except requests.Timeout as e:
+                raise _Retryable(
+                    RemoteError(
+                        _("{url} did not answer within {seconds} seconds.").format(
+                            url=current, seconds=s.timeout
+                        ),
+                        current,
+                    )
+                ) from e
+            except requests.RequestException as e:
+                raise _Retryable(
+                    RemoteError(
+                        _("{url} cannot be reached ({error}).").format(
+                            url=current, error=type(e).__name__
+                        ),
+                        current,
+                    )
+                ) from e
+            params = None  # the query string is part of the redirect location from here on
+            if resp.is_redirect:
+                location = resp.headers.get("Location", "")
+                resp.close()
+                current = urljoin(current, location)
+                continue
+            try:
+                if resp.status_code in RETRY_STATUSES:
+                    raise _Retryable(
+                        RemoteError(
+                            _("{url} answered with the HTTP error {status}.").format(
+                                url=current, status=resp.status_code
+                            ),
+                            current,
+                            resp.status_code,
+                        ),
+                        retry_after_seconds(resp.headers.get("Retry-After")),
+                    )
+                if resp.status_code >= 400:
+                    raise RemoteError(
+                        _("{url} answered with the HTTP error {status}.").format(
+                            url=current, status=resp.status_code
+                        ),
+                        current,
+                        resp.status_code,
+                    )
+                return self._read_capped(resp, current), resp
+            finally:
+                resp.close()
+        raise RemoteError(_("{url} redirects too many times.").format(url=url), url)
+
+    def _read_capped(self, resp, url) -> bytes:
+        cap = self.settings.max_bytes
+        declared = resp.headers.get("Content-Length")
+        too_big = RemoteError(
+            _("The answer of {url} is larger than the limit of {size} bytes.").format(
+                url=url, size=cap
+            ),
+            url,
+        )
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise too_big
+        chunks, total = [], 0
+        try:
+            for chunk in resp.iter_content(chunk_size=65536):
+                total += len(chunk)
+                if total > cap:
+                    raise too_big
+                chunks.append(chunk)
+        except requests.RequestException as e:
+            raise _Retryable(
+                RemoteError(
+                    _("The answer of {url} was interrupted ({error}).").format(
+                        url=url, error=type(e).__name__
+                    ),
+                    url,
+                )
+            ) from e
+        return b"".join(chunks)
+
+    # -- decoded ---------------------------------------------------------------------------
+    def get_text(self, url: str, params: dict | None = None, headers: dict | None = None) -> str:
+        body, _resp = self.get_bytes(url, params, headers)
+        return decode_utf8(body, url)
+
+    def get_json(self, url: str, params: dict | None = None):
+        text = self.get_text(url, params, {"Accept": "application/json"})
+        return parse_json(text, url)
+
+
+class _Retryable(Exception):
+    def __init__(self, error: RemoteError, retry_after: float | None = None):
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+def decode_utf8(body: bytes, url: str = "") -> str:
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise RemoteError(
+            _("The answer of {url} is not valid UTF-8 text (byte {position}).").format(
+                url=url, position=e.start
+            ),
+            url,
+        ) from e
+
+
+def parse_json(text: str, url: str = ""):
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        raise RemoteError(
+            _("The answer of {url} is not valid JSON (truncated or damaged?): {error}").format(
+                url=url, error=e
+            ),
+            url,
+        ) from e

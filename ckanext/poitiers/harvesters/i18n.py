@@ -1,0 +1,43 @@
+"""Messages of the harvesters, in the portal's default language.
+
+Harvest errors are stored in the database by background consumers (no web request, no user
+language) and read later on the harvest source page: they are written in ``ckan.locale_default``
+(French on this portal), from our own gettext catalogue. Msgids are English.
+"""
+from __future__ import annotations
+
+import functools
+import gettext
+
+DOMAIN = "ckanext-poitiers"
+
+
+def _i18n_dir() -> str:
+    from ckanext.poitiers.plugins.core import i18n_dir
+
+    return i18n_dir()
+
+
+@functools.cache
+def _translations(locale: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, _i18n_dir(), languages=[locale], fallback=True)
+
+
+def default_locale() -> str:
+    try:
+        from ckan.plugins import toolkit
+
+        return toolkit.config.get("ckan.locale_default") or "fr"
+    except Exception:  # noqa: BLE001 - no CKAN configuration loaded (pure unit tests)
+        return "fr"
+
+
+def _(msgid: str) -> str:
+    return _translations(default_locale()).gettext(msgid)
+
+
+
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - gettext's name for "mark for extraction only"
+    return msgid

@@ -1,0 +1,355 @@
+"""Data Fair harvester through the real path: CKAN, PostgreSQL, Solr, ckanext-harvest's stages
+(``run_harvest_job``), and a real local HTTP server serving a Data Fair catalogue.
+
+Covers the fault matrix of the harvesters: timeout, 429 with Retry-After, 500, truncated JSON,
+invalid UTF-8, HTML/JS in fields, a 50 MB body, duplicate ids, a record that vanishes, a source
+down between two runs — nothing stored is lost, nothing duplicated, the error is visible.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import time
+
+import pytest
+from ckan import model
+from ckan.plugins import get_plugin, toolkit
+from ckan.tests import factories
+from werkzeug import Response
+
+from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObjectError
+from tests.harvest.datafair_server import Catalogue, load_records
+
+pytestmark = pytest.mark.integration
+
+VITALIS = "offre-de-transport-du-reseau-vitalis"
+PARKINGS = "mobilites-stationnement-des-parkings-en-temps-reel"
+VERRE = "proprete-bornes-a-verre"
+
+
+@pytest.fixture
+def harvester():
+    return get_plugin("poitiers_datafair_harvester")
+
+
+@pytest.fixture
+def catalogue(httpserver):
+    cat = Catalogue(load_records())
+    cat.url = cat.install(httpserver)
+    return cat
+
+
+def datasets(source_id, state="active"):
+    """Harvested datasets by name, straight from PostgreSQL (package_show of each)."""
+    ids = [
+        pid for (pid,) in model.Session.query(HarvestObject.package_id)
+        .filter(HarvestObject.harvest_source_id == source_id)
+        .filter(HarvestObject.package_id.isnot(None))
+        .distinct()
+    ]
+    result = {}
+    for pid in ids:
+        pkg = model.Package.get(pid)
+        if pkg is not None and pkg.state == state:
+            result[pkg.name] = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": pid})
+    return result
+
+
+def gather_errors(job):
+    return [e.message for e in model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job.id)]
+
+
+def object_errors(job):
+    return [
+        e.message
+        for e in model.Session.query(HarvestObjectError)
+        .join(HarvestObject)
+        .filter(HarvestObject.harvest_job_id == job.id)
+    ]
+
+
+def modified(found):
+    return {name: d["metadata_modified"] for name, d in found.items()}
+
+
+def test_first_harvest_creates_valid_datasets_in_solr(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url, '{"page_size": 2}')
+    job, results = runner.run()
+
+    assert [r["errors"] for r in results.values()] == [[], [], []]
+    assert gather_errors(job) == []
+    found = datasets(runner.source.id)
+    assert sorted(found) == sorted([VITALIS, PARKINGS, VERRE])
+
+    vitalis = found[VITALIS]
+    assert vitalis["organization"]["name"] == "grand-poitiers"
+    assert vitalis["license_id"] == "lov2"
+    assert vitalis["theme"] == ["http://publications.europa.eu/resource/authority/data-theme/TRAN"]
+    assert vitalis["url"].endswith("/datasets/" + VITALIS)
+    assert {r["url"].rsplit("/", 1)[-1]: (r["format"], r["resource_kind"])
+            for r in vitalis["resources"]} == {
+        "gtfs.zip": ("GTFS", "file"),
+        "poitiers.pbf": ("GTFS-RT", "realtime"),
+    }
+    # HTML/JS in fields: sanitised, formatting kept
+    assert "<script" not in vitalis["notes"] and "onclick" not in vitalis["notes"]
+    assert "**Vitalis**" in vitalis["notes"] and "<p>Mis à jour chaque semaine.</p>" in vitalis["notes"]
+    verre = found[VERRE]
+    assert verre["title"] == "Propreté - Bornes à verre Grand Poitiers"
+    assert "javascript:" not in verre["notes"]
+    assert sorted(t["name"] for t in verre["tags"]) == ["déchets", "environnement", "verre"]
+    assert verre["license_id"] == "odc-odbl"
+    assert verre["temporal_coverage"] == [{"start": "2023-01-01", "end": "2025-12-31"}]
+    assert [(r["url"].rsplit("/", 1)[-1], r["format"]) for r in verre["resources"]] == [
+        ("lines", "JSON"), ("raw", "XLSX"), ("convert", "CSV"),
+    ]
+    parkings = found[PARKINGS]
+    assert parkings["resources"][0]["resource_kind"] == "realtime"
+
+    # indexed in Solr, searchable by the French words of the source
+    hits = toolkit.get_action("package_search")({"ignore_auth": True}, {"q": "Vitalis"})
+    assert [d["name"] for d in hits["results"]] == [VITALIS]
+
+
+def test_unchanged_source_writes_nothing_and_a_change_updates_one(
+    catalogue, make_runner, harvester
+):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    before = modified(datasets(runner.source.id))
+    activities = model.Session.execute(model.Activity.__table__.count()).scalar() \
+        if hasattr(model, "Activity") else None
+    time.sleep(0.01)
+
+    job, results = runner.run()
+    assert {r["report_status"] for r in results.values()} == {"not modified"}
+    assert modified(datasets(runner.source.id)) == before
+    if activities is not None:
+        assert model.Session.execute(model.Activity.__table__.count()).scalar() == activities
+
+    catalogue.records[2]["title"] = "Propreté - Bornes à verre (2025)"
+    job, results = runner.run()
+    statuses = sorted(r["report_status"] for r in results.values())
+    assert statuses == ["not modified", "not modified", "updated"]
+    after = datasets(runner.source.id)
+    assert after[VERRE]["title"] == "Propreté - Bornes à verre (2025)"
+    assert modified(after)[VITALIS] == before[VITALIS]
+    assert len(after) == 3
+
+
+def test_vanished_record_is_withdrawn_after_a_complete_gather(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    catalogue.records = [r for r in catalogue.records if r["slug"] != PARKINGS]
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    assert sorted(datasets(runner.source.id)) == [VITALIS, VERRE]
+    assert sorted(datasets(runner.source.id, state="deleted")) == [PARKINGS]
+    # it comes back (same dataset, not a duplicate) when the source publishes it again
+    catalogue.records = load_records()
+    runner.run()
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
+    assert model.Session.query(model.Package).filter(model.Package.name.like(PARKINGS + "%")).count() == 1
+
+
+def _assert_nothing_lost(runner, job, before, expected_error):
+    errors = gather_errors(job)
+    assert len(errors) == 1, errors
+    assert expected_error in errors[0]
+    assert "Aucun jeu de données n'est retiré" in errors[0]
+    after = datasets(runner.source.id)
+    assert sorted(after) == sorted(before)
+    assert model.Session.query(model.Package).filter(model.Package.type == "dataset").count() == 3
+
+
+@pytest.mark.parametrize(
+    "failure,expected",
+    [
+        (lambda req, page: Response("boom", status=500) if page == 2 else None,
+         "a répondu par l'erreur HTTP 500"),
+        (lambda req, page: Response('{"count": 3, "results": [{"id": "x", "tit',
+                                    content_type="application/json") if page == 2 else None,
+         "n'est pas du JSON valide"),
+        (lambda req, page: Response(b'{"count": 3, "results": [{"id": "x", "title": "\xff"}]}',
+                                    content_type="application/json") if page == 2 else None,
+         "n'est pas un texte UTF-8 valide"),
+        (lambda req, page: Response("<html>maintenance</html>", content_type="text/html")
+         if page == 2 else None,
+         "n'est pas du JSON valide"),
+    ],
+    ids=["http-500", "truncated-json", "invalid-utf8", "html-instead-of-json"],
+)
+def test_failed_page_withdraws_nothing_and_says_why(
+    catalogue, make_runner, harvester, failure, expected
+):
+    runner = make_runner(harvester, catalogue.url, '{"page_size": 2}')
+    runner.run()
+    before = datasets(runner.source.id)
+    # the source changes (the record of page 2 disappears) and then its page 2 fails
+    catalogue.records[0]["title"] = "Offre Vitalis (modifiée)"
+    catalogue.fail = failure
+    job, results = runner.run()
+    _assert_nothing_lost(runner, job, before, expected)
+    # what was read before the failure is still updated
+    assert datasets(runner.source.id)[VITALIS]["title"] == "Offre Vitalis (modifiée)"
+
+
+def test_source_down_between_two_runs(catalogue, make_runner, harvester, httpserver):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    before = datasets(runner.source.id)
+    httpserver.stop()
+    try:
+        job, results = runner.run()
+    finally:
+        httpserver.start()
+    assert results == {}
+    _assert_nothing_lost(runner, job, before, "est injoignable")
+    # back up: nothing duplicated, nothing rewritten
+    job, results = runner.run()
+    assert {r["report_status"] for r in results.values()} == {"not modified"}
+    assert modified(datasets(runner.source.id)) == modified(before)
+
+
+@pytest.mark.ckan_config("ckanext.poitiers.harvest.timeout", "0.3")
+def test_timeout_is_retried_then_reported(catalogue, make_runner, harvester, silent_server):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    before = datasets(runner.source.id)
+    # the publisher moves the source to a server that hangs
+    hung_url, accepted = silent_server
+    runner.source.url = hung_url
+    runner.source.save()
+    job, _results = runner.run()
+    assert len(accepted) == 3  # one try and two retries (ckanext.poitiers.harvest.retries = 2)
+    _assert_nothing_lost(runner, job, before, "n'a pas répondu en 0.3 secondes")
+
+
+def test_429_with_retry_after_is_honoured(catalogue, make_runner, harvester):
+    seen = []
+
+    def busy_once(req, page):
+        seen.append(time.monotonic())
+        if len(seen) == 1:
+            return Response('{"error": "Too many requests"}', status=429,
+                            headers={"Retry-After": "1"}, content_type="application/json")
+        return None
+
+    catalogue.fail = busy_once
+    runner = make_runner(harvester, catalogue.url)
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    assert len(datasets(runner.source.id)) == 3
+    assert seen[1] - seen[0] >= 1.0  # waited what Retry-After asked, not the 0.05 s backoff
+
+
+def test_429_asking_too_long_a_wait_ends_the_gather_cleanly(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    before = datasets(runner.source.id)
+    catalogue.fail = lambda req, page: Response(
+        "{}", status=429, headers={"Retry-After": "86400"}, content_type="application/json")
+    job, _results = runner.run()
+    _assert_nothing_lost(runner, job, before, "demande d'attendre 86400 secondes")
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed"])
+def test_50_mb_body_is_refused(catalogue, make_runner, harvester, declared):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    before = datasets(runner.source.id)
+    chunk = b" " * (1024 * 1024)
+
+    def huge(req, page):
+        body = (chunk for _ in range(50))
+        headers = {"Content-Length": str(50 * len(chunk))} if declared else {}
+        return Response(body, content_type="application/json", headers=headers)
+
+    catalogue.fail = huge
+    job, _results = runner.run()
+    _assert_nothing_lost(runner, job, before, "dépasse la limite de 20971520 octets")
+
+
+def test_duplicate_ids_give_one_dataset_and_a_visible_warning(catalogue, make_runner, harvester):
+    duplicate = copy.deepcopy(catalogue.records[0])
+    duplicate["title"] = "Doublon"
+    catalogue.records.append(duplicate)
+    runner = make_runner(harvester, catalogue.url, '{"page_size": 2}')
+    job, results = runner.run()
+    assert len(results) == 3
+    found = datasets(runner.source.id)
+    assert sorted(found) == sorted([VITALIS, PARKINGS, VERRE])
+    assert found[VITALIS]["title"] == "Offre de transport du réseau Vitalis"
+    errors = gather_errors(job)
+    assert len(errors) == 1 and "figure deux fois dans la source" in errors[0]
+
+
+def test_record_refused_by_the_schema_is_an_error_in_french(catalogue, make_runner, harvester):
+    catalogue.records[1]["title"] = "<script>alert(1)</script>"  # nothing left once sanitised
+    catalogue.records[2]["slug"] = "x" * 120  # a name CKAN would refuse is shortened, not fatal
+    runner = make_runner(harvester, catalogue.url)
+    job, results = runner.run()
+    errors = object_errors(job)
+    assert len(errors) == 1
+    assert "ne peut pas devenir un jeu de données" in errors[0]
+    assert "n'a pas de titre" in errors[0]
+    assert len(datasets(runner.source.id)) == 2
+
+
+def test_names_never_clash_with_local_datasets(catalogue, make_runner, harvester, organization):
+    local = factories.Dataset(name=VERRE, title="Jeu local", owner_org=organization["id"])
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    found = datasets(runner.source.id)
+    assert VERRE + "1" in found
+    assert toolkit.get_action("package_show")({"ignore_auth": True}, {"id": VERRE})["title"] == (
+        local["title"]
+    )
+
+
+def test_local_edits_policy(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url, '{"preserve_fields": ["notes"]}')
+    runner.run()
+    verre = datasets(runner.source.id)[VERRE]
+    verre["notes"] = "Description réécrite par le service propreté."
+    verre["title"] = "Titre local"
+    verre["contact"] = [{"name": "Service propreté", "email": "proprete@grandpoitiers.fr"}]
+    toolkit.get_action("package_update")({"user": runner.sysadmin["name"]}, verre)
+
+    # an unchanged source does not overwrite local edits
+    runner.run()
+    kept = datasets(runner.source.id)[VERRE]
+    assert kept["title"] == "Titre local"
+
+    # a changed record: mapped fields follow the source, except preserved ones and fields the
+    # mapping does not produce
+    catalogue.records[2]["description"] = "Nouvelle description de la source."
+    catalogue.records[2]["title"] = "Bornes à verre"
+    runner.run()
+    after = datasets(runner.source.id)[VERRE]
+    assert after["title"] == "Bornes à verre"
+    assert after["notes"] == "Description réécrite par le service propreté."
+    assert after["contact"][0]["email"] == "proprete@grandpoitiers.fr"
+
+
+@pytest.mark.ckan_config("ckanext.poitiers.harvest.allow_private_addresses", "false")
+def test_ssrf_guard_refuses_loopback_sources(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    job, results = runner.run()
+    assert results == {}
+    assert catalogue.requests == 0
+    errors = gather_errors(job)
+    assert len(errors) == 1 and "adresse de réseau privé ou local" in errors[0]
+
+
+def test_source_config_is_validated_in_french(organization, harvester, httpserver):
+    sysadmin = factories.Sysadmin()
+    with pytest.raises(toolkit.ValidationError) as e:
+        toolkit.get_action("harvest_source_create")(
+            {"user": sysadmin["name"]},
+            {"name": "mauvaise", "title": "Mauvaise", "url": httpserver.url_for("/"),
+             "source_type": "poitiers_datafair", "config": '{"page_size": "cent"}',
+             "owner_org": organization["id"]},
+        )
+    assert "« page_size » doit être un nombre entier" in json.dumps(e.value.error_dict,
+                                                                   ensure_ascii=False)
