@@ -51,12 +51,15 @@ def datasets(source_id, state="active"):
     for pid in ids:
         pkg = model.Package.get(pid)
         if pkg is not None and pkg.state == state:
-            result[pkg.name] = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": pid})
+            result[pkg.name] = toolkit.get_action("package_show")(
+                {"ignore_auth": True}, {"id": pid}
+            )
     return result
 
 
 def gather_errors(job):
-    return [e.message for e in model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job.id)]
+    query = model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job.id)
+    return [e.message for e in query]
 
 
 def object_errors(job):
@@ -93,7 +96,8 @@ def test_first_harvest_creates_valid_datasets_in_solr(catalogue, make_runner, ha
     }
     # HTML/JS in fields: sanitised, formatting kept
     assert "<script" not in vitalis["notes"] and "onclick" not in vitalis["notes"]
-    assert "**Vitalis**" in vitalis["notes"] and "<p>Mis à jour chaque semaine.</p>" in vitalis["notes"]
+    assert "**Vitalis**" in vitalis["notes"]
+    assert "<p>Mis à jour chaque semaine.</p>" in vitalis["notes"]
     verre = found[VERRE]
     assert verre["title"] == "Propreté - Bornes à verre Grand Poitiers"
     assert "javascript:" not in verre["notes"]
@@ -149,7 +153,8 @@ def test_vanished_record_is_withdrawn_after_a_complete_gather(catalogue, make_ru
     catalogue.records = load_records()
     runner.run()
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
-    assert model.Session.query(model.Package).filter(model.Package.name.like(PARKINGS + "%")).count() == 1
+    same = model.Session.query(model.Package).filter(model.Package.name.like(PARKINGS + "%"))
+    assert same.count() == 1
 
 
 def _assert_nothing_lost(runner, job, before, expected_error):
