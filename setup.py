@@ -47,6 +47,8 @@ setup(
             "poitiers_theme = ckanext.poitiers.plugins.theme:PoitiersThemePlugin",
             "poitiers_datafair_harvester = "
             "ckanext.poitiers.plugins.harvest_datafair:DataFairHarvesterPlugin",
+            "poitiers_udata_harvester = "
+            "ckanext.poitiers.plugins.harvest_udata:UdataHarvesterPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -103,3 +103,25 @@ def resource_format(*hints: str | None) -> str | None:
             if ext in table:
                 return table[ext]
     return None
+
+
+def granularity(value: str | None) -> str | None:
+    """Our spatial granularity for a udata granularity id (``fr:commune``…)."""
+    if not value:
+        return None
+    return _aliases()["granularities"].get(str(value).strip().lower())
+
+
+def zone_codes(zones) -> list[str]:
+    """INSEE codes / EPCI SIREN of udata zone ids (``fr:commune:86194``, ``fr:epci:200069854``)."""
+    codes = []
+    for zone in zones or []:
+        parts = str(zone).split("@")[0].split(":")
+        if (
+            len(parts) == 3
+            and parts[0] == "fr"
+            and parts[1] in ("commune", "epci")
+            and parts[2] not in codes
+        ):
+            codes.append(parts[2])
+    return codes

@@ -1,0 +1,80 @@
+"""Harvester for udata portals (data.gouv.fr): the datasets of one organisation, paged with
+``page_size`` and ``next_page``."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ckanext.poitiers.harvesters import config as source_config
+from ckanext.poitiers.harvesters import udata_mapping as mapping
+from ckanext.poitiers.harvesters.base import MappingError, PoitiersHarvester
+from ckanext.poitiers.harvesters.config import Option
+from ckanext.poitiers.harvesters.http import RemoteError
+from ckanext.poitiers.harvesters.i18n import N_, _
+
+MAX_PAGES = 1000
+
+
+class UdataHarvester(PoitiersHarvester):
+    NAME = "poitiers_udata"
+    TITLE = N_("udata (data.gouv.fr)")
+    DESCRIPTION = N_("Datasets of an organisation on data.gouv.fr or another udata portal.")
+    options = {
+        "organization": Option(str, default=""),
+        "page_size": Option(int, default=100, minimum=1, maximum=1000),
+        "filters": Option(dict, default={}),
+    }
+
+    def validate_config(self, config):
+        text = super().validate_config(config)
+        parsed = source_config.parse(text, self.all_options())
+        if not parsed["organization"] and not parsed["filters"]:
+            raise source_config.ConfigError(
+                _(
+                    "Give « organization » (the id of the organisation on the portal) or "
+                    "« filters »; harvesting a whole national portal is refused."
+                )
+            )
+        return text
+
+    def list_records(self, client, source_url, config):
+        api = mapping.api_base(source_url)
+        origin = urlsplit(api)[:2]
+        params = dict(config["filters"])
+        if config["organization"]:
+            params["organization"] = config["organization"]
+        params["page_size"] = config["page_size"]
+        params["page"] = 1
+        url = f"{api}/datasets/"
+        seen_urls = set()
+        for _page in range(MAX_PAGES):
+            body = client.get_json(url, params=params)
+            if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+                raise RemoteError(
+                    _("The answer of {url} is not a udata dataset list.").format(url=url), url
+                )
+            for record in body["data"]:
+                if isinstance(record, dict) and not record.get("private") \
+                        and not record.get("deleted") and not record.get("archived"):
+                    yield record
+            next_page = body.get("next_page")
+            if not next_page:
+                return
+            if urlsplit(next_page)[:2] != origin or next_page in seen_urls:
+                raise RemoteError(
+                    _("The next page {next} announced by {url} is off the source or a loop.")
+                    .format(next=next_page, url=url),
+                    url,
+                )
+            seen_urls.add(next_page)
+            url, params = next_page, None
+        raise RemoteError(_("{url} announces more than {count} pages.").format(
+            url=api, count=MAX_PAGES), api)
+
+    def record_guid(self, record, source_url, config):
+        return mapping.guid(record, mapping.api_base(source_url))
+
+    def map_record(self, record, source_url, config):
+        try:
+            return mapping.map_dataset(record)
+        except mapping.UdataMappingError as e:
+            raise MappingError(str(e)) from e

@@ -1,0 +1,87 @@
+"""udata (data.gouv.fr API v1) dataset → Poitiers dataset dict. Pure functions.
+
+Input: one element of ``GET /api/1/datasets/?organization=…`` (``data[]``): ``id, slug, title,
+description (Markdown), page, uri, tags, license, frequency, temporal_coverage{start,end},
+spatial{zones, granularity}, organization{name, page}, contact_points[{name, email}],
+schema{name, version}, resources[{id, title, description, url, format, mime, filesize, type}]``.
+"""
+from __future__ import annotations
+
+from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags, temporal
+from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
+from ckanext.poitiers.vocabularies import remote
+
+API_PATH = "/api/1"
+RESOURCE_KINDS = {"main": "file", "api": "api", "documentation": "documentation",
+                  "update": "file", "code": "documentation", "other": "file"}
+
+
+class UdataMappingError(ValueError):
+    pass
+
+
+def api_base(source_url: str) -> str:
+    url = source_url.strip().rstrip("/")
+    if API_PATH in url:
+        return url[: url.index(API_PATH) + len(API_PATH)]
+    return url + API_PATH
+
+
+def guid(record: dict, api: str) -> str | None:
+    return f"{api}/datasets/{record['id']}/" if record.get("id") else None
+
+
+def _resource(res: dict) -> dict | None:
+    url = res.get("url") or res.get("latest")
+    if not url:
+        return None
+    fmt = remote.resource_format(res.get("format"), res.get("mime"), url) or (
+        plain_text(res.get("format")).upper()[:20]
+    )
+    resource = {
+        "name": plain_text(res.get("title")) or url.rsplit("/", 1)[-1],
+        "description": clean_html(res.get("description")),
+        "url": url,
+        "format": fmt,
+        "resource_kind": RESOURCE_KINDS.get(res.get("type"), "file"),
+    }
+    if isinstance(res.get("filesize"), int):
+        resource["size"] = res["filesize"]
+    return drop_empty(resource)
+
+
+def map_dataset(record: dict) -> dict:
+    title = plain_text(record.get("title"))
+    if not title:
+        raise UdataMappingError(_("the record has no title."))
+    spatial = record.get("spatial") or {}
+    temporal_ = record.get("temporal_coverage") or {}
+    organization = record.get("organization") or {}
+    schema = record.get("schema") or {}
+    contacts = [
+        drop_empty({"name": plain_text(c.get("name")), "email": (c.get("email") or "").strip()})
+        for c in record.get("contact_points") or []
+        if isinstance(c, dict) and (c.get("name") or c.get("email"))
+    ]
+    resources = [r for r in (_resource(res) for res in record.get("resources") or []) if r]
+    package = {
+        "title": title,
+        "name": record.get("slug") or record.get("id"),
+        "notes": clean_html(record.get("description")),
+        "url": record.get("page"),
+        "tags": tags(record.get("tags")),
+        "license_id": remote.licence_id(record.get("license")) or "notspecified",
+        "frequency": remote.frequency_uri(record.get("frequency")),
+        "temporal_coverage": temporal(temporal_.get("start"), temporal_.get("end")),
+        "communes": remote.zone_codes(spatial.get("zones")),
+        "granularity": remote.granularity(spatial.get("granularity")),
+        "publisher": [drop_empty({"name": plain_text(organization.get("name")),
+                                  "url": organization.get("page")})]
+        if organization.get("name") else [],
+        "contact": contacts,
+        "data_schema": schema.get("name"),
+        "data_schema_version": schema.get("version"),
+        "resources": resources,
+    }
+    return drop_empty(package)

@@ -1,0 +1,98 @@
+"""Data Fair mapping on hand-written payloads in the real shape (no CKAN)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ckanext.poitiers.harvesters import datafair_mapping as m
+from tests.harvest.conftest import shared_fixture
+from tests.harvest.datafair_server import load_records
+
+API = "https://data.grandpoitiers.fr/data-fair/api/v1"
+EU = "http://publications.europa.eu/resource/authority/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://data.grandpoitiers.fr",
+        "https://data.grandpoitiers.fr/",
+        "https://data.grandpoitiers.fr/data-fair/api/v1/datasets",
+        "https://data.grandpoitiers.fr/data-fair/api/v1",
+    ],
+)
+def test_api_base(url):
+    assert m.api_base(url) == API
+
+
+def test_vitalis_attachments_become_gtfs_and_gtfs_rt_resources():
+    d = m.map_dataset(load_records()[0], API)
+    assert d["name"] == "offre-de-transport-du-reseau-vitalis"
+    assert d["url"] == "https://data.grandpoitiers.fr/datasets/offre-de-transport-du-reseau-vitalis"
+    assert d["theme"] == [EU + "data-theme/TRAN"]
+    assert d["poitiers_theme"] == ["mobilite"]
+    assert d["frequency"] == EU + "frequency/WEEKLY"
+    assert d["communes"] == ["200069854"]
+    assert d["publisher"] == [{"name": "Grand Poitiers"}]
+    assert d["resources"] == [
+        {"name": "GTFS Vitalis", "url": f"{API}/datasets/2gwvlq16siyb7d9m3rqt1pb1/"
+         "metadata-attachments/gtfs.zip", "format": "GTFS", "resource_kind": "file",
+         "size": 2154321},
+        {"name": "GTFS-RT Vitalis (positions des véhicules)",
+         "url": f"{API}/datasets/2gwvlq16siyb7d9m3rqt1pb1/metadata-attachments/poitiers.pbf",
+         "format": "GTFS-RT", "resource_kind": "realtime", "size": 10234},
+    ]
+
+
+def test_rest_dataset_has_a_realtime_lines_api_and_bbox():
+    d = m.map_dataset(load_records()[1], API)
+    assert [(r["url"].rsplit("/", 1)[-1], r["format"], r["resource_kind"])
+            for r in d["resources"]] == [("lines", "JSON", "realtime")]
+    assert d["frequency"] == EU + "frequency/UPDATE_CONT"
+    assert d["communes"] == ["86194"]
+    bbox = json.loads(d["spatial_coverage"][0]["bbox"])
+    assert bbox["type"] == "Polygon" and bbox["coordinates"][0][0] == [0.3348, 46.575]
+
+
+def test_file_dataset_raw_convert_and_sanitising():
+    d = m.map_dataset(load_records()[2], API)
+    assert d["title"] == "Propreté - Bornes à verre Grand Poitiers"
+    assert d["license_id"] == "odc-odbl"
+    assert d["theme"] == [EU + "data-theme/ENVI"]
+    assert d["communes"] == ["86194", "86041"]
+    assert d["temporal_coverage"] == [{"start": "2023-01-01", "end": "2025-12-31"}]
+    assert [t["name"] for t in d["tags"]] == ["verre", "déchets", "environnement"]
+    assert "javascript:" not in d["notes"]
+    assert [(r["url"].rsplit("/", 1)[-1], r["format"]) for r in d["resources"]] == [
+        ("lines", "JSON"), ("raw", "XLSX"), ("convert", "CSV")]
+
+
+def test_unknown_licence_and_no_licence():
+    record = dict(load_records()[2], license={"title": "Licence maison", "href": "https://x"})
+    assert m.map_dataset(record, API)["license_id"] == "other-open"
+    record = dict(load_records()[2], license=None)
+    assert m.map_dataset(record, API)["license_id"] == "notspecified"
+
+
+def test_bad_bbox_is_ignored():
+    assert m.bbox_polygon([200, 0, 1, 1]) is None
+    assert m.bbox_polygon(["a", 0, 1, 1]) is None
+    assert m.bbox_polygon([1, 2]) is None
+
+
+def test_no_title_is_an_error():
+    with pytest.raises(m.DataFairMappingError, match="n'a pas de titre"):
+        m.map_dataset({"id": "x", "title": "<script>x</script>"}, API)
+
+
+def test_recorded_lines_payload_matches_the_lines_resource_shape():
+    """The shared recording is a real `/lines` answer of data.grandpoitiers.fr (no catalogue
+    was recorded): the resource we publish for a REST dataset points at that endpoint."""
+    path = shared_fixture("datafair_grandpoitiers", "parkings_temps_reel_lines.json")
+    with open(path, encoding="utf-8") as f:
+        lines = json.load(f)
+    assert lines["total"] == len(lines["results"]) == 8
+    d = m.map_dataset(load_records()[1], API)
+    assert d["resources"][0]["url"] == (
+        f"{API}/datasets/mobilites-stationnement-des-parkings-en-temps-reel/lines")

@@ -1,0 +1,93 @@
+"""udata harvester through the real path (CKAN, PostgreSQL, Solr, ckanext-harvest stages) against
+a local udata portal paged with next_page."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from ckan.plugins import get_plugin, toolkit
+from ckan.tests import factories
+from werkzeug import Response
+
+from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified
+from tests.harvest.udata_server import Portal, load_records
+
+pytestmark = pytest.mark.integration
+ORG = '{"organization": "5a0b1c2d3e4f5a6b7c8d9e0f", "page_size": 2}'
+
+
+@pytest.fixture
+def harvester():
+    return get_plugin("poitiers_udata_harvester")
+
+
+@pytest.fixture
+def portal(httpserver):
+    p = Portal(load_records())
+    p.url = p.install(httpserver)
+    return p
+
+
+def test_organisation_datasets_are_harvested_across_pages(portal, make_runner, harvester):
+    runner = make_runner(harvester, portal.url, ORG)
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    found = datasets(runner.source.id)
+    # the archived dataset is not harvested
+    assert sorted(found) == [
+        "budget-primitif-ville-de-poitiers",
+        "defibrillateurs-grand-poitiers",
+        "lieux-de-stationnement-de-grand-poitiers",
+    ]
+    assert [p.get("page") for p in portal.seen_params] == ["1", "2"]
+    parkings = found["lieux-de-stationnement-de-grand-poitiers"]
+    assert parkings["license_id"] == "lov2"
+    assert parkings["contact"][0]["email"] == "sig@grandpoitiers.fr"
+    assert parkings["temporal_coverage"] == [{"start": "2021-01-01", "end": "2025-12-31"}]
+    assert found["budget-primitif-ville-de-poitiers"]["license_id"] == "odc-odbl"
+
+    job, results = runner.run()
+    assert {r["report_status"] for r in results.values()} == {"not modified"}
+
+
+def test_vanished_dataset_withdrawn_only_after_complete_listing(portal, make_runner, harvester):
+    runner = make_runner(harvester, portal.url, ORG)
+    runner.run()
+    before = modified(datasets(runner.source.id))
+    # the second page fails: nothing withdrawn although page 1 no longer lists a dataset
+    portal.records = portal.records[1:]
+    portal.fail = lambda request: (
+        Response("Bad gateway", status=502) if request.args.get("page") == "2" else None
+    )
+    job, _ = runner.run()
+    assert "erreur HTTP 502" in gather_errors(job)[0]
+    assert sorted(datasets(runner.source.id)) == sorted(before)
+    # complete listing: now it is withdrawn
+    portal.fail = None
+    job, _ = runner.run()
+    assert "lieux-de-stationnement-de-grand-poitiers" not in datasets(runner.source.id)
+    assert "lieux-de-stationnement-de-grand-poitiers" in datasets(runner.source.id, "deleted")
+
+
+def test_next_page_off_the_source_is_refused(httpserver, make_runner, harvester):
+    httpserver.expect_request("/api/1/datasets/").respond_with_json({
+        "data": load_records()[:1], "page": 1, "page_size": 1, "total": 2,
+        "next_page": "http://169.254.169.254/latest/meta-data/",
+    })
+    runner = make_runner(harvester, httpserver.url_for("/"), ORG)
+    job, results = runner.run()
+    errors = gather_errors(job)
+    assert len(errors) == 1 and "hors de la source" in errors[0]
+    assert len(results) == 1  # the dataset read before is imported, nothing else
+
+
+def test_config_requires_an_organisation(organization, httpserver):
+    sysadmin = factories.Sysadmin()
+    with pytest.raises(toolkit.ValidationError) as e:
+        toolkit.get_action("harvest_source_create")(
+            {"user": sysadmin["name"]},
+            {"name": "tout-data-gouv", "title": "Tout", "url": httpserver.url_for("/"),
+             "source_type": "poitiers_udata", "config": "",
+             "owner_org": organization["id"]},
+        )
+    assert "« organization »" in json.dumps(e.value.error_dict, ensure_ascii=False)

@@ -1,0 +1,68 @@
+"""udata mapping on hand-written payloads in the real shape, and on the recorded payload."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ckanext.poitiers.harvesters import udata_mapping as m
+from tests.harvest.conftest import shared_fixture
+from tests.harvest.udata_server import load_records
+
+EU = "http://publications.europa.eu/resource/authority/"
+
+
+def test_full_record():
+    d = m.map_dataset(load_records()[0])
+    assert d["title"] == "Lieux de stationnement de Grand Poitiers"
+    assert d["name"] == "lieux-de-stationnement-de-grand-poitiers"
+    assert "<iframe" not in d["notes"] and "**Grand Poitiers**" in d["notes"]
+    assert d["license_id"] == "lov2"
+    assert d["frequency"] == EU + "frequency/MONTHLY"
+    assert d["temporal_coverage"] == [{"start": "2021-01-01", "end": "2025-12-31"}]
+    assert d["communes"] == ["86194", "86041"]
+    assert d["granularity"] == "commune"
+    assert d["data_schema"] == "etalab/schema-stationnement"
+    assert d["data_schema_version"] == "0.1.5"
+    assert d["contact"] == [{"name": "Service SIG", "email": "sig@grandpoitiers.fr"}]
+    assert d["publisher"][0]["name"] == "Grand Poitiers Open Data"
+    assert [(r["format"], r["resource_kind"]) for r in d["resources"]] == [
+        ("CSV", "file"), ("HTML", "documentation")]
+    assert d["resources"][0]["size"] == 18234
+    assert d["url"].startswith("https://www.data.gouv.fr/fr/datasets/")
+
+
+def test_epci_point_and_legacy_frequency():
+    d = m.map_dataset(load_records()[3])
+    assert d["communes"] == ["200069854"]
+    assert d["granularity"] == "point"
+    assert d["frequency"] == EU + "frequency/UPDATE_CONT"
+    assert d["license_id"] == "fr-lo"
+    assert d["resources"][0]["format"] == "GeoJSON"
+
+
+def test_missing_title_is_a_french_error():
+    with pytest.raises(m.UdataMappingError, match="n'a pas de titre"):
+        m.map_dataset({"id": "x", "title": "  <b></b> "})
+
+
+def test_guid_and_api_base():
+    assert m.api_base("https://www.data.gouv.fr/") == "https://www.data.gouv.fr/api/1"
+    assert m.api_base("https://demo.data.gouv.fr/api/1/datasets/") == (
+        "https://demo.data.gouv.fr/api/1")
+    assert m.guid({"id": "abc"}, "https://www.data.gouv.fr/api/1") == (
+        "https://www.data.gouv.fr/api/1/datasets/abc/")
+
+
+def test_recorded_datagouv_dataset():
+    path = shared_fixture("datagouv_udata", "datagouv_client__dataset_metadata.json")
+    with open(path, encoding="utf-8") as f:
+        record = json.load(f)
+    d = m.map_dataset(record)
+    assert d["title"] == "Catalogue des données de data.gouv.fr"
+    assert d["license_id"] == "lov2"
+    assert d["frequency"] == EU + "frequency/WEEKLY"
+    assert len(d["resources"]) == len(record["resources"])
+    assert all(r["url"].startswith("https://") for r in d["resources"])
+    assert {r["format"] for r in d["resources"]} <= {"CSV", "JSON", "ZIP", "XLSX", "PARQUET",
+                                                       "Parquet", "XML", "HTML", "JSONL"}
