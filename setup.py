@@ -40,6 +40,7 @@ setup(
         "requests>=2.31",
         "PyYAML>=6.0",
         "nh3>=0.3",
+        "partridge>=1.1",
     ],
     entry_points={
         "ckan.plugins": [
@@ -49,6 +50,8 @@ setup(
             "ckanext.poitiers.plugins.harvest_datafair:DataFairHarvesterPlugin",
             "poitiers_udata_harvester = "
             "ckanext.poitiers.plugins.harvest_udata:UdataHarvesterPlugin",
+            "poitiers_transport_harvester = "
+            "ckanext.poitiers.plugins.harvest_transport:TransportHarvesterPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -42,10 +42,26 @@ from ckanext.poitiers.harvesters.i18n import _
 log = logging.getLogger(__name__)
 
 HASH_EXTRA = "poitiers_content_hash"
+# a fetch step that half-failed (e.g. GTFS facts unreadable) lists its French messages here:
+# they are stored as errors of the record, and the record is still imported
+WARNINGS_KEY = "_poitiers_warnings"
+GRAND_POITIERS = "200069854"
+UNKNOWN_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UNKNOWN"
 STATUS_EXTRA = "status"
 
 COMMON_OPTIONS = {
     "preserve_fields": source_config.Option(list, default=[]),
+    # what the Poitiers schema requires and a source may not say
+    "default_communes": source_config.Option(list, default=[GRAND_POITIERS]),
+    "default_frequency": source_config.Option(str, default=UNKNOWN_FREQUENCY),
+    "default_personal_data": source_config.Option(
+        str, default="none", choices=("none", "anonymised", "personal")
+    ),
+}
+DEFAULTED_FIELDS = {
+    "communes": "default_communes",
+    "frequency": "default_frequency",
+    "personal_data": "default_personal_data",
 }
 
 
@@ -88,9 +104,21 @@ class PoitiersHarvester(HarvesterBase):
     def record_guid(self, record: dict, source_url: str, config: dict) -> str | None:
         raise NotImplementedError
 
-    def fetch_record(self, client: HttpClient, record: dict, config: dict) -> dict:
-        """Complete a listed record (detail call, file facts…). Default: nothing to add."""
+    def fetch_record(
+        self, client: HttpClient, record: dict, config: dict, previous: dict | None
+    ) -> dict:
+        """Complete a listed record (detail call, file facts…). Default: nothing to add.
+
+        ``previous`` is the record as fetched at the last successful import (or None), so that
+        a costly step can be skipped when its input did not change."""
         return record
+
+    def with_defaults(self, mapped: dict, config: dict) -> dict:
+        """Fill the fields the schema requires and the record left empty (source options)."""
+        for field, option in DEFAULTED_FIELDS.items():
+            if not mapped.get(field) and config.get(option):
+                mapped[field] = config[option]
+        return mapped
 
     def map_record(self, record: dict, source_url: str, config: dict) -> dict:
         """The dataset dict of a record (pure function of the mapping module)."""
@@ -215,9 +243,13 @@ class PoitiersHarvester(HarvesterBase):
         try:
             cfg = self.source_settings(harvest_object.source)
             record = json.loads(harvest_object.content)
+            previous = self._current_object(harvest_object)
+            previous_record = (
+                json.loads(previous.content) if previous and previous.content else None
+            )
             client = self.make_client()
             try:
-                completed = self.fetch_record(client, record, cfg)
+                completed = self.fetch_record(client, record, cfg, previous_record)
             finally:
                 client.close()
         except RemoteError as e:
@@ -227,15 +259,30 @@ class PoitiersHarvester(HarvesterBase):
                 "Fetch",
             )
             return False
-        if completed is not record:
-            harvest_object.content = json.dumps(completed)
-            harvest_object.save()
+        for warning in completed.pop(WARNINGS_KEY, []):
+            self._save_object_error(
+                _("Record {guid}: {error}").format(guid=harvest_object.guid, error=warning),
+                harvest_object,
+                "Fetch",
+            )
+        harvest_object.content = json.dumps(completed)
+        harvest_object.save()
         return True
 
     # -- import ------------------------------------------------------------------------------
     def _context(self) -> dict:
         return {"user": self._get_user_name(), "ignore_auth": True, "model": model,
                 "session": model.Session}
+
+    @staticmethod
+    def _current_object(harvest_object):
+        return (
+            model.Session.query(HarvestObject)
+            .filter(HarvestObject.guid == harvest_object.guid)
+            .filter(HarvestObject.harvest_source_id == harvest_object.harvest_source_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .first()
+        )
 
     def import_stage(self, harvest_object):
         if self._get_object_extra(harvest_object, STATUS_EXTRA) == "delete":
@@ -244,7 +291,7 @@ class PoitiersHarvester(HarvesterBase):
         try:
             cfg = self.source_settings(source)
             record = json.loads(harvest_object.content)
-            mapped = self.map_record(record, source.url, cfg)
+            mapped = self.with_defaults(self.map_record(record, source.url, cfg), cfg)
         except (MappingError, source_config.ConfigError, ValueError, KeyError, TypeError) as e:
             self._save_object_error(
                 _("Record {guid} cannot become a dataset: {error}").format(
@@ -256,13 +303,7 @@ class PoitiersHarvester(HarvesterBase):
             return False
 
         mapped_hash = content_hash(mapped)
-        previous = (
-            model.Session.query(HarvestObject)
-            .filter(HarvestObject.guid == harvest_object.guid)
-            .filter(HarvestObject.harvest_source_id == source.id)
-            .filter(HarvestObject.current == True)  # noqa: E712
-            .first()
-        )
+        previous = self._current_object(harvest_object)
         if previous is None:
             # a record withdrawn earlier and published again: revive its dataset
             previous = (

@@ -125,3 +125,8 @@ def zone_codes(zones) -> list[str]:
         ):
             codes.append(parts[2])
     return codes
+
+
+def commune_label_known(code: str) -> bool:
+    """True for the INSEE codes of the places table and the SIREN of Grand Poitiers."""
+    return str(code) in set(_aliases()["places"].values())

@@ -1,0 +1,72 @@
+"""Harvester for transport.data.gouv.fr: the datasets covering Grand Poitiers (``GET
+/api/datasets``, one flat list), with GTFS facts read from each dataset's GTFS file."""
+from __future__ import annotations
+
+from ckanext.poitiers.harvesters import gtfs_facts
+from ckanext.poitiers.harvesters import transport_mapping as mapping
+from ckanext.poitiers.harvesters.base import WARNINGS_KEY, MappingError, PoitiersHarvester
+from ckanext.poitiers.harvesters.config import Option
+from ckanext.poitiers.harvesters.http import RemoteError
+from ckanext.poitiers.harvesters.i18n import N_, _
+
+
+class TransportHarvester(PoitiersHarvester):
+    NAME = "poitiers_transport"
+    TITLE = N_("transport.data.gouv.fr")
+    DESCRIPTION = N_(
+        "Mobility datasets (GTFS, GTFS-RT, GBFS, NeTEx, SIRI) covering Grand Poitiers, with the "
+        "facts of their GTFS timetables."
+    )
+    options = {
+        # SIREN of the AOM / EPCI or INSEE codes of communes that a dataset must cover
+        "covered": Option(list, default=["200069854", "86194"]),
+        "types": Option(list, default=[]),
+        "gtfs_facts": Option(bool, default=True),
+    }
+
+    def list_records(self, client, source_url, config):
+        url = source_url.rstrip("/")
+        if not url.endswith("/api/datasets"):
+            url += "/api/datasets"
+        body = client.get_json(url)
+        if not isinstance(body, list):
+            raise RemoteError(
+                _("The answer of {url} is not a transport.data.gouv.fr dataset list.").format(
+                    url=url
+                ),
+                url,
+            )
+        wanted = set(config["covered"])
+        for record in body:
+            if not isinstance(record, dict) or not mapping.covers(record, wanted):
+                continue
+            if config["types"] and record.get("type") not in config["types"]:
+                continue
+            yield record
+
+    def record_guid(self, record, source_url, config):
+        return mapping.guid(record)
+
+    def fetch_record(self, client, record, config, previous):
+        gtfs = mapping.first_gtfs(record) if config["gtfs_facts"] else None
+        if gtfs is None:
+            return record
+        key = [gtfs.get("url"), gtfs.get("updated")]
+        if previous and previous.get("_gtfs_key") == key and previous.get("_gtfs"):
+            # same file as at the last run: its facts are reused, nothing downloaded
+            return {**record, "_gtfs": previous["_gtfs"], "_gtfs_key": key}
+        try:
+            data, _resp = client.get_bytes(gtfs["url"])
+            facts = gtfs_facts.facts(data)
+        except (RemoteError, gtfs_facts.GtfsError) as e:
+            return {**record, WARNINGS_KEY: [
+                _("the facts of the GTFS file {url} could not be read: {error}").format(
+                    url=gtfs["url"], error=e)
+            ]}
+        return {**record, "_gtfs": facts, "_gtfs_key": key}
+
+    def map_record(self, record, source_url, config):
+        try:
+            return mapping.map_dataset(record)
+        except mapping.TransportMappingError as e:
+            raise MappingError(str(e)) from e

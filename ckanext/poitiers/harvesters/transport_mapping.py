@@ -1,0 +1,114 @@
+"""transport.data.gouv.fr dataset → Poitiers dataset dict. Pure functions.
+
+Input: one element of ``GET /api/datasets`` (etalab/transport-site ``DatasetController``):
+``datagouv_id, id, title, slug, page_url, type, licence, publisher{name}, tags, covered_area,
+legal_owners[{siren}], resources[{title, url, original_url, format, type, is_available, updated,
+filesize}]``, plus ``_gtfs`` (facts added by the harvester's fetch stage).
+"""
+from __future__ import annotations
+
+from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags
+from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
+from ckanext.poitiers.vocabularies import remote
+
+# transport.data.gouv.fr resource formats → (our format, resource kind)
+FORMATS = {
+    "gtfs": ("GTFS", "file"),
+    "netex": ("NeTEx", "file"),
+    "gtfs-rt": ("GTFS-RT", "realtime"),
+    "gbfs": ("GBFS", "realtime"),
+    "siri": ("SIRI", "realtime"),
+    "siri lite": ("SIRI", "realtime"),
+    "geojson": ("GeoJSON", "file"),
+    "csv": ("CSV", "file"),
+    "json": ("JSON", "api"),
+}
+GTFS_FACT_FIELDS = ("gtfs_agencies", "gtfs_routes_count", "gtfs_stops_count",
+                    "gtfs_start_date", "gtfs_end_date")
+
+
+class TransportMappingError(ValueError):
+    pass
+
+
+def guid(record: dict) -> str | None:
+    ident = record.get("datagouv_id") or record.get("id")
+    return f"https://transport.data.gouv.fr/datasets/{ident}" if ident else None
+
+
+def identifiers(value) -> set[str]:
+    """Every SIREN / INSEE code found in a covered_area or legal_owners structure."""
+    found = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("siren", "insee", "code") and isinstance(item, (str, int)):
+                found.add(str(item))
+            else:
+                found |= identifiers(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= identifiers(item)
+    return found
+
+
+def covers(record: dict, wanted: set[str]) -> bool:
+    """The dataset covers, or is owned by, one of the wanted SIREN / INSEE codes."""
+    found = identifiers(record.get("covered_area")) | identifiers(record.get("legal_owners"))
+    return bool(found & wanted)
+
+
+def first_gtfs(record: dict) -> dict | None:
+    for res in record.get("resources") or []:
+        available = res.get("is_available", True) is not False
+        if str(res.get("format", "")).lower() == "gtfs" and available and res.get("url"):
+            return res
+    return None
+
+
+def _resource(res: dict) -> dict | None:
+    url = res.get("url") or res.get("original_url")
+    if not url:
+        return None
+    fmt, kind = FORMATS.get(str(res.get("format", "")).lower(), (None, "file"))
+    resource = {
+        "name": plain_text(res.get("title")) or url.rsplit("/", 1)[-1],
+        "url": url,
+        "format": fmt or remote.resource_format(res.get("format"), url) or "",
+        "resource_kind": kind,
+    }
+    if isinstance(res.get("filesize"), int):
+        resource["size"] = res["filesize"]
+    return drop_empty(resource)
+
+
+def map_dataset(record: dict) -> dict:
+    title = plain_text(record.get("title"))
+    if not title:
+        raise TransportMappingError(_("the record has no title."))
+    publisher = (record.get("publisher") or {}).get("name")
+    eu, local = remote.themes(["mobilite"])
+    notes = clean_html(record.get("description")) or _(
+        "Transport data published on transport.data.gouv.fr, the national access point for "
+        "mobility data."
+    )
+    codes = sorted(c for c in identifiers(record.get("covered_area"))
+                   if remote.commune_label_known(c))
+    package = {
+        "title": title,
+        "name": record.get("slug"),
+        "notes": notes,
+        "url": record.get("page_url"),
+        "tags": tags(record.get("tags")),
+        "theme": eu,
+        "poitiers_theme": local,
+        "license_id": remote.licence_id(record.get("licence")) or "other-open",
+        "communes": codes,
+        "publisher": [{"name": plain_text(publisher)}] if publisher else [],
+        "resources": [r for r in (_resource(res) for res in record.get("resources") or []) if r],
+    }
+    facts = record.get("_gtfs") or {}
+    for field in GTFS_FACT_FIELDS:
+        if field in facts:
+            package[field] = facts[field]
+    return drop_empty(package)

@@ -1,0 +1,155 @@
+"""transport.data.gouv.fr: GTFS facts (partridge) on tiny feeds built here and on recorded
+feeds, the pure mapping, and the harvester through the real path."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from ckan.plugins import get_plugin
+
+from ckanext.poitiers.harvesters import gtfs_facts
+from ckanext.poitiers.harvesters import transport_mapping as m
+from tests.harvest.conftest import shared_fixture
+from tests.harvest.gtfs_builder import gtfs_zip
+
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
+
+
+def records(gtfs_url="https://example.org/gtfs.zip"):
+    with open(os.path.join(FIXTURES, "transport", "datasets.json"), encoding="utf-8") as f:
+        return json.loads(f.read().replace("GTFS_URL", gtfs_url))
+
+
+def test_facts_of_a_tiny_feed():
+    facts = gtfs_facts.facts(gtfs_zip(agencies=("Vitalis", "RTP"), routes=4, stops=7, stations=2))
+    assert facts == {
+        "gtfs_agencies": "Vitalis, RTP",
+        "gtfs_routes_count": 4,
+        "gtfs_stops_count": 7,
+        "gtfs_start_date": "2025-09-01",
+        "gtfs_end_date": "2026-07-03",  # the last weekday served (07-05 is a Sunday)
+    }
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"PK\x03\x04 not really a zip", "n'est pas une archive zip valide"),
+        (b"<html>404</html>", "n'est pas une archive zip valide"),
+        (gtfs_zip(drop=("stops.txt",)), "il manque stops.txt"),
+    ],
+)
+def test_damaged_feeds_are_french_errors(data, message):
+    with pytest.raises(gtfs_facts.GtfsError, match=message):
+        gtfs_facts.facts(data)
+
+
+def test_facts_of_recorded_feeds():
+    with open(shared_fixture("transport_data_gouv", "gtfs.zip"), "rb") as f:
+        facts = gtfs_facts.facts(f.read())
+    assert facts["gtfs_agencies"] == "Frioul If Express"
+    assert facts["gtfs_routes_count"] == 1
+    assert facts["gtfs_start_date"] <= facts["gtfs_end_date"]
+    with open(shared_fixture("gtfs", "sample-feed-1.zip"), "rb") as f:
+        sample = gtfs_facts.facts(f.read())
+    assert sample["gtfs_agencies"] == "Demo Transit Authority"
+    assert (sample["gtfs_routes_count"], sample["gtfs_stops_count"]) == (5, 9)
+    assert (sample["gtfs_start_date"], sample["gtfs_end_date"]) == ("2007-01-01", "2010-12-31")
+
+
+def test_filter_on_covered_area_and_owners():
+    recs = records()
+    wanted = {"200069854", "86194"}
+    assert [m.covers(r, wanted) for r in recs] == [True, True, False]
+
+
+def test_mapping_formats_kinds_and_facts():
+    rec = dict(records()[0], _gtfs={"gtfs_routes_count": 3, "gtfs_agencies": "Vitalis"})
+    d = m.map_dataset(rec)
+    assert d["name"] == "reseau-urbain-vitalis"
+    assert d["license_id"] == "odc-odbl"
+    assert d["communes"] == ["200069854"]
+    assert d["theme"] == ["http://publications.europa.eu/resource/authority/data-theme/TRAN"]
+    assert [(r["format"], r["resource_kind"]) for r in d["resources"]] == [
+        ("GTFS", "file"), ("GTFS-RT", "realtime"), ("NeTEx", "file")]
+    assert d["gtfs_routes_count"] == 3 and d["gtfs_agencies"] == "Vitalis"
+    assert d["notes"]  # a French sentence when the source has no description
+    gbfs = m.map_dataset(records()[1])
+    assert gbfs["resources"][0]["format"] == "GBFS"
+    assert gbfs["communes"] == ["86194"]
+
+
+def gtfs_of(runner, name):
+    """The GTFS facts imported with the current version of a dataset."""
+    from ckan import model
+
+    from ckanext.harvest.model import HarvestObject
+
+    pkg = model.Package.by_name(name)
+    obj = (model.Session.query(HarvestObject)
+           .filter_by(package_id=pkg.id, current=True, harvest_source_id=runner.source.id)
+           .one())
+    return json.loads(obj.content)["_gtfs"]
+
+
+@pytest.mark.integration
+class TestTransportHarvest:
+    @pytest.fixture
+    def served(self, httpserver):
+        state = {"gtfs": gtfs_zip(routes=3, stops=5), "downloads": 0}
+
+        def gtfs_handler(request):
+            from werkzeug import Response
+
+            state["downloads"] += 1
+            return Response(state["gtfs"], content_type="application/zip")
+
+        httpserver.expect_request("/gtfs/vitalis.zip").respond_with_handler(gtfs_handler)
+        state["records"] = records(httpserver.url_for("/gtfs/vitalis.zip"))
+        httpserver.expect_request("/api/datasets").respond_with_handler(
+            lambda request: __import__("werkzeug").Response(
+                json.dumps(state["records"]), content_type="application/json"))
+        state["url"] = httpserver.url_for("/")
+        return state
+
+    def test_harvest_with_gtfs_facts(self, served, make_runner):
+        from tests.harvest.test_datafair_harvest import datasets, gather_errors
+
+        harvester = get_plugin("poitiers_transport_harvester")
+        runner = make_runner(harvester, served["url"])
+        job, results = runner.run()
+        assert gather_errors(job) == []
+        assert [r["errors"] for r in results.values()] == [[], []]
+        found = datasets(runner.source.id)
+        assert sorted(found) == ["reseau-urbain-vitalis", "velos-et-trottinettes-pony-poitiers"]
+        vitalis = found["reseau-urbain-vitalis"]
+        assert gtfs_of(runner, "reseau-urbain-vitalis")["gtfs_routes_count"] == 3
+        assert vitalis["resources"][0]["format"] == "GTFS"
+        assert served["downloads"] == 1
+
+        # unchanged GTFS (same url and date): not downloaded again, nothing written
+        job, results = runner.run()
+        assert {r["report_status"] for r in results.values()} == {"not modified"}
+        assert served["downloads"] == 1
+
+        # a new GTFS file: its facts are read and the dataset updated
+        served["gtfs"] = gtfs_zip(routes=8, stops=5)
+        served["records"][0]["resources"][0]["updated"] = "2025-11-01T06:00:00Z"
+        job, results = runner.run()
+        assert gtfs_of(runner, "reseau-urbain-vitalis")["gtfs_routes_count"] == 8
+        assert served["downloads"] == 2
+
+    def test_damaged_gtfs_still_imports_with_a_visible_error(self, served, make_runner):
+        from tests.harvest.test_datafair_harvest import datasets
+
+        served["gtfs"] = b"<html>Erreur</html>"
+        harvester = get_plugin("poitiers_transport_harvester")
+        runner = make_runner(harvester, served["url"])
+        job, results = runner.run()
+        vitalis = next(
+            r for r in results.values() if r["dataset"]["name"] == "reseau-urbain-vitalis"
+        )
+        assert len(vitalis["errors"]) == 1
+        assert "n'est pas une archive zip valide" in vitalis["errors"][0].message
+        assert "reseau-urbain-vitalis" in datasets(runner.source.id)
