@@ -52,6 +52,7 @@ setup(
             "ckanext.poitiers.plugins.harvest_udata:UdataHarvesterPlugin",
             "poitiers_transport_harvester = "
             "ckanext.poitiers.plugins.harvest_transport:TransportHarvesterPlugin",
+            "poitiers_dcat_harvester = ckanext.poitiers.plugins.harvest_dcat:DCATHarvesterPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

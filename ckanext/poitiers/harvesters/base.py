@@ -91,6 +91,13 @@ def format_validation_error(error_dict: dict) -> str:
 class PoitiersHarvester(HarvesterBase):
     """Abstract: subclasses set NAME/TITLE/DESCRIPTION and implement the three hooks."""
 
+    def __new__(cls, *args, **kwargs):
+        # CKAN's SingletonPlugin keeps one instance per class but finds it with hasattr, so a
+        # subclass of a loaded harvester (dcat_rdf_harvester) would get its parent's instance
+        if "_instance" not in cls.__dict__:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
     NAME = ""
     TITLE = ""
     DESCRIPTION = ""

@@ -1,0 +1,97 @@
+"""A dataset dict parsed by ckanext-dcat (euro_dcat_ap_3 profile) → Poitiers dataset dict.
+Pure functions.
+
+ckanext-dcat reads DCAT-AP into its own field names, which ours follow (theme, frequency,
+temporal_coverage, publisher, contact, spatial_coverage); what differs between catalogues is
+the vocabulary: licences given as URLs or titles, Dublin Core frequencies, portal-local themes
+(OpenDataSoft's ``…/explore/?refine.theme=Transports``), place names. This module brings them to
+our canonical values and sanitises the texts.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags
+from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
+from ckanext.poitiers.vocabularies import remote
+
+EU_THEME = remote.EU_THEME
+MAPPED_EXTRAS = {"frequency", "license_url", "theme", "spatial_text", "spatial_uri",
+                 "dcat_frequency"}
+
+
+def _extras(dataset: dict) -> dict:
+    return {e.get("key"): e.get("value") for e in dataset.get("extras") or [] if e.get("key")}
+
+
+def theme_label(value: str) -> str:
+    """The label of a portal-local theme URI (``?refine.theme=Economie``) or the value itself."""
+    parts = urlsplit(value)
+    for key, values in parse_qs(parts.query).items():
+        if key.endswith("theme") and values:
+            return unquote(values[0])
+    if parts.scheme in ("http", "https"):
+        return unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+    return value
+
+
+def _as_list(value) -> list:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value.startswith("["):
+        import json
+
+        try:
+            parsed = json.loads(value)
+            return parsed if isinstance(parsed, list) else [value]
+        except ValueError:
+            return [value]
+    return [value]
+
+
+def map_dataset(dataset: dict) -> dict:
+    extras = _extras(dataset)
+    package = {k: v for k, v in dataset.items() if k not in ("extras",)}
+    package["title"] = plain_text(dataset.get("title"))
+    package["notes"] = clean_html(dataset.get("notes"))
+
+    themes = _as_list(dataset.get("theme") or extras.get("theme"))
+    eu = [t for t in themes if str(t).startswith(EU_THEME)]
+    mapped_eu, local = remote.themes([theme_label(str(t)) for t in themes
+                                      if not str(t).startswith(EU_THEME)])
+    package["theme"] = list(dict.fromkeys(eu + mapped_eu))
+    if local:
+        package["poitiers_theme"] = local
+
+    # ckanext-dcat reads dct:license on the distributions (as OpenDataSoft writes it)
+    resource_licences = [r.get("license") for r in dataset.get("resources") or []
+                         if isinstance(r, dict) and r.get("license")]
+    package["license_id"] = (
+        remote.licence_id(dataset.get("license_id"), extras.get("license_url"),
+                          dataset.get("license_url"), dataset.get("license_title"),
+                          *resource_licences)
+        or ("other-open" if dataset.get("license_id") or extras.get("license_url")
+            or resource_licences else "notspecified")
+    )
+    package["frequency"] = remote.frequency_uri(
+        dataset.get("frequency") or extras.get("frequency") or extras.get("dcat_frequency")
+    )
+    places = [c.get("text") for c in dataset.get("spatial_coverage") or [] if isinstance(c, dict)]
+    places.append(extras.get("spatial_text"))
+    package["communes"] = remote.commune_codes(*places)
+
+    package["tags"] = tags(t.get("name") for t in dataset.get("tags") or [] if isinstance(t, dict))
+    for res in package.get("resources") or []:
+        res["name"] = plain_text(res.get("name"))
+        res["description"] = clean_html(res.get("description"))
+        if not res.get("format"):
+            res["format"] = remote.resource_format(res.get("mimetype"), res.get("url")) or ""
+    kept_extras = [
+        {"key": k, "value": v} for k, v in extras.items() if k not in MAPPED_EXTRAS
+    ]
+    package = drop_empty(package)
+    if kept_extras:
+        package["extras"] = kept_extras
+    return package

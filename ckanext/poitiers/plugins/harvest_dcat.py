@@ -1,0 +1,7 @@
+"""Plugin ``poitiers_dcat_harvester``: DCAT catalogues (ckanext-dcat's RDF harvester, mapped
+into the Poitiers schema)."""
+from ckanext.poitiers.harvesters.dcat import PoitiersDCATHarvester
+
+
+class DCATHarvesterPlugin(PoitiersDCATHarvester):
+    pass

@@ -1,0 +1,128 @@
+"""DCAT harvester (subclass of ckanext-dcat's DCATRDFHarvester) through the real path, on a
+hand-written OpenDataSoft-shaped catalogue with Hydra paging and on recorded catalogues."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from ckan.plugins import get_plugin
+from werkzeug import Response
+
+from ckanext.poitiers.harvesters import dcat_mapping
+from tests.harvest.conftest import shared_fixture
+from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified
+
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
+EU = "http://publications.europa.eu/resource/authority/"
+
+
+def test_theme_label_of_portal_local_themes():
+    assert dcat_mapping.theme_label("https://x/explore/?refine.theme=Sant%C3%A9") == "Santé"
+    assert dcat_mapping.theme_label("Economie") == "Economie"
+
+
+class Catalogue:
+    def __init__(self, base):
+        self.base = base
+        self.pages = {}
+        for page in (1, 2):
+            with open(os.path.join(FIXTURES, "dcat", f"catalog_page{page}.ttl"),
+                      encoding="utf-8") as f:
+                self.pages[str(page)] = f.read().replace("BASE", base)
+        self.fail_page = None
+
+    def handler(self, request):
+        page = request.args.get("page", "1")
+        if page == self.fail_page:
+            return Response("Service Unavailable", status=503)
+        return Response(self.pages[page], content_type="text/turtle")
+
+
+@pytest.fixture
+def harvester():
+    return get_plugin("poitiers_dcat_harvester")
+
+
+@pytest.fixture
+def catalogue(httpserver):
+    cat = Catalogue(httpserver.url_for("").rstrip("/"))
+    httpserver.expect_request("/catalog.ttl").respond_with_handler(cat.handler)
+    cat.url = httpserver.url_for("/catalog.ttl")
+    return cat
+
+
+@pytest.mark.integration
+def test_hydra_paged_catalogue_mapped_into_our_vocabularies(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    assert [r["errors"] for r in results.values()] == [[], [], []]
+    found = {d["title"]: d for d in datasets(runner.source.id).values()}
+    assert sorted(found) == ["Bornes à verre", "Défibrillateurs", "Horodateurs"]
+    verre = found["Bornes à verre"]
+    assert "<img" not in verre["notes"] and "<strong>à verre</strong>" in verre["notes"]
+    assert verre["license_id"] == "lov2"
+    assert verre["theme"] == [EU + "data-theme/ENVI"]
+    assert verre["organization"]["name"] == "grand-poitiers"
+    assert found["Horodateurs"]["license_id"] == "odc-odbl"
+    assert found["Horodateurs"]["theme"] == [EU + "data-theme/TRAN"]
+    assert found["Défibrillateurs"]["theme"] == [EU + "data-theme/HEAL"]
+
+    before = modified(datasets(runner.source.id))
+    job, results = runner.run()
+    assert {r["report_status"] for r in results.values()} == {"not modified"}
+    assert modified(datasets(runner.source.id)) == before
+
+
+@pytest.mark.integration
+def test_failed_second_page_withdraws_nothing(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    catalogue.fail_page = "2"
+    job, _ = runner.run()
+    errors = gather_errors(job)
+    assert len(errors) == 1 and "erreur HTTP 503" in errors[0]
+    assert len(datasets(runner.source.id)) == 3
+
+
+@pytest.mark.integration
+@pytest.mark.ckan_config("ckanext.poitiers.harvest.allow_private_addresses", "false")
+def test_local_files_and_private_addresses_are_refused(make_runner, harvester, catalogue):
+    runner = make_runner(harvester, catalogue.url)
+    job, results = runner.run()
+    assert results == {}
+    assert "adresse de réseau privé ou local" in gather_errors(job)[0]
+
+
+@pytest.mark.integration
+def test_recorded_opendatasoft_export(httpserver, make_runner, harvester):
+    with open(shared_fixture("dcat", "ods-export_rennesmetropole_3datasets.rdf"),
+              encoding="utf-8") as f:
+        httpserver.expect_request("/api/explore/v2.1/catalog/exports/dcat").respond_with_data(
+            f.read(), content_type="application/rdf+xml")
+    runner = make_runner(harvester, httpserver.url_for("/api/explore/v2.1/catalog/exports/dcat"))
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    found = list(datasets(runner.source.id).values())
+    assert len(found) == 3
+    assert {d["license_id"] for d in found} == {"odc-odbl"}
+    subventions = next(d for d in found if d["title"].startswith("Subventions versées en 2017"))
+    assert subventions["theme"] == [EU + "data-theme/ECON"]
+    assert len(subventions["resources"]) >= 2
+
+
+@pytest.mark.integration
+def test_recorded_udata_hydra_pages(httpserver, make_runner, harvester):
+    pages = {}
+    for n in (1, 2):
+        with open(shared_fixture("datagouv_udata", f"udata__dcat__paged-collection-{n}.jsonld"),
+                  encoding="utf-8") as f:
+            pages[str(n)] = f.read().replace("http://data.test.org/catalog.jsonld",
+                                             httpserver.url_for("/catalog.jsonld"))
+    httpserver.expect_request("/catalog.jsonld").respond_with_handler(
+        lambda request: Response(pages[request.args.get("page", "1")],
+                                 content_type="application/ld+json"))
+    runner = make_runner(harvester, httpserver.url_for("/catalog.jsonld?page=1"))
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    assert len(datasets(runner.source.id)) == 4
