@@ -89,6 +89,11 @@ def test_first_harvest_creates_valid_datasets_in_solr(catalogue, make_runner, ha
     assert vitalis["license_id"] == "lov2"
     assert vitalis["theme"] == ["http://publications.europa.eu/resource/authority/data-theme/TRAN"]
     assert vitalis["url"].endswith("/datasets/" + VITALIS)
+    # the Poitiers schema fields, validated by the schema on the way in
+    assert vitalis["poitiers_theme"] == ["mobilite"]
+    assert vitalis["communes"] == ["200069854"]
+    assert vitalis["frequency"] == "http://publications.europa.eu/resource/authority/frequency/WEEKLY"
+    assert vitalis["personal_data"] == "none"  # the source option's default
     assert {r["url"].rsplit("/", 1)[-1]: (r["format"], r["resource_kind"])
             for r in vitalis["resources"]} == {
         "gtfs.zip": ("GTFS", "file"),
@@ -109,6 +114,8 @@ def test_first_harvest_creates_valid_datasets_in_solr(catalogue, make_runner, ha
     ]
     parkings = found[PARKINGS]
     assert parkings["resources"][0]["resource_kind"] == "realtime"
+    assert parkings["communes"] == ["86194"]
+    assert sorted(found[VERRE]["communes"]) == ["86041", "86194"]
 
     # indexed in Solr, searchable by the French words of the source
     hits = toolkit.get_action("package_search")({"ignore_auth": True}, {"q": "Vitalis"})
@@ -302,7 +309,11 @@ def test_record_refused_by_the_schema_is_an_error_in_french(catalogue, make_runn
 
 
 def test_names_never_clash_with_local_datasets(catalogue, make_runner, harvester, organization):
-    local = factories.Dataset(name=VERRE, title="Jeu local", owner_org=organization["id"])
+    local = factories.Dataset(
+        name=VERRE, title="Jeu local", owner_org=organization["id"], notes="Saisi à la main.",
+        communes=["86194"], personal_data="none", poitiers_theme=["environnement-proprete"],
+        frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+    )
     runner = make_runner(harvester, catalogue.url)
     runner.run()
     found = datasets(runner.source.id)

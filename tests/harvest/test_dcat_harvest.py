@@ -122,7 +122,9 @@ def test_recorded_udata_hydra_pages(httpserver, make_runner, harvester):
     httpserver.expect_request("/catalog.jsonld").respond_with_handler(
         lambda request: Response(pages[request.args.get("page", "1")],
                                  content_type="application/ld+json"))
-    runner = make_runner(harvester, httpserver.url_for("/catalog.jsonld?page=1"))
+    # the recorded catalogue gives no theme: the source names one
+    runner = make_runner(harvester, httpserver.url_for("/catalog.jsonld?page=1"),
+                         '{"default_themes": ["territoire-reference"]}')
     job, results = runner.run()
     assert gather_errors(job) == []
     assert len(datasets(runner.source.id)) == 4

@@ -125,6 +125,10 @@ class TestTransportHarvest:
         assert sorted(found) == ["reseau-urbain-vitalis", "velos-et-trottinettes-pony-poitiers"]
         vitalis = found["reseau-urbain-vitalis"]
         assert gtfs_of(runner, "reseau-urbain-vitalis")["gtfs_routes_count"] == 3
+        assert (vitalis["gtfs_agencies"], int(vitalis["gtfs_routes_count"]),
+                int(vitalis["gtfs_stops_count"])) == ("Vitalis", 3, 5)
+        assert (vitalis["gtfs_start_date"], vitalis["gtfs_end_date"]) == (
+            "2025-09-01", "2026-07-03")
         assert vitalis["resources"][0]["format"] == "GTFS"
         assert served["downloads"] == 1
 
@@ -138,6 +142,7 @@ class TestTransportHarvest:
         served["records"][0]["resources"][0]["updated"] = "2025-11-01T06:00:00Z"
         job, results = runner.run()
         assert gtfs_of(runner, "reseau-urbain-vitalis")["gtfs_routes_count"] == 8
+        assert int(datasets(runner.source.id)["reseau-urbain-vitalis"]["gtfs_routes_count"]) == 8
         assert served["downloads"] == 2
 
     def test_damaged_gtfs_still_imports_with_a_visible_error(self, served, make_runner):

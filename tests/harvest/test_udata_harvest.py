@@ -44,7 +44,11 @@ def test_organisation_datasets_are_harvested_across_pages(portal, make_runner, h
     assert parkings["license_id"] == "lov2"
     assert parkings["contact"][0]["email"] == "sig@grandpoitiers.fr"
     assert parkings["temporal_coverage"] == [{"start": "2021-01-01", "end": "2025-12-31"}]
-    assert found["budget-primitif-ville-de-poitiers"]["license_id"] == "odc-odbl"
+    assert sorted(parkings["communes"]) == ["86041", "86194"] and parkings["granularity"] == "commune"
+    assert parkings["data_schema"] == "etalab/schema-stationnement"
+    assert parkings["poitiers_theme"] == ["mobilite"]
+    budget = found["budget-primitif-ville-de-poitiers"]
+    assert budget["license_id"] == "odc-odbl" and budget["communes"] == ["200069854"]
 
     job, results = runner.run()
     assert {r["report_status"] for r in results.values()} == {"not modified"}

@@ -35,6 +35,7 @@ from ckan.plugins import toolkit
 
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+from ckanext.poitiers import vocabularies
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
 from ckanext.poitiers.harvesters.i18n import _
@@ -55,7 +56,11 @@ COMMON_OPTIONS = {
     "default_communes": source_config.Option(list, default=[GRAND_POITIERS]),
     "default_frequency": source_config.Option(str, default=UNKNOWN_FREQUENCY),
     "default_personal_data": source_config.Option(
-        str, default="none", choices=("none", "anonymised", "personal")
+        str, default="none", choices=tuple(vocabularies.values("personal_data"))
+    ),
+    # Poitiers sub-themes of the datasets whose record gives no theme we recognise
+    "default_themes": source_config.Option(
+        list, default=[], choices=tuple(vocabularies.values("poitiers_themes"))
     ),
 }
 DEFAULTED_FIELDS = {
@@ -63,6 +68,18 @@ DEFAULTED_FIELDS = {
     "frequency": "default_frequency",
     "personal_data": "default_personal_data",
 }
+
+
+def apply_defaults(mapped: dict, config: dict) -> dict:
+    """Fill what the Poitiers schema requires and the record left empty, from source options."""
+    for field, option in DEFAULTED_FIELDS.items():
+        if not mapped.get(field) and config.get(option):
+            mapped[field] = config[option]
+    if not mapped.get("theme") and not mapped.get("poitiers_theme") and config.get(
+        "default_themes"
+    ):
+        mapped["poitiers_theme"] = list(config["default_themes"])
+    return mapped
 
 
 class MappingError(ValueError):
@@ -122,10 +139,7 @@ class PoitiersHarvester(HarvesterBase):
 
     def with_defaults(self, mapped: dict, config: dict) -> dict:
         """Fill the fields the schema requires and the record left empty (source options)."""
-        for field, option in DEFAULTED_FIELDS.items():
-            if not mapped.get(field) and config.get(option):
-                mapped[field] = config[option]
-        return mapped
+        return apply_defaults(mapped, config)
 
     def map_record(self, record: dict, source_url: str, config: dict) -> dict:
         """The dataset dict of a record (pure function of the mapping module)."""

@@ -18,8 +18,8 @@ from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import dcat_mapping as mapping
 from ckanext.poitiers.harvesters.base import (
     COMMON_OPTIONS,
-    DEFAULTED_FIELDS,
     HASH_EXTRA,
+    apply_defaults,
     content_hash,
 )
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
@@ -96,11 +96,7 @@ class PoitiersDCATHarvester(DCATRDFHarvester):
     # -- mapping -------------------------------------------------------------------------------
     def poitiers_dict(self, dataset: dict, source) -> dict:
         cfg = self._settings(source)
-        mapped = mapping.map_dataset(dataset)
-        for field, option in DEFAULTED_FIELDS.items():
-            if not mapped.get(field) and cfg.get(option):
-                mapped[field] = cfg[option]
-        return mapped
+        return apply_defaults(mapping.map_dataset(dataset), cfg)
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
         mapped = self.poitiers_dict(package_dict, harvest_object.source)

@@ -65,12 +65,15 @@ def map_dataset(record: dict) -> dict:
         if isinstance(c, dict) and (c.get("name") or c.get("email"))
     ]
     resources = [r for r in (_resource(res) for res in record.get("resources") or []) if r]
+    eu_themes, local_themes = remote.themes(record.get("tags"))
     package = {
         "title": title,
         "name": record.get("slug") or record.get("id"),
         "notes": clean_html(record.get("description")),
         "url": record.get("page"),
         "tags": tags(record.get("tags")),
+        "theme": eu_themes,
+        "poitiers_theme": local_themes,
         "license_id": remote.licence_id(record.get("license")) or "notspecified",
         "frequency": remote.frequency_uri(record.get("frequency")),
         "temporal_coverage": temporal(temporal_.get("start"), temporal_.get("end")),

@@ -46,13 +46,9 @@ def licence_id(*candidates: str | None) -> str | None:
 
 def frequency_uri(value: str | None) -> str | None:
     """EU frequency URI for a Dublin Core / Data Fair / udata frequency id or URI."""
-    if not value:
-        return None
-    value = str(value).strip()
-    if value.startswith(EU_FREQUENCY):
-        return value
-    code = _aliases()["frequencies"].get(value.rsplit("/", 1)[-1].lower())
-    return EU_FREQUENCY + code if code else None
+    from ckanext.poitiers import vocabularies
+
+    return vocabularies.frequency_uri(str(value).strip()) if value else None
 
 
 def themes(labels) -> tuple[list[str], list[str]]:
@@ -74,9 +70,20 @@ def themes(labels) -> tuple[list[str], list[str]]:
     return eu, local
 
 
+@functools.cache
+def _places() -> dict[str, str]:
+    """Place name (lower case, no accents) → INSEE code, from the communes vocabulary."""
+    from ckanext.poitiers import vocabularies
+
+    table = {_key(e["label"]["fr"]): e["value"] for e in vocabularies.communes()
+             if e.get("kind") == "commune"}
+    table.update(_aliases()["places"])
+    return table
+
+
 def commune_codes(*places: str | None) -> list[str]:
     """INSEE codes (or the SIREN of Grand Poitiers) of place names we recognise."""
-    table = _aliases()["places"]
+    table = _places()
     codes = []
     for place in places:
         if not place:
@@ -128,5 +135,7 @@ def zone_codes(zones) -> list[str]:
 
 
 def commune_label_known(code: str) -> bool:
-    """True for the INSEE codes of the places table and the SIREN of Grand Poitiers."""
-    return str(code) in set(_aliases()["places"].values())
+    """True for the 40 communes of Grand Poitiers and its SIREN (the communes vocabulary)."""
+    from ckanext.poitiers import vocabularies
+
+    return vocabularies.is_valid("communes", str(code))
