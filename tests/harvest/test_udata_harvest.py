@@ -44,7 +44,8 @@ def test_organisation_datasets_are_harvested_across_pages(portal, make_runner, h
     assert parkings["license_id"] == "lov2"
     assert parkings["contact"][0]["email"] == "sig@grandpoitiers.fr"
     assert parkings["temporal_coverage"] == [{"start": "2021-01-01", "end": "2025-12-31"}]
-    assert sorted(parkings["communes"]) == ["86041", "86194"] and parkings["granularity"] == "commune"
+    assert sorted(parkings["communes"]) == ["86041", "86194"]
+    assert parkings["granularity"] == "commune"
     assert parkings["data_schema"] == "etalab/schema-stationnement"
     assert parkings["poitiers_theme"] == ["mobilite"]
     budget = found["budget-primitif-ville-de-poitiers"]
