@@ -53,6 +53,8 @@ setup(
             "poitiers_transport_harvester = "
             "ckanext.poitiers.plugins.harvest_transport:TransportHarvesterPlugin",
             "poitiers_dcat_harvester = ckanext.poitiers.plugins.harvest_dcat:DCATHarvesterPlugin",
+            "poitiers_openagenda_harvester = "
+            "ckanext.poitiers.plugins.harvest_openagenda:OpenAgendaHarvesterPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -1,0 +1,87 @@
+"""Harvester for OpenAgenda: agendas (by uid, or found by a search) become datasets whose
+resources are the agenda's exports and API. Events are not datasets."""
+from __future__ import annotations
+
+from ckanext.poitiers.harvesters import config as source_config
+from ckanext.poitiers.harvesters import openagenda_mapping as mapping
+from ckanext.poitiers.harvesters.base import MappingError, PoitiersHarvester
+from ckanext.poitiers.harvesters.config import Option
+from ckanext.poitiers.harvesters.http import RemoteError
+from ckanext.poitiers.harvesters.i18n import N_, _
+
+MAX_PAGES = 100
+
+
+class OpenAgendaHarvester(PoitiersHarvester):
+    NAME = "poitiers_openagenda"
+    TITLE = N_("OpenAgenda")
+    DESCRIPTION = N_("OpenAgenda agendas, as datasets whose resources are their exports and API.")
+    options = {
+        "key": Option(str, default=""),
+        "agendas": Option(list, default=[]),
+        "search": Option(str, default=""),
+        "official_only": Option(bool, default=False),
+        "license_id": Option(str, default="notspecified"),
+    }
+
+    def validate_config(self, config):
+        text = super().validate_config(config)
+        parsed = source_config.parse(text, self.all_options())
+        errors = []
+        if not parsed["key"]:
+            errors.append(_("« key » (the public OpenAgenda key, oa_pk_…) is required."))
+        if not parsed["agendas"] and not parsed["search"]:
+            errors.append(_("Give « agendas » (a list of agenda uids) or « search »."))
+        if errors:
+            raise source_config.ConfigError(" ".join(errors))
+        return text
+
+    def _api(self, source_url: str) -> str:
+        url = source_url.rstrip("/")
+        return url if url.endswith("/v2") else url + "/v2"
+
+    def list_records(self, client, source_url, config):
+        api = self._api(source_url)
+        headers_params = {"key": config["key"]}
+        for uid in config["agendas"]:
+            record = client.get_json(f"{api}/agendas/{uid}", params=headers_params)
+            if not isinstance(record, dict) or record.get("uid") in (None, ""):
+                raise RemoteError(
+                    _("The answer of {url} is not an OpenAgenda agenda.").format(
+                        url=f"{api}/agendas/{uid}"
+                    ),
+                    api,
+                )
+            yield record
+        if not config["search"]:
+            return
+        params = {**headers_params, "search": config["search"], "size": 100}
+        if config["official_only"]:
+            params["official"] = 1
+        for _page in range(MAX_PAGES):
+            body = client.get_json(f"{api}/agendas", params=params)
+            if not isinstance(body, dict) or not isinstance(body.get("agendas"), list):
+                raise RemoteError(
+                    _("The answer of {url} is not an OpenAgenda agenda list.").format(
+                        url=f"{api}/agendas"
+                    ),
+                    api,
+                )
+            for record in body["agendas"]:
+                if isinstance(record, dict):
+                    yield record
+            after = body.get("after")
+            if not after or not body["agendas"]:
+                return
+            params["after[]"] = [str(a) for a in after]
+        raise RemoteError(_("{url} announces more than {count} pages.").format(
+            url=f"{api}/agendas", count=MAX_PAGES), api)
+
+    def record_guid(self, record, source_url, config):
+        return mapping.guid(record)
+
+    def map_record(self, record, source_url, config):
+        try:
+            return mapping.map_agenda(record, self._api(source_url), config["license_id"])
+        except mapping.OpenAgendaMappingError as e:
+            raise MappingError(str(e)) from e
