@@ -43,6 +43,10 @@ from ckanext.poitiers.harvesters.i18n import _
 log = logging.getLogger(__name__)
 
 HASH_EXTRA = "poitiers_content_hash"
+# hash of the remote record as listed (with the mapping version and the source configuration):
+# a record whose hash equals the one of its current harvest object is skipped at gather time
+RECORD_EXTRA = "poitiers_record_hash"
+MAPPING_VERSION = "1"  # bump when a mapping changes, so that unchanged records are mapped again
 # a fetch step that half-failed (e.g. GTFS facts unreadable) lists its French messages here:
 # they are stored as errors of the record, and the record is still imported
 WARNINGS_KEY = "_poitiers_warnings"
@@ -84,6 +88,12 @@ def apply_defaults(mapped: dict, config: dict) -> dict:
 
 class MappingError(ValueError):
     """A remote record cannot become a dataset; the message is French."""
+
+
+def record_hash(record: dict, harvester: str, config_text: str | None) -> str:
+    canonical = json.dumps([MAPPING_VERSION, harvester, config_text or "", record],
+                           sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def content_hash(package_dict: dict) -> str:
@@ -163,7 +173,13 @@ class PoitiersHarvester(HarvesterBase):
         return source_config.validate(config, self.all_options())
 
     def source_settings(self, source) -> dict:
-        return source_config.parse(source.config, self.all_options())
+        key = (source.id, source.config)
+        cache = self.__dict__.setdefault("_settings_cache", {})
+        if key not in cache:
+            if len(cache) > 100:
+                cache.clear()
+            cache[key] = source_config.parse(source.config, self.all_options())
+        return dict(cache[key])
 
     def make_client(self) -> HttpClient:
         return HttpClient(HttpSettings.from_config())
@@ -220,10 +236,16 @@ class PoitiersHarvester(HarvesterBase):
         finally:
             client.close()
 
-        objects = [
-            HarvestObject(guid=guid, job=harvest_job, content=json.dumps(record))
-            for guid, record in records.items()
-        ]
+        known = self._current_record_hashes(source.id)
+        objects = []
+        for guid, record in records.items():
+            digest = record_hash(record, self.NAME, source.config)
+            if known.get(guid) == digest:
+                continue  # same record, same mapping, same configuration: nothing to do
+            objects.append(HarvestObject(
+                guid=guid, job=harvest_job, content=json.dumps(record),
+                extras=[HarvestObjectExtra(key=RECORD_EXTRA, value=digest)],
+            ))
         model.Session.add_all(objects)
         model.Session.commit()
         ids = [o.id for o in objects]
@@ -232,6 +254,20 @@ class PoitiersHarvester(HarvesterBase):
         elif not records:
             return []
         return ids
+
+    @staticmethod
+    def _current_record_hashes(source_id: str) -> dict[str, str]:
+        """guid → record hash of the current harvest objects whose dataset is active."""
+        rows = (
+            model.Session.query(HarvestObject.guid, HarvestObjectExtra.value)
+            .join(HarvestObjectExtra, HarvestObjectExtra.harvest_object_id == HarvestObject.id)
+            .join(model.Package, model.Package.id == HarvestObject.package_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .filter(HarvestObject.harvest_source_id == source_id)
+            .filter(HarvestObjectExtra.key == RECORD_EXTRA)
+            .filter(model.Package.state == "active")
+        )
+        return dict(rows)
 
     def _mark_withdrawals(self, guids_in_source: set, harvest_job) -> list[str]:
         """Harvest objects flagged for deletion for the datasets whose record left the source."""
@@ -259,6 +295,8 @@ class PoitiersHarvester(HarvesterBase):
 
     # -- fetch -------------------------------------------------------------------------------
     def fetch_stage(self, harvest_object):
+        if type(self).fetch_record is PoitiersHarvester.fetch_record:
+            return True  # the listing carried the whole record
         if self._get_object_extra(harvest_object, STATUS_EXTRA) == "delete":
             return True
         try:
@@ -346,6 +384,13 @@ class PoitiersHarvester(HarvesterBase):
             and existing.state == "active"
             and self._get_object_extra(previous, HASH_EXTRA) == mapped_hash
         ):
+            # the record changed but not the dataset: remember the new record on the current
+            # object, so that the next gather skips it
+            digest = self._get_object_extra(harvest_object, RECORD_EXTRA)
+            for extra in previous.extras:
+                if extra.key == RECORD_EXTRA and digest:
+                    extra.value = digest
+            model.Session.commit()
             return "unchanged"
 
         harvest_object.extras.append(HarvestObjectExtra(key=HASH_EXTRA, value=mapped_hash))
