@@ -112,6 +112,9 @@ def serve(recs: list[dict]):
     from pytest_httpserver import HTTPServer
     from werkzeug import Response
 
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     base = f"http://127.0.0.1:{server.port}"
@@ -140,6 +143,7 @@ def child(phase: str, ini: str, base: str, records_file: str) -> dict:
 
     conf = load_config(ini)
     conf["ckanext.poitiers.harvest.allow_private_addresses"] = "true"
+    conf["ckan.site_id"] = os.environ.get("POITIERS_BENCH_SITE_ID", "poitiers_bench")
     if phase == "dcat":
         conf["scheming.dataset_schemas"] = "ckanext.dcat.schemas:dcat_ap_recommended.yaml"
         conf["scheming.presets"] = (

@@ -418,9 +418,7 @@ class PoitiersHarvester(HarvesterBase):
         package = dict(mapped)
         package["id"] = str(uuid.uuid4())
         wanted = munge_name(package.pop("name", "") or package.get("title", "")) or "jeu-de-donnees"
-        package["name"] = self._ensure_name_is_unique(wanted, append_type="number-sequence")
-        if package["name"] is None:
-            package["name"] = self._ensure_name_is_unique(wanted, append_type="random-hex")
+        package["name"] = unique_name(wanted, self._ensure_name_is_unique)
         source_pkg = model.Package.get(source.id)
         if source_pkg is not None and source_pkg.owner_org:
             package["owner_org"] = source_pkg.owner_org
@@ -452,6 +450,17 @@ class PoitiersHarvester(HarvesterBase):
         harvest_object.save()
         model.Session.commit()
         return True
+
+
+def unique_name(wanted: str, ensure_unique) -> str:
+    """``wanted`` when no dataset has it (one indexed lookup), else ckanext-harvest's numbered
+    variant (``name1``, ``name2``…), else a random suffix: a harvested name never clashes."""
+    wanted = wanted[: model.PACKAGE_NAME_MAX_LENGTH]
+    if model.Session.query(model.Package.id).filter(model.Package.name == wanted).first() is None:
+        return wanted
+    return ensure_unique(wanted, append_type="number-sequence") or ensure_unique(
+        wanted, append_type="random-hex"
+    )
 
 
 PROTECTED_FIELDS = frozenset({"id", "name", "owner_org", "private", "type"})
