@@ -109,10 +109,10 @@ def dcat_page(recs: list[dict], base: str, page: int, pages: int) -> str:
 
 
 def serve(recs: list[dict]):
+    import logging
+
     from pytest_httpserver import HTTPServer
     from werkzeug import Response
-
-    import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
@@ -255,7 +255,20 @@ def main() -> int:
         print("RESULT " + json.dumps(child(args.phase, args.ini, args.base, args.records)))
         return 0
 
+    # a copy of the configuration, so that editing test.ini during a long run changes nothing
+    with open(args.ini, encoding="utf-8") as f, tempfile.NamedTemporaryFile(
+        "w", suffix=".ini", delete=False, dir=os.path.dirname(os.path.abspath(args.ini))
+    ) as copy:
+        copy.write(f.read())
+    args.ini = copy.name
     runs = {}
+    try:
+        return _measure(args, runs)
+    finally:
+        os.unlink(copy.name)
+
+
+def _measure(args, runs: dict) -> int:
     for n in args.n:
         recs = records(n)
         server, base = serve(recs)
