@@ -229,6 +229,9 @@ def test_source_down_between_two_runs(catalogue, make_runner, harvester, httpser
         httpserver.start()
     assert results == {}
     _assert_nothing_lost(runner, job, before, "est injoignable")
+    # the error is visible to the publisher in the job report of the source, in French
+    report = toolkit.get_action("harvest_job_report")({"ignore_auth": True}, {"id": job.id})
+    assert "est injoignable" in json.dumps(report["gather_errors"], ensure_ascii=False)
     # back up: nothing duplicated, nothing rewritten
     job, results = runner.run()
     assert results == {}

@@ -9,6 +9,7 @@ from ckan.plugins import get_plugin, toolkit
 from ckan.tests import factories
 from werkzeug import Response
 
+from tests.harvest.conftest import shared_fixture
 from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified
 from tests.harvest.udata_server import Portal, load_records
 
@@ -96,3 +97,22 @@ def test_config_requires_an_organisation(organization, httpserver):
              "owner_org": organization["id"]},
         )
     assert "« organization »" in json.dumps(e.value.error_dict, ensure_ascii=False)
+
+
+def test_recorded_datagouv_dataset_through_the_real_path(httpserver, make_runner, harvester):
+    with open(shared_fixture("datagouv_udata", "datagouv_client__dataset_metadata.json"),
+              encoding="utf-8") as f:
+        record = json.load(f)
+    httpserver.expect_request("/api/1/datasets/").respond_with_json({
+        "data": [record], "page": 1, "page_size": 100, "total": 1, "next_page": None})
+    # the recorded dataset has no tag: the source names the theme of what it harvests
+    config = json.dumps({"organization": record["organization"]["id"],
+                         "default_themes": ["numerique-tiers-lieux"]})
+    runner = make_runner(harvester, httpserver.url_for("/"), config)
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    [dataset] = datasets(runner.source.id).values()
+    assert dataset["title"] == "Catalogue des données de data.gouv.fr"
+    assert dataset["license_id"] == "lov2"
+    assert dataset["poitiers_theme"] == ["numerique-tiers-lieux"]
+    assert len(dataset["resources"]) == len(record["resources"])
