@@ -257,7 +257,7 @@ def main() -> int:
 
     # a copy of the configuration, so that editing test.ini during a long run changes nothing
     with open(args.ini, encoding="utf-8") as f, tempfile.NamedTemporaryFile(
-        "w", suffix=".ini", delete=False, dir=os.path.dirname(os.path.abspath(args.ini))
+        "w", suffix=".ini", prefix="poitiers-bench-", delete=False
     ) as copy:
         copy.write(f.read())
     args.ini = copy.name
