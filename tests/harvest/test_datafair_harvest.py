@@ -385,3 +385,30 @@ def test_source_config_is_validated_in_french(organization, harvester, httpserve
         )
     assert "« page_size » doit être un nombre entier" in json.dumps(e.value.error_dict,
                                                                    ensure_ascii=False)
+
+
+def test_search_index_down_is_a_record_error_and_nothing_half_written(
+    catalogue, make_runner, harvester, ckan_config, monkeypatch, closed_port
+):
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestJob
+
+    runner = make_runner(harvester, catalogue.url)
+    job = HarvestJob(source=runner.source)
+    job.status = "Running"
+    job.save()
+    ids = queue.gather_stage(harvester, job)
+    # Solr stops between gather and import
+    solr = ckan_config["solr_url"]
+    monkeypatch.setitem(ckan_config, "solr_url", f"http://127.0.0.1:{closed_port}/solr/ckan")
+    for obj_id in ids:
+        queue.fetch_and_import_stages(harvester, HarvestObject.get(obj_id))
+    monkeypatch.setitem(ckan_config, "solr_url", solr)
+    toolkit.get_action("harvest_jobs_run")({"ignore_auth": True}, {})
+
+    errors = object_errors(job)
+    assert len(errors) == 3 and all("n'a pas pu être enregistré" in e for e in errors)
+    assert model.Session.query(model.Package).filter(model.Package.type == "dataset").count() == 0
+    # Solr is back: the next run imports everything (the failed records were not current)
+    job, results = runner.run()
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])

@@ -411,6 +411,18 @@ class PoitiersHarvester(HarvesterBase):
                 "Import",
             )
             return False
+        except Exception as e:  # noqa: BLE001 - one record must not stop the others
+            log.exception("Import of %s failed", harvest_object.guid)
+            model.Session.rollback()
+            self._save_object_error(
+                _("The dataset « {title} » ({guid}) could not be saved: {error}").format(
+                    title=mapped.get("title", ""), guid=harvest_object.guid,
+                    error=type(e).__name__,
+                ),
+                harvest_object,
+                "Import",
+            )
+            return False
         model.Session.commit()
         return True
 
