@@ -146,9 +146,6 @@ def child(phase: str, ini: str, base: str, records_file: str) -> dict:
     conf["ckan.site_id"] = os.environ.get("POITIERS_BENCH_SITE_ID", "poitiers_bench")
     if phase == "dcat":
         conf["scheming.dataset_schemas"] = "ckanext.dcat.schemas:dcat_ap_recommended.yaml"
-        conf["scheming.presets"] = (
-            "ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml"
-        )
     app = make_app(conf)
     with app._wsgi_app.test_request_context():
         return _run_phase(phase, base, records_file)
