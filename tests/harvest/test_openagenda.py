@@ -88,3 +88,14 @@ def test_config_needs_a_key_and_agendas(organization, httpserver):
         )
     text = json.dumps(e.value.error_dict, ensure_ascii=False)
     assert "« key »" in text and "« agendas »" in text
+
+
+@pytest.mark.integration
+def test_original_url_of_a_harvested_agenda(httpserver, make_runner, harvester):
+    httpserver.expect_request("/v2/agendas/88120345").respond_with_json(load("agenda.json"))
+    config = json.dumps({"key": "oa_pk_test", "agendas": ["88120345"]})
+    runner = make_runner(harvester, httpserver.url_for("/v2"), config)
+    _job, results = runner.run()
+    [result] = results.values()
+    assert harvester.get_original_url(result["obj_id"]) == (
+        "https://openagenda.com/sortir-a-poitiers")

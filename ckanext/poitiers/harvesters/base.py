@@ -189,7 +189,10 @@ class PoitiersHarvester(HarvesterBase):
         if not obj or not obj.content:
             return None
         try:
-            return self.map_record(json.loads(obj.content), obj.source.url, {}).get("url")
+            record = json.loads(obj.content)
+            return self.map_record(record, obj.source.url, self.source_settings(obj.source)).get(
+                "url"
+            )
         except Exception:  # noqa: BLE001 - a link on a report page, never an error
             return None
 
