@@ -144,7 +144,7 @@ def child(phase: str, ini: str, base: str, records_file: str) -> dict:
     conf = load_config(ini)
     conf["ckanext.poitiers.harvest.allow_private_addresses"] = "true"
     conf["ckan.site_id"] = os.environ.get("POITIERS_BENCH_SITE_ID", "poitiers_bench")
-    if phase == "dcat":
+    if phase in ("dcat", "ours_dcat_schema"):
         conf["scheming.dataset_schemas"] = "ckanext.dcat.schemas:dcat_ap_recommended.yaml"
     app = make_app(conf)
     with app._wsgi_app.test_request_context():
@@ -216,7 +216,7 @@ def _run_phase(phase: str, base: str, records_file: str) -> dict:
             toolkit.get_action("package_create")(dict(ctx), d)
         result["seconds"] = time.perf_counter() - started
     else:
-        if phase == "ours":
+        if phase in ("ours", "ours_dcat_schema"):
             harvester, url, source_type = (get_plugin("poitiers_datafair_harvester"),
                                            base + "/data-fair/api/v1", "poitiers_datafair")
             config = json.dumps({"page_size": PAGE})
@@ -229,7 +229,7 @@ def _run_phase(phase: str, base: str, records_file: str) -> dict:
             "config": config, "owner_org": org["id"], "frequency": "MANUAL"})
         result["seconds"] = _run_job(source["id"], harvester)
         result["created"] = _count()
-        if phase == "ours":
+        if phase in ("ours", "ours_dcat_schema"):
             result["reharvest_seconds"] = _run_job(source["id"], harvester)
             result["after_reharvest"] = _count()
     result["created"] = _count()
@@ -265,6 +265,9 @@ def main() -> int:
         os.unlink(copy.name)
 
 
+PHASES = ("floor", "ours", "dcat", "ours_dcat_schema")
+
+
 def _measure(args, runs: dict) -> int:
     for n in args.n:
         recs = records(n)
@@ -274,7 +277,7 @@ def _measure(args, runs: dict) -> int:
             records_file = f.name
         run = {}
         try:
-            for phase in ("floor", "ours", "dcat"):
+            for phase in PHASES:
                 out = subprocess.run(
                     [sys.executable, __file__, "--phase", phase, "--ini", args.ini,
                      "--base", base, "--records", records_file],
@@ -290,37 +293,55 @@ def _measure(args, runs: dict) -> int:
             server.stop()
             os.unlink(records_file)
         runs[str(n)] = run
+        _write(args, runs)  # after each N, so that a long run leaves its results behind
+    return 0
 
-    largest = runs[str(max(args.n))]
+
+def _write(args, runs: dict) -> None:
+    largest_n = max(int(n) for n in runs)
+    largest = runs[str(largest_n)]
+    ours, floor = largest["ours"], largest["floor"]
     report = {
         "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "command": "bench/harvest --n " + " ".join(str(n) for n in args.n),
+        "largest_n": largest_n,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                     "platform": platform.platform()},
         "page_size": PAGE,
-        "ratio_first_vs_floor": round(largest["ours"]["seconds"] / largest["floor"]["seconds"], 3),
-        "ratio_reharvest_vs_first": round(
-            largest["ours"]["reharvest_seconds"] / largest["ours"]["seconds"], 3),
-        "ratio_dcat_vs_ours": round(largest["dcat"]["seconds"] / largest["ours"]["seconds"], 3),
+        "ratio_first_vs_floor": round(ours["seconds"] / floor["seconds"], 3),
+        "ratio_reharvest_vs_first": round(ours["reharvest_seconds"] / ours["seconds"], 3),
+        # both harvesters validated by the same (ckanext-dcat) schema
+        "ratio_dcat_vs_ours": round(
+            largest["dcat"]["seconds"] / largest["ours_dcat_schema"]["seconds"], 3),
+        "ratio_dcat_vs_ours_poitiers_schema": round(
+            largest["dcat"]["seconds"] / ours["seconds"], 3),
         "peak_rss_mb_by_n": {n: r["ours"]["peak_rss_mb"] for n, r in runs.items()},
         "targets": {"ratio_first_vs_floor": "<= 1.3", "ratio_reharvest_vs_first": "<= 0.10",
                     "ratio_dcat_vs_ours": ">= 2", "peak_rss_mb_by_n": "not growing with N"},
         "runs": runs,
         "notes": [
-            "Wall times of one run on a shared 2-core machine; ratios are side by side.",
+            "Wall times of one run on a shared 2-core machine with other test suites running; "
+            "phases run one after the other, so load changes between phases move the ratios.",
+            "N is smaller than the 1,000 and 5,000 of the issue when the command says so: at "
+            "0.2 to 0.6 s per package_create on this machine, N = 5,000 did not fit.",
             "floor = package_create loop of the dicts our mapping produces (Poitiers schema).",
+            "ours = our Data Fair harvester (Poitiers schema) through ckanext-harvest's gather, "
+            "fetch and import stages; reharvest = the same source unchanged.",
             "dcat = ckanext-dcat's stock DCATRDFHarvester on the same catalogue as Turtle with "
             "Hydra pages of 100, validated by ckanext-dcat's dcat_ap_recommended schema (stock "
             "DCAT parsing does not produce the fields the Poitiers schema requires).",
+            "ours_dcat_schema = our harvester with that same schema: ratio_dcat_vs_ours compares "
+            "the two harvesters under one schema; ratio_dcat_vs_ours_poitiers_schema mixes "
+            "the schemas.",
         ],
     }
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(report, f, indent=2, ensure_ascii=False)
         f.write("\n")
-    print(json.dumps({k: report[k] for k in ("ratio_first_vs_floor", "ratio_reharvest_vs_first",
-                                             "ratio_dcat_vs_ours", "peak_rss_mb_by_n")}))
-    return 0
+    print(json.dumps({k: report[k] for k in (
+        "largest_n", "ratio_first_vs_floor", "ratio_reharvest_vs_first", "ratio_dcat_vs_ours",
+        "ratio_dcat_vs_ours_poitiers_schema", "peak_rss_mb_by_n")}), flush=True)
 
 
 if __name__ == "__main__":
