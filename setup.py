@@ -44,6 +44,7 @@ setup(
         "ckan.plugins": [
             "poitiers = ckanext.poitiers.plugins.core:PoitiersPlugin",
             "poitiers_theme = ckanext.poitiers.plugins.theme:PoitiersThemePlugin",
+            "poitiers_search = ckanext.poitiers.plugins.search:PoitiersSearchPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
