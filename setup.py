@@ -23,6 +23,7 @@ setup(
         "ckanext.poitiers": [
             "config_declaration.yaml",
             "templates/**/*",
+            "search_ui/templates/**/*",
             "public/**/*",
             "assets/**/*",
             "vocabularies/*",

@@ -157,8 +157,25 @@ def keyword_matches(keywords: Iterable[str], words: list[str], limit: int) -> li
 
 
 def spelling_query(q: str) -> str:
-    """What the spellchecker reads: the words of the query, elisions removed."""
-    return " ".join(prefix_words(q, max_words=12)).lower()
+    """What the spellchecker reads: the words of the query, elisions and accents removed."""
+    return fold(" ".join(prefix_words(q, max_words=12)))
+
+
+_ACCENTED = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü",
+             "y": "yÿ"}
+
+
+def accent_pattern(word: str) -> str:
+    """A regular expression matching ``word`` with or without French accents."""
+    return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in word)
+
+
+def best_accented(word: str, counts: dict[str, int]) -> str:
+    """The written form of ``word`` most used in the dictionary (accents included)."""
+    accented = {w: n for w, n in counts.items() if w != word and fold(w) == word}
+    if not accented:
+        return word
+    return max(sorted(accented), key=lambda w: accented[w])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,6 +254,28 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
             text, hits = entry.get("collationQuery"), entry.get("hits", 0)
         else:
             text, hits = entry, 1
-        if text and hits and fold(text) != fold(words):
-            return text
+        if text and hits and fold(text) != words:
+            return restore_accents(solr_url, text, timeout=timeout, auth=auth)
     return None
+
+
+def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
+                    auth: tuple | None = None) -> str:
+    """"elections municipales" → "élections municipales", from the spelling dictionary."""
+    out = []
+    for word in text.split():
+        if not word.isascii() or not word.isalpha():
+            out.append(word)
+            continue
+        try:
+            resp = requests.get(f"{solr_url.rstrip('/')}/terms", params={
+                "terms.fl": "spell", "terms.regex": accent_pattern(word), "terms.limit": "10",
+                "wt": "json"}, timeout=timeout, auth=auth)
+            resp.raise_for_status()
+            flat = resp.json().get("terms", {}).get("spell", [])
+        except (requests.RequestException, ValueError) as exc:
+            log.warning("Solr terms lookup failed: %s", exc)
+            flat = []
+        counts = dict(zip(flat[0::2], flat[1::2], strict=False))
+        out.append(best_accented(word, counts))
+    return " ".join(out)

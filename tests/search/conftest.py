@@ -50,12 +50,12 @@ def stock_solr_url():
 @pytest.fixture
 def stock_solr(stock_solr_url, ckan_config, monkeypatch):
     """CKAN pointed at the stock-schema Solr for one test, its index emptied."""
-    from ckan.lib.search import clear_index
+    from ckan.lib.search import clear_all
 
     monkeypatch.setitem(ckan_config, "solr_url", stock_solr_url)
-    clear_index()
+    clear_all()
     yield stock_solr_url
-    clear_index()
+    clear_all()
 
 
 def solr_docs(solr_url: str, q: str) -> list[dict]:

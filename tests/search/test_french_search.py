@@ -144,3 +144,12 @@ def test_search_page_is_french_too(app, make):
     page = app.get("/dataset/", query_string={"q": "autobus"})
     assert page.status_code == 200
     assert "Réseau Vitalis" in page.body
+
+
+def test_doctor_says_our_schema_is_live(ckan_config):
+    from ckanext.poitiers import doctor
+
+    solr = next(c for c in doctor.check_solr(ckan_config, 5) if c.name == "Solr")
+    assert "ckan-2.11" in solr.message
+    assert "Poitiers schema with French analysis" in solr.message
+    assert not [c for c in doctor.check_solr(ckan_config, 5) if c.failed]

@@ -74,11 +74,17 @@ def register_solr_parameters() -> None:
 
 
 class PoitiersSearchPlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.ITemplateHelpers)
+
+    # IConfigurer
+    def update_config(self, config):
+        # after the theme's templates, before CKAN's (see docs/search.md)
+        tk.add_template_directory(config, "../search_ui/templates")
 
     # IConfigurable
     def configure(self, config):
@@ -127,7 +133,7 @@ def autocomplete_schema() -> dict:
     v = tk.get_validator
     return {
         "q": [v("not_empty"), v("unicode_safe"), prefix_length],
-        "limit": [v("default")(10), v("natural_number_validator"), limit_range],
+        "limit": [v("default")(10), limit_range],
     }
 
 
@@ -142,10 +148,14 @@ def prefix_length(value: str) -> str:
     return value
 
 
-def limit_range(value: int) -> int:
-    if not 1 <= int(value) <= 20:
-        raise tk.Invalid(tk._("Choose a number between 1 and 20."))
-    return int(value)
+def limit_range(value: Any) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 20:
+        raise tk.Invalid(tk._("Choose a whole number between 1 and 20."))
+    return number
 
 
 @tk.side_effect_free
