@@ -63,3 +63,8 @@ def solr_docs(solr_url: str, q: str) -> list[dict]:
     body = requests.get(f"{solr_url.rstrip('/')}/select",
                         params={"q": q, "wt": "json", "fl": "*"}, timeout=10).json()
     return body["response"]["docs"]
+
+
+# what the Poitiers schema requires to publish a dataset (docs/schema-fields.md)
+REQUIRED = {"theme": ["GOVE"], "communes": ["86194"], "frequency": "continuous",
+            "personal_data": "none"}

@@ -5,7 +5,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories, helpers
 
-from tests.search.conftest import solr_docs
+from tests.search.conftest import REQUIRED, solr_docs
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
@@ -21,7 +21,7 @@ def make(org):
     admin = factories.Sysadmin()
 
     def _make(name, title, notes="", tags=(), **extra):
-        data = {"name": name, "title": title, "notes": notes, "owner_org": org["id"],
+        data = {**REQUIRED, "name": name, "title": title, "notes": notes, "owner_org": org["id"],
                 "license_id": "lov2", "tags": [{"name": t} for t in tags]}
         data.update(extra)
         return helpers.call_action("package_create", context={"user": admin["name"]}, **data)
@@ -78,6 +78,20 @@ def test_civic_synonyms(make, query, expected):
     assert names(query)[:1] == [expected]
 
 
+def test_commune_name_finds_datasets_covering_its_insee_code(make):
+    # nothing in the text says Chauvigny: only the INSEE code 86070 in `communes`
+    make("chauvigny-eclairage", "Points lumineux de l'éclairage public", "Inventaire.",
+         communes=["86070"])
+    make("poitiers-eclairage", "Points lumineux", "Inventaire.", communes=["86194"])
+    assert names("Chauvigny") == ["chauvigny-eclairage"]
+    assert names("éclairage chauvigny") == ["chauvigny-eclairage"]
+    doc = solr_docs(tk.config["solr_url"], "name:chauvigny-eclairage")[0]
+    assert doc["communes"] == ["86070"]
+    # and a theme label ("Mobilité et transports" for poitiers_theme mobilite)
+    make("trafic", "Comptages routiers", "Trafic.", poitiers_theme=["mobilite"])
+    assert names("mobilité") == ["trafic"]
+
+
 def test_plurals_and_singulars(make):
     make("velos-comptages", "Comptages de vélos", "Compteurs sur les pistes.")
     make("parking-relais", "Parking relais de la gare", "Places disponibles.")
@@ -113,7 +127,7 @@ def test_vocabulary_fields_are_real_multi_valued_solr_fields(make):
     theme = "http://publications.europa.eu/resource/authority/data-theme/"
     make("mobilite", "Comptages routiers", "Trafic.", theme=[theme + "TRAN", theme + "ENVI"])
     doc = solr_docs(tk.config["solr_url"], "name:mobilite")[0]
-    assert doc["theme"] == [theme + "TRAN", theme + "ENVI"]
+    assert sorted(doc["theme"]) == [theme + "ENVI", theme + "TRAN"]
     # and filterable value by value
     assert names("", fq=f'theme:"{theme}ENVI"') == ["mobilite"]
 

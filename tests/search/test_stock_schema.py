@@ -7,7 +7,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.poitiers import doctor
-from tests.search.conftest import solr_docs
+from tests.search.conftest import REQUIRED, solr_docs
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.usefixtures("with_plugins", "clean_db", "stock_solr")]
@@ -24,7 +24,7 @@ def datasets(clean_db, stock_solr):
         return helpers.call_action(
             "package_create", context={"user": admin["name"]}, name=name, title=title,
             notes=notes, owner_org=org["id"], license_id="lov2",
-            tags=[{"name": t} for t in tags], **extra)
+            tags=[{"name": t} for t in tags], **{**REQUIRED, **extra})
 
     make("parkings", "Parkings en ouvrage", "Capacité des parkings.", ["stationnement"],
          theme=[THEME + "TRAN", THEME + "REGI"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from ckan.tests import factories, helpers
 
+from tests.search.conftest import REQUIRED
+
 pytestmark = [pytest.mark.integration,
               pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
 
@@ -16,7 +18,7 @@ def datasets(clean_db, clean_index):
 
     def make(name, title, notes, tags=(), private=False):
         return helpers.call_action(
-            "package_create", context={"user": owner["name"]}, name=name, title=title,
+            "package_create", context={"user": owner["name"]}, **REQUIRED, name=name, title=title,
             notes=notes, owner_org=org["id"], license_id="lov2", private=private,
             tags=[{"name": t} for t in tags])
 
