@@ -31,8 +31,10 @@ PHRASE_FIELDS = "title^10 keywords_fr^5"
 PHRASE_SLOP = "1"
 MINIMUM_MATCH = "2<-1 5<80%"
 
-# parameters our searches send that CKAN's list of Solr parameters lacks (scoring only)
-EXTRA_SOLR_PARAMETERS = ("pf", "ps")
+# parameters our searches send that CKAN's list of Solr parameters lacks: phrase boost, and
+# q.op, because edismax (unlike CKAN's default dismax) makes every word required when
+# q.op=AND, which CKAN sets, instead of applying CKAN's minimum-match rule (mm)
+EXTRA_SOLR_PARAMETERS = ("pf", "ps", "q.op")
 
 _SOLR_SPECIAL = re.compile(r'([\\+\-&|!(){}\[\]^"~*?:/])')
 _ELISION = re.compile(r"\b(?:l|m|t|qu|n|s|j|d|c|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
@@ -119,6 +121,7 @@ def search_params(data_dict: dict[str, Any]) -> dict[str, Any]:
     data_dict.setdefault("ps", PHRASE_SLOP)
     data_dict.setdefault("tie", "0.1")
     data_dict.setdefault("mm", MINIMUM_MATCH)
+    data_dict["q.op"] = "OR"  # mm decides, as with CKAN's dismax
     return data_dict
 
 
@@ -262,20 +265,19 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
 def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
                     auth: tuple | None = None) -> str:
     """"elections municipales" → "élections municipales", from the spelling dictionary."""
-    out = []
-    for word in text.split():
-        if not word.isascii() or not word.isalpha():
-            out.append(word)
-            continue
-        try:
-            resp = requests.get(f"{solr_url.rstrip('/')}/terms", params={
-                "terms.fl": "spell", "terms.regex": accent_pattern(word), "terms.limit": "10",
-                "wt": "json"}, timeout=timeout, auth=auth)
-            resp.raise_for_status()
-            flat = resp.json().get("terms", {}).get("spell", [])
-        except (requests.RequestException, ValueError) as exc:
-            log.warning("Solr terms lookup failed: %s", exc)
-            flat = []
-        counts = dict(zip(flat[0::2], flat[1::2], strict=False))
-        out.append(best_accented(word, counts))
-    return " ".join(out)
+    words = text.split()
+    plain = [w for w in words if w.isascii() and w.isalpha()]
+    if not plain:
+        return text
+    try:  # one request for all the words
+        resp = requests.get(f"{solr_url.rstrip('/')}/terms", params={
+            "terms.fl": "spell", "terms.limit": "50", "wt": "json",
+            "terms.regex": "|".join(accent_pattern(w) for w in dict.fromkeys(plain))},
+            timeout=timeout, auth=auth)
+        resp.raise_for_status()
+        flat = resp.json().get("terms", {}).get("spell", [])
+    except (requests.RequestException, ValueError) as exc:
+        log.warning("Solr terms lookup failed: %s", exc)
+        return text
+    counts = dict(zip(flat[0::2], flat[1::2], strict=False))
+    return " ".join(best_accented(w, counts) if w in plain else w for w in words)

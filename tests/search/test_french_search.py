@@ -92,6 +92,17 @@ def test_commune_name_finds_datasets_covering_its_insee_code(make):
     assert names("mobilité") == ["trafic"]
 
 
+def test_minimum_match_is_ckans_rule_not_every_word(make):
+    # three words: one may be missing (CKAN's mm "2<-1 5<80%"), best match first
+    make("arrets-buxerolles", "Arrêts du réseau Vitalis", "Arrêts desservis.",
+         communes=["86041"])
+    make("arrets-poitiers", "Arrêts du réseau Vitalis", "Arrêts desservis.",
+         communes=["86194"])
+    assert names("arrêts de bus Buxerolles") == ["arrets-buxerolles", "arrets-poitiers"]
+    # two words: both are needed
+    assert names("arrêts Chauvigny") == []
+
+
 def test_plurals_and_singulars(make):
     make("velos-comptages", "Comptages de vélos", "Compteurs sur les pistes.")
     make("parking-relais", "Parking relais de la gare", "Places disponibles.")

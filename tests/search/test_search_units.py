@@ -39,6 +39,7 @@ def test_search_params_for_free_text():
     qf = dict(f.split("^") for f in params["qf"].split())
     assert float(qf["title"]) > float(qf["keywords_fr"]) > float(qf["notes"])
     assert params["pf"] and params["ps"] and params["mm"]
+    assert params["q.op"] == "OR"  # CKAN's mm decides, not edismax's all-required AND
 
 
 @pytest.mark.parametrize("params", [

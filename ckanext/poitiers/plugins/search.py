@@ -63,10 +63,11 @@ def suggest_below() -> int:
 
 
 def register_solr_parameters() -> None:
-    """Let package_search pass the phrase-boost parameters through to Solr.
+    """Let package_search pass our edismax parameters through to Solr.
 
-    CKAN checks search parameters against a fixed set (``VALID_SOLR_PARAMETERS``); edismax's
-    ``pf`` and ``ps`` only change the order of results, never which datasets are found.
+    CKAN checks search parameters against a fixed set (``VALID_SOLR_PARAMETERS``): ``pf`` and
+    ``ps`` (phrase boost) only change the order of results; ``q.op=OR`` lets CKAN's own
+    minimum-match rule (``mm``) decide which words are required, as it does with dismax.
     """
     from ckan.lib.search import query as search_query
 
