@@ -24,6 +24,7 @@ setup(
             "config_declaration.yaml",
             "templates/**/*",
             "search_ui/templates/**/*",
+            "search_ui/assets/*",
             "public/**/*",
             "assets/**/*",
             "vocabularies/*",

@@ -273,6 +273,7 @@ def main() -> None:
             use_solr(url)
             bulk_seconds[name] = index_all(extra_pkgs)
         times: dict[str, list[float]] = {"ours": [], "stock": []}
+        by_query: dict[tuple[str, str], list[float]] = {}
         for url in targets.values():  # warm-up: caches and JIT of both cores
             use_solr(url)
             for q in queries:
@@ -283,13 +284,19 @@ def main() -> None:
                 rng.shuffle(order)
                 for name, url in order:
                     use_solr(url)
-                    times[name].append(search(q["q"])[1])
+                    elapsed = search(q["q"])[1]
+                    times[name].append(elapsed)
+                    by_query.setdefault((q["q"], name), []).append(elapsed)
         if not args.keep:
             for url in targets.values():
                 use_solr(url)
                 clear_site()
         use_solr(ours_url)
 
+    for row in per_query:
+        for name in targets:
+            row[f"latency_p50_ms_{name}"] = round(
+                statistics.median(by_query[(row["q"], name)]) * 1000, 2)
     lat = {name: {"p50_ms": round(percentile(v, 0.5) * 1000, 2),
                   "p95_ms": round(percentile(v, 0.95) * 1000, 2)} for name, v in times.items()}
     result = {

@@ -232,8 +232,10 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
     words = spelling_query(q)
     if len(words) < 3:
         return None
+    # the handler's own search is a cheap match-all (rows=0): Solr builds the collations from
+    # spellcheck.q and runs each candidate with the parameters below (q replaced)
     params: list[tuple[str, str]] = [
-        ("q", words), ("spellcheck.q", words), ("defType", "edismax"),
+        ("q", "*:*"), ("spellcheck.q", words), ("defType", "edismax"),
         ("qf", QUERY_FIELDS), ("mm", MINIMUM_MATCH), ("wt", "json"),
     ]
     for f in [fq] if isinstance(fq, str) else fq or []:

@@ -122,3 +122,16 @@ def test_autocomplete_bad_input_is_a_structured_error_in_french(app, params, fie
     error = res.json["error"]
     assert error["__type"] == "Validation Error"
     assert message in " ".join(error[field])
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_search_page_loads_the_autocomplete_script(app):
+    import re
+
+    page = app.get("/dataset/")
+    src = re.search(r'src="([^"]*autocomplete[^"]*\.js)"', page.body)
+    assert src, "autocomplete script missing from the dataset search page"
+    script = app.get(src.group(1))
+    assert script.status_code == 200
+    assert "poitiers_autocomplete" in script.body
+    assert "#field-giant-search" in script.body

@@ -86,6 +86,7 @@ class PoitiersSearchPlugin(p.SingletonPlugin):
     def update_config(self, config):
         # after the theme's templates, before CKAN's (see docs/search.md)
         tk.add_template_directory(config, "../search_ui/templates")
+        tk.add_resource("../search_ui/assets", "poitiers_search")
 
     # IConfigurable
     def configure(self, config):
