@@ -147,8 +147,12 @@ def package_dict(rec: dict, names: dict[str, str]) -> dict:
 
 def use_solr(url: str) -> None:
     import ckan.plugins.toolkit as tk
+    from ckan.lib.search import common
 
     tk.config["solr_url"] = url
+    settings = getattr(common, "SolrSettings", None)
+    if settings is not None:  # CKAN 2.11 keeps its own copy of the URL
+        settings._url = url
 
 
 def index_all(pkgs: list[dict]) -> float:

@@ -47,12 +47,22 @@ def stock_solr_url():
         subprocess.run(["bash", script, "stop"], env=env, capture_output=True, timeout=120)
 
 
+def point_ckan_at(url: str, config, monkeypatch) -> None:
+    """Make CKAN index into and search the Solr core at ``url`` (undone after the test)."""
+    from ckan.lib.search import common
+
+    monkeypatch.setitem(config, "solr_url", url)
+    settings = getattr(common, "SolrSettings", None)
+    if settings is not None:  # CKAN 2.11 keeps its own copy of the URL
+        monkeypatch.setattr(settings, "_url", url)
+
+
 @pytest.fixture
 def stock_solr(stock_solr_url, ckan_config, monkeypatch):
     """CKAN pointed at the stock-schema Solr for one test, its index emptied."""
     from ckan.lib.search import clear_all
 
-    monkeypatch.setitem(ckan_config, "solr_url", stock_solr_url)
+    point_ckan_at(stock_solr_url, ckan_config, monkeypatch)
     clear_all()
     yield stock_solr_url
     clear_all()

@@ -178,3 +178,10 @@ def test_doctor_says_our_schema_is_live(ckan_config):
     assert "ckan-2.11" in solr.message
     assert "Poitiers schema with French analysis" in solr.message
     assert not [c for c in doctor.check_solr(ckan_config, 5) if c.failed]
+
+
+@pytest.mark.parametrize("q", ["(", '"', "l'", "vélo AND", "le", "de la", "***", "-", "é" * 300])
+def test_odd_free_text_never_breaks_search(make, q):
+    make("velos-comptages", "Comptages de vélos", "Compteurs.")
+    result = helpers.call_action("package_search", q=q)
+    assert result["count"] in (0, 1)

@@ -7,7 +7,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.poitiers import doctor
-from tests.search.conftest import REQUIRED, solr_docs
+from tests.search.conftest import REQUIRED, point_ckan_at, solr_docs
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.usefixtures("with_plugins", "clean_db", "stock_solr")]
@@ -76,7 +76,7 @@ def test_autocomplete_still_answers():
 @pytest.mark.usefixtures("datasets")
 def test_search_page_renders_without_suggestion(app, ckan_config, stock_solr_url, monkeypatch):
     # building the app reloads the configuration: point it at the stock Solr again
-    monkeypatch.setitem(ckan_config, "solr_url", stock_solr_url)
+    point_ckan_at(stock_solr_url, ckan_config, monkeypatch)
     page = app.get("/dataset/", query_string={"q": "parkigns"})
     assert page.status_code == 200
     assert "Vouliez-vous dire" not in page.body
