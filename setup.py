@@ -45,6 +45,9 @@ setup(
             "poitiers = ckanext.poitiers.plugins.core:PoitiersPlugin",
             "poitiers_theme = ckanext.poitiers.plugins.theme:PoitiersThemePlugin",
         ],
+        "ckan.rdf.profiles": [
+            "poitiers = ckanext.poitiers.dcat_profile:PoitiersDCATAPProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],

@@ -306,6 +306,39 @@ def poitiers_dataset_consistency(key, data, errors, context):
                                            versions=", ".join(found["versions"])))
 
 
+def poitiers_resource_type_from_kind(key, data, errors, context):
+    """CKAN's core ``resource_type`` follows our ``resource_kind`` (file, api, documentation)."""
+    kind = data.get(key)
+    type_key = key[:-1] + ("resource_type",)
+    if kind and voc.is_valid("resource_kinds", kind):
+        data[type_key] = voc.resource_type_for_kind(kind)
+
+
+#: extras that package_show adds for data.gouv.fr's CKAN harvester (see udata.py): output only
+OUTPUT_EXTRAS = ("frequency", "temporal_start", "temporal_end", "spatial-text", "spatial-uri")
+
+
+DROP_PREFIX = "__poitiers_output__"
+
+
+def poitiers_strip_output_extras(key, data, errors, context):
+    """Before validation: mark the extras package_show mirrors for data.gouv.fr, when a client
+    sends them back, so that they pass the extras validators (see poitiers_drop_output_extras)."""
+    for flat in list(data):
+        if (len(flat) == 3 and flat[0] == "extras" and flat[2] == "key"
+                and data[flat] in OUTPUT_EXTRAS):
+            data[flat] = DROP_PREFIX + data[flat]
+
+
+def poitiers_drop_output_extras(key, data, errors, context):
+    """After validation: forget the extras marked by poitiers_strip_output_extras."""
+    marked = {flat[:2] for flat in data
+              if len(flat) == 3 and flat[0] == "extras" and flat[2] == "key"
+              and isinstance(data[flat], str) and data[flat].startswith(DROP_PREFIX)}
+    for flat in [k for k in data if k[:2] in marked]:
+        del data[flat]
+
+
 def all_validators() -> dict:
     return {
         "poitiers_required": poitiers_required,
@@ -321,4 +354,7 @@ def all_validators() -> dict:
         "poitiers_siren": poitiers_siren,
         "poitiers_positive_int": poitiers_positive_int,
         "poitiers_dataset_consistency": poitiers_dataset_consistency,
+        "poitiers_resource_type_from_kind": poitiers_resource_type_from_kind,
+        "poitiers_strip_output_extras": poitiers_strip_output_extras,
+        "poitiers_drop_output_extras": poitiers_drop_output_extras,
     }

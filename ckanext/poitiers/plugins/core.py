@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.poitiers import cli, harvest_queue, helpers, indexing, validators
+from ckanext.poitiers import actions, cli, harvest_queue, helpers, indexing, udata, validators
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,6 +63,8 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IValidators)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
 
     # IConfigurer
     def update_config(self, config):
@@ -102,9 +104,23 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
                                                 _org_type(pkg_dict.get("owner_org"))))
         return pkg_dict
 
+    def after_dataset_show(self, context, pkg_dict):
+        # data.gouv.fr's CKAN harvester reads these extras; HTTP API answers only (see udata.py)
+        if context.get("api_version") and pkg_dict.get("type") == "dataset":
+            udata.add_extras(pkg_dict)
+        return pkg_dict
+
     def after_dataset_search(self, search_results, search_params):
         indexing.label_facet_items(search_results.get("search_facets"), _lang())
         return search_results
+
+    # IActions
+    def get_actions(self):
+        return actions.all_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self):
+        return actions.all_auth_functions()
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
