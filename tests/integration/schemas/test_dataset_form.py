@@ -74,3 +74,35 @@ def test_a_first_step_with_few_fields_saves_a_draft(app, publisher, org):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     shown = helpers.call_action("package_show", id="esquisse")
     assert shown["state"] == "draft"
+
+
+def test_publishing_from_the_resource_step_needs_the_complete_set(app, publisher, org, call):
+    form = {"_ckan_phase": "dataset_new_1", "save": "continue", "pkg_name": "",
+            "title": "Esquisse", "name": "esquisse", "owner_org": org["id"]}
+    app.post("/dataset/new", data=form, headers=publisher, follow_redirects=False)
+    resource = {"url": "https://example.invalid/esquisse.csv", "name": "Fichier",
+                "format": "CSV", "resource_kind": "file", "save": "go-metadata", "id": ""}
+    response = app.post("/dataset/esquisse/resource/new", data=resource, headers=publisher)
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Obligatoire pour publier le jeu de données" in page
+    shown = helpers.call_action("package_show", id="esquisse")
+    assert shown["state"] == "draft" and len(shown["resources"]) == 1
+    # completing the dataset then publishing works
+    call("package_patch", id="esquisse", notes="Un fichier.", theme=["GOVE"],
+         communes=["86194"], frequency="punctual", personal_data="none")
+    response = app.post("/dataset/esquisse/resource/new", data={"save": "go-metadata", "id": ""},
+                        headers=publisher, follow_redirects=False)
+    assert response.status_code == 302
+    assert helpers.call_action("package_show", id="esquisse")["state"] == "active"
+
+
+def test_the_dataset_page_shows_labels_not_codes(app, publisher, org, call):
+    call("package_create", name="page-jeu", title="Page", owner_org=org["id"], notes="Texte",
+         theme=["TRAN"], communes=["86041", "86070"], frequency="weekly", personal_data="none",
+         granularity="quartier", data_schema="scdl/budget", coproduction="association")
+    page = html.unescape(app.get("/dataset/page-jeu").get_data(as_text=True))
+    for text in ("Buxerolles", "Chauvigny", "Hebdomadaire", "Transports", "Quartier",
+                 "Budget des collectivités", "Contribuées par une association",
+                 "Aucune donnée personnelle"):
+        assert text in page, text
