@@ -9,6 +9,7 @@ name from the field's ``vocabulary`` key (see schemas/dataset.yaml).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import re
@@ -318,6 +319,30 @@ def poitiers_resource_type_from_kind(key, data, errors, context):
 OUTPUT_EXTRAS = ("frequency", "temporal_start", "temporal_end", "spatial-text", "spatial-uri")
 
 
+#: fields poitiers_required guards in schemas/dataset.yaml
+PUBLICATION_FIELDS = ("notes", "theme", "communes", "frequency", "personal_data")
+
+
+def poitiers_publication_gate(key, data, errors, context):
+    """CKAN 2.11's resource step publishes a draft without catching validation errors (a server
+    error for the publisher). There, an incomplete draft stays a draft and the publisher is told,
+    in French, what is missing; CKAN 2.12 shows the errors on the resource form itself."""
+    if tk.check_ckan_version(min_version="2.12"):
+        return
+    if not context.get("allow_state_change") or data.get(("state",)) != "active":
+        return
+    package = context.get("package")
+    if getattr(package, "state", None) != "draft":
+        return
+    absent = [f for f in PUBLICATION_FIELDS if _empty(data.get((f,), missing))]
+    if not absent:
+        return
+    data[("state",)] = "draft"
+    with contextlib.suppress(RuntimeError):  # no request (API, CLI): nothing to flash
+        tk.h.flash_error(_("The dataset stays a draft: fill in {fields} to publish it").format(
+            fields=", ".join(absent)))
+
+
 DROP_PREFIX = "__poitiers_output__"
 
 
@@ -356,5 +381,6 @@ def all_validators() -> dict:
         "poitiers_dataset_consistency": poitiers_dataset_consistency,
         "poitiers_resource_type_from_kind": poitiers_resource_type_from_kind,
         "poitiers_strip_output_extras": poitiers_strip_output_extras,
+        "poitiers_publication_gate": poitiers_publication_gate,
         "poitiers_drop_output_extras": poitiers_drop_output_extras,
     }

@@ -63,6 +63,7 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IValidators)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
 
@@ -113,6 +114,21 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results, search_params):
         indexing.label_facet_items(search_results.get("search_facets"), _lang())
         return search_results
+
+    # IOrganizationController
+    def edit(self, entity):
+        """Re-index the datasets whose indexed producer type is no longer the organization's."""
+        if not getattr(entity, "is_organization", False):
+            return
+        org_type = (getattr(entity, "extras", None) or {}).get("org_type")
+        stale = f'-org_type:"{org_type}"' if org_type else "org_type:[* TO *]"
+        found = tk.get_action("package_search")({"ignore_auth": True}, {
+            "fq": f'owner_org:"{entity.id}" {stale}', "rows": 1000, "fl": "id",
+            "include_private": True, "include_drafts": True})
+        from ckan.lib import search
+
+        for row in found["results"]:
+            search.rebuild(row["id"])
 
     # IActions
     def get_actions(self):
