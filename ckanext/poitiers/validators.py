@@ -275,6 +275,21 @@ def poitiers_positive_int(value, context):
 # --------------------------------------------------------------------------- whole dataset
 
 
+REPEATING = ("contact", "publisher", "temporal_coverage")
+
+
+def poitiers_drop_empty_groups(key, data, errors, context):
+    """Forget the blank groups a web form posts for repeating fields (an empty contact…)."""
+    groups: dict = {}
+    for flat in data:
+        if len(flat) == 3 and flat[0] in REPEATING:
+            groups.setdefault(flat[:2], []).append(flat)
+    for flats in groups.values():
+        if all(_empty(data[f]) for f in flats) and not any(errors.get(f) for f in flats):
+            for flat in flats:
+                del data[flat]
+
+
 def poitiers_dataset_consistency(key, data, errors, context):
     """Checks spanning several fields (schema-level after validator)."""
     def add(field_key, message):
@@ -379,6 +394,7 @@ def all_validators() -> dict:
         "poitiers_siren": poitiers_siren,
         "poitiers_positive_int": poitiers_positive_int,
         "poitiers_dataset_consistency": poitiers_dataset_consistency,
+        "poitiers_drop_empty_groups": poitiers_drop_empty_groups,
         "poitiers_resource_type_from_kind": poitiers_resource_type_from_kind,
         "poitiers_strip_output_extras": poitiers_strip_output_extras,
         "poitiers_publication_gate": poitiers_publication_gate,
