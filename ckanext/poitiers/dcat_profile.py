@@ -64,7 +64,10 @@ def _labels(g, ref, labels: dict, predicate=SKOS.prefLabel):
 class PoitiersDCATAPProfile(RDFProfile):
     """Poitiers additions to DCAT-AP 3 (output only: harvesting uses euro_dcat_ap_3)."""
 
-    _org_cache: dict = {}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # per serialisation (a class-level cache would keep an organization's old SIREN or type)
+        self._organizations: dict = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -86,15 +89,15 @@ class PoitiersDCATAPProfile(RDFProfile):
         org_id = org.get("id") if isinstance(org, dict) else None
         if not org_id:
             return {}
-        if org_id not in self._org_cache:
+        if org_id not in self._organizations:
             import ckan.plugins.toolkit as tk
 
             try:
-                self._org_cache[org_id] = tk.get_action("organization_show")(
+                self._organizations[org_id] = tk.get_action("organization_show")(
                     {"ignore_auth": True}, {"id": org_id, "include_datasets": False})
             except tk.ObjectNotFound:
-                self._org_cache[org_id] = {}
-        return self._org_cache[org_id]
+                self._organizations[org_id] = {}
+        return self._organizations[org_id]
 
     def _replace_node(self, old, new):
         """Rename a node of the graph (a blank publisher becomes its SIREN-based URI)."""

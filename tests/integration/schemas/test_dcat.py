@@ -105,8 +105,14 @@ def test_the_organization_is_the_publisher_when_none_is_given(call, complete):
     ds = next(g.subjects(RDF.type, DCAT.Dataset))
     publisher = g.value(ds, DCT.publisher)
     assert str(g.value(publisher, FOAF.name)) == "Ville de Poitiers"
-    assert str(g.value(publisher, DCT.type)) == "http://purl.org/adms/publishertype/NonProfitOrganisation"
+    assert str(g.value(publisher, DCT.type)) == (
+        "http://purl.org/adms/publishertype/NonProfitOrganisation")
     assert _violations(g, OURS) == []
+    # a change of the organization shows in the next output (no stale cache)
+    call("organization_patch", id=complete["owner_org"], org_type="commune")
+    g = _dataset_graph(complete["name"])
+    publisher = g.value(next(g.subjects(RDF.type, DCAT.Dataset)), DCT.publisher)
+    assert str(g.value(publisher, DCT.type)) == "http://purl.org/adms/publishertype/LocalAuthority"
 
 
 def _catalogue(app, page=1) -> rdflib.Graph:
