@@ -48,6 +48,9 @@ setup(
             "poitiers_theme = ckanext.poitiers.plugins.theme:PoitiersThemePlugin",
             "poitiers_search = ckanext.poitiers.plugins.search:PoitiersSearchPlugin",
         ],
+        "ckan.rdf.profiles": [
+            "poitiers = ckanext.poitiers.dcat_profile:PoitiersDCATAPProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],
