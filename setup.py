@@ -23,6 +23,8 @@ setup(
         "ckanext.poitiers": [
             "config_declaration.yaml",
             "templates/**/*",
+            "search_ui/templates/**/*",
+            "search_ui/assets/*",
             "public/**/*",
             "assets/**/*",
             "vocabularies/*",
@@ -55,6 +57,10 @@ setup(
             "poitiers_dcat_harvester = ckanext.poitiers.plugins.harvest_dcat:DCATHarvesterPlugin",
             "poitiers_openagenda_harvester = "
             "ckanext.poitiers.plugins.harvest_openagenda:OpenAgendaHarvesterPlugin",
+            "poitiers_search = ckanext.poitiers.plugins.search:PoitiersSearchPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "poitiers = ckanext.poitiers.dcat_profile:PoitiersDCATAPProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
