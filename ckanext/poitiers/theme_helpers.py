@@ -233,21 +233,28 @@ def last_update(pkg: dict) -> str | None:
     return pkg.get("metadata_modified")
 
 
+def N_(message: str) -> str:
+    """Marks a string for extraction; translated where it is displayed."""
+    return message
+
+
+_REUSE_CREDIT_DATE = N_("You may reuse these data freely, including for commercial purposes, "
+                        "provided you credit the source and the date of the last update.")
+_REUSE_CREDIT = N_("You may reuse these data freely, including for commercial purposes, "
+                   "provided you credit the source.")
+_PUBLIC_DOMAIN = N_("These data are in the public domain: you may reuse them without any "
+                    "condition.")
 LICENCE_SENTENCES = {
-    "lov2": "You may reuse these data freely, including for commercial purposes, provided you "
-            "credit the source and the date of the last update.",
-    "fr-lo": "You may reuse these data freely, including for commercial purposes, provided you "
-             "credit the source and the date of the last update.",
-    "odc-odbl": "You may reuse these data freely if you credit the source, and any database you "
-                "build from them must be shared under the same licence.",
-    "odc-by": "You may reuse these data freely, including for commercial purposes, provided you "
-              "credit the source.",
-    "cc-by": "You may reuse these data freely, including for commercial purposes, provided you "
-             "credit the source.",
-    "cc-by-sa": "You may reuse these data if you credit the source and share what you make "
-                "from them under the same licence.",
-    "odc-pddl": "These data are in the public domain: you may reuse them without any condition.",
-    "cc-zero": "These data are in the public domain: you may reuse them without any condition.",
+    "lov2": _REUSE_CREDIT_DATE,
+    "fr-lo": _REUSE_CREDIT_DATE,
+    "odc-odbl": N_("You may reuse these data freely if you credit the source, and any database "
+                   "you build from them must be shared under the same licence."),
+    "odc-by": _REUSE_CREDIT,
+    "cc-by": _REUSE_CREDIT,
+    "cc-by-sa": N_("You may reuse these data if you credit the source and share what you make "
+                   "from them under the same licence."),
+    "odc-pddl": _PUBLIC_DOMAIN,
+    "cc-zero": _PUBLIC_DOMAIN,
 }
 
 
@@ -384,6 +391,16 @@ def pending_requests_count() -> int:
         return 0
 
 
+def pager(page, **kwargs) -> Markup:
+    """CKAN's pager, with text for the previous and next links (not icons alone)."""
+    def symbol(icon: str, text: str) -> Markup:
+        return Markup('<i class="fa-solid {}" aria-hidden="true"></i>'
+                      '<span class="visually-hidden">{}</span>').format(icon, text)
+
+    return page.pager(symbol_previous=symbol("fa-chevron-left", tk._("Previous page")),
+                      symbol_next=symbol("fa-chevron-right", tk._("Next page")), **kwargs)
+
+
 def json_script(value) -> Markup:
     return Markup(json.dumps(value).replace("<", "\\u003c"))
 
@@ -403,4 +420,5 @@ def all_helpers() -> dict:
         "poitiers_accessibility_state": accessibility_state,
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
+        "poitiers_pager": pager,
     }

@@ -254,7 +254,8 @@ def page_factory(browser, portal):
     contexts = []
 
     def make(user: str | None = None, width: int = 1280, height: int = 900):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
+                                  reduced_motion="reduce")
         contexts.append(ctx)
         page = ctx.new_page()
         page.set_default_timeout(30000)
