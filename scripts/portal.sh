@@ -11,7 +11,8 @@
 # Everything it writes lives in .run/ (services' data, logs, pids, generated ckan.ini) and in the
 # virtualenv .venv-<CKAN_VERSION>/. Both are reused by the next run. Settings (environment):
 #   CKAN_VERSION (2.12 or 2.11), POITIERS_PG_PORT (5433), POITIERS_REDIS_PORT (6380),
-#   POITIERS_SOLR_PORT (8983), POITIERS_WEB_PORT (5000), PYTHON (python3), POITIERS_RUN_DIR (.run)
+#   POITIERS_SOLR_PORT (8983), POITIERS_WEB_PORT (5000), PYTHON (python3), POITIERS_RUN_DIR (.run),
+#   JAVA (java), MVN (mvn), POITIERS_MVN_ARGS (extra Maven options, e.g. a mirror)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +30,8 @@ REDIS_PORT="${POITIERS_REDIS_PORT:-6380}"
 SOLR_PORT="${POITIERS_SOLR_PORT:-8983}"
 WEB_PORT="${POITIERS_WEB_PORT:-5000}"
 PYTHON="${PYTHON:-python3}"
+JAVA="${JAVA:-java}"
+MVN="${MVN:-mvn}"
 DB_USER=ckan_default
 DB_PASS=pass
 DB_MAIN="ckan_poitiers_$SUFFIX"
@@ -173,12 +176,11 @@ solr_ping() { curl -fsS -m 5 "$SOLR_URL/admin/ping?wt=json" 2>/dev/null | grep -
 
 solr_jars() {
   [ -f "$SOLR_LIB/.complete" ] && return 0
-  command -v java >/dev/null || die "Java (JDK 17) introuvable : apt-get install openjdk-17-jdk-headless"
-  command -v mvn >/dev/null || die "Maven introuvable : apt-get install maven"
+  command -v "$MVN" >/dev/null || die "Maven introuvable ($MVN) : apt-get install maven"
   say "Solr : téléchargement des jars depuis Maven Central (une seule fois)"
   rm -rf "$SOLR_LIB"
   # shellcheck disable=SC2086 # POITIERS_MVN_ARGS: extra Maven options (mirror, settings…)
-  if ! mvn -B -q ${POITIERS_MVN_ARGS:-} -f "$ROOT/config/solr/pom.xml" "$MVN_DEP_PLUGIN:copy-dependencies" \
+  if ! "$MVN" -B -q ${POITIERS_MVN_ARGS:-} -f "$ROOT/config/solr/pom.xml" "$MVN_DEP_PLUGIN:copy-dependencies" \
         -DincludeScope=runtime -DoutputDirectory="$SOLR_LIB" > "$RUN/maven.log" 2>&1; then
     tail -n 15 "$RUN/maven.log" >&2
     die "Maven n'a pas pu récupérer Solr (Maven Central injoignable ?). Journal : $RUN/maven.log"
@@ -187,7 +189,7 @@ solr_jars() {
   jetty="$(ls "$SOLR_LIB" | sed -n 's/^jetty-\(server\|servlet\|http\|io\|util\)-\([0-9][^-]*\)\.jar$/\2/p' | sort -u | wc -l)"
   [ "$jetty" = 1 ] || die "versions de Jetty mélangées dans $SOLR_LIB"
   mkdir -p "$RUN/solr-build"
-  javac -nowarn -cp "$SOLR_LIB/*" -d "$RUN/solr-build" "$ROOT/config/solr/SolrLauncher.java"
+  "$(dirname "$(readlink -f "$(command -v "$JAVA")")")/javac" -nowarn -cp "$SOLR_LIB/*" -d "$RUN/solr-build" "$ROOT/config/solr/SolrLauncher.java"
   touch "$SOLR_LIB/.complete"
 }
 
@@ -220,6 +222,7 @@ start_solr() {
     fi
     die "le port $SOLR_PORT (Solr) est déjà pris par un autre programme ; choisissez POITIERS_SOLR_PORT."
   fi
+  command -v "$JAVA" >/dev/null || die "Java (JDK 17) introuvable ($JAVA) : apt-get install openjdk-17-jdk-headless"
   solr_jars
   # the solr home is rebuilt from config/solr at each start (its index is kept in $RUN/solr/data)
   rm -rf "$home"; mkdir -p "$home/ckan/conf" "$RUN/solr/data" "$LOGS"
@@ -229,7 +232,7 @@ start_solr() {
   printf 'name=ckan\ndataDir=%s\n' "$RUN/solr/data" > "$home/ckan/core.properties"
   say "Solr : démarrage sur $SOLR_URL"
   unset SOLR_MODULES
-  nohup java -Xms256m -Xmx768m -Xss256k -XX:+UseG1GC \
+  nohup "$JAVA" -Xms256m -Xmx768m -Xss256k -XX:+UseG1GC \
     -XX:CompileCommand=quiet -XX:CompileCommand=exclude,com.github.benmanes.caffeine.cache.BoundedLocalCache::put \
     -Duser.timezone=UTC -Djava.awt.headless=true -Dfile.encoding=UTF-8 \
     -Dsolr.log.dir="$LOGS" -Dlog4j.configurationFile="$ROOT/config/solr/log4j2.xml" \

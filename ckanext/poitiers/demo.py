@@ -14,9 +14,10 @@ from collections.abc import Iterable
 import ckan.plugins.toolkit as tk
 import yaml
 
+from ckanext.poitiers import vocabularies
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_FILE = os.path.join(HERE, "demo", "demo.yaml")
-EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/{}"
 ORG_FIELDS = ("name", "title", "description", "image_url")
 
 
@@ -42,7 +43,9 @@ def dataset_dict(entry: dict, known_fields: Iterable[str]) -> dict:
     data.pop("tag_string", None)
     known.add("tags")
     if "theme" in data and "theme" in known:
-        data["theme"] = [t if "://" in t else EU_THEME.format(t) for t in data["theme"]]
+        data["theme"] = [vocabularies.eu_theme_uri(t) or t for t in data["theme"]]
+    if "frequency" in data and "frequency" in known:
+        data["frequency"] = vocabularies.frequency_uri(data["frequency"]) or data["frequency"]
     if "contact" in known and entry.get("contact_email"):
         data["contact"] = [{"name": entry.get("contact_name", ""), "email": entry["contact_email"]}]
     if "temporal_coverage" in known and entry.get("temporal_start"):

@@ -9,5 +9,26 @@ def poitiers_licence(licence_id: str) -> dict | None:
     return vocabularies.licence(licence_id)
 
 
+def poitiers_choices(field: dict) -> list[dict]:
+    """Scheming ``choices_helper``: choices of the vocabulary named by ``field["vocabulary"]``."""
+    return vocabularies.choices(field["vocabulary"])
+
+
+def poitiers_vocabulary_label(name: str, value, lang: str | None = None) -> str:
+    """Display label of a stored vocabulary value, in the current language by default."""
+    if lang is None:
+        import ckan.plugins.toolkit as tk
+
+        try:
+            lang = tk.h.lang()
+        except (RuntimeError, AttributeError, TypeError):
+            lang = None
+    return vocabularies.label(name, value, lang)
+
+
 def all_helpers() -> dict:
-    return {"poitiers_licence": poitiers_licence}
+    return {
+        "poitiers_licence": poitiers_licence,
+        "poitiers_choices": poitiers_choices,
+        "poitiers_vocabulary_label": poitiers_vocabulary_label,
+    }

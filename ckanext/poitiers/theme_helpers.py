@@ -22,17 +22,18 @@ SCHEMA_SITE = "https://schema.data.gouv.fr/"
 
 # Facets whose values are vocabulary codes: facet name -> vocabulary name
 VOCABULARY_FACETS = {
-    "poitiers_theme": "poitiers_theme",
-    "theme": "theme",
+    "poitiers_theme": "poitiers_themes",
+    "theme": "eu_themes",
     "communes": "communes",
-    "granularity": "granularity",
-    "frequency": "frequency",
+    "granularity": "granularities",
+    "frequency": "frequencies",
     "data_schema": "data_schemas",
     "personal_data": "personal_data",
     "coproduction": "coproduction",
     "license_id": "licences",
-    "organization_type": "org_type",
-    "org_type": "org_type",
+    "organization_type": "org_types",
+    "org_type": "org_types",
+    "resource_kind": "resource_kinds",
 }
 
 
@@ -46,45 +47,22 @@ def _lang() -> str:
         return "fr"
 
 
-def _pick(label, lang: str) -> str | None:
-    if isinstance(label, dict):
-        return label.get(lang) or label.get("fr") or label.get("en")
-    return label or None
-
-
 def vocabulary_label(vocab: str, value) -> str:
     """The label of ``value`` in vocabulary ``vocab``, in the page language; the value otherwise."""
     if value in (None, ""):
         return ""
     value = str(value)
-    lang = _lang()
-    if vocab == "licences":
-        lic = vocabularies.licence(value)
-        if lic:
-            return lic.get("title") or value
-    finder = getattr(vocabularies, "label", None)
-    if callable(finder):
-        try:
-            found = finder(vocab, value, lang) if _accepts_lang(finder) else finder(vocab, value)
-        except Exception:  # noqa: BLE001 - unknown vocabulary or value: show the value
-            found = None
-        found = _pick(found, lang)
-        if found:
-            return found
-    if vocab == "theme" and value.startswith(EU_THEME_PREFIX):
-        return value[len(EU_THEME_PREFIX):]
-    if vocab == "frequency":
+    if vocab == "frequencies":
         return frequency_label(value)
-    return value
-
-
-def _accepts_lang(func) -> bool:
-    import inspect
-
     try:
-        return len(inspect.signature(func).parameters) >= 3
-    except (TypeError, ValueError):
-        return False
+        found = vocabularies.label(vocab, value, _lang())
+    except (KeyError, AttributeError):  # a vocabulary this version does not know
+        found = None
+    if found and found != value:
+        return found
+    if vocab == "eu_themes" and value.startswith(EU_THEME_PREFIX):
+        return value[len(EU_THEME_PREFIX):]
+    return value
 
 
 def frequency_label(value) -> str:
@@ -98,13 +76,10 @@ def frequency_label(value) -> str:
         "IRREG": tk._("irregularly"), "UNKNOWN": tk._("unknown"), "NEVER": tk._("never"),
         "AS_NEEDED": tk._("as needed"), "OTHER": tk._("other"),
     }
-    finder = getattr(vocabularies, "label", None)
-    if callable(finder) and value:
-        try:
-            found = _pick(finder("frequency", value), _lang())
-        except Exception:  # noqa: BLE001
-            found = None
-        if found and found != value:
+    uri = vocabularies.frequency_uri(value) if value else None
+    if uri:
+        found = vocabularies.label("frequencies", uri, _lang())
+        if found and found != uri:
             return found
     return labels.get(code or "", value or "")
 
@@ -163,17 +138,9 @@ def theme_entries() -> list[dict]:
         i["name"]: i["count"]
         for i in (result.get("search_facets", {}).get("poitiers_theme") or {}).get("items", [])
     }
-    slugs: list[str] = []
-    lister = getattr(vocabularies, "poitiers_themes", None)
-    if callable(lister):
-        try:
-            slugs = [t["id"] if isinstance(t, dict) else str(t) for t in lister()]
-        except Exception:  # noqa: BLE001
-            slugs = []
-    if not slugs:
-        slugs = sorted(counts, key=lambda s: -counts[s])
+    slugs = vocabularies.values("poitiers_themes")
     return [
-        {"slug": s, "label": vocabulary_label("poitiers_theme", s), "count": counts.get(s, 0),
+        {"slug": s, "label": vocabulary_label("poitiers_themes", s), "count": counts.get(s, 0),
          "url": tk.h.url_for("dataset.search", poitiers_theme=s)}
         for s in slugs
     ]
@@ -297,7 +264,7 @@ def understand(pkg: dict) -> dict:
         "producer_url": (tk.h.url_for("organization.read", id=org["name"])
                          if org.get("name") else publisher.get("url") or ""),
         "territory": territory(pkg),
-        "granularity": vocabulary_label("granularity", pkg.get("granularity")),
+        "granularity": vocabulary_label("granularities", pkg.get("granularity")),
         "period": period(pkg),
         "frequency": frequency_label(freq) if freq else "",
         "freshness": state,

@@ -26,6 +26,7 @@ SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 ADMIN = "admin_navigateur"
+EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 EDITOR = "editrice"
 
 
@@ -101,16 +102,15 @@ def _content(portal: Portal):
                   "minutes.",
          "purpose": "Savoir avant de partir s’il reste de la place dans un parking.",
          "tag_string": "stationnement,parking,temps réel", "frequency": "continuous",
-         "poitiers_theme": ["mobilite"], "theme": [
-             "http://publications.europa.eu/resource/authority/data-theme/TRAN"],
-         "communes": ["86194"], "modified": recent,
+         "poitiers_theme": ["mobilite"], "theme": [EU_THEME + "TRAN"], "granularity": "point",
+         "communes": ["86194"], "personal_data": "none",
          "publisher": [{"name": "Grand Poitiers", "email": "donnees@grandpoitiers.fr"}],
          "contact": [{"name": "Service SIG et données", "email": "sig@grandpoitiers.fr"}],
          "temporal_coverage": [{"start": "2024-01-01", "end": ""}],
          "resources": [
              {"name": "Disponibilité des parkings (JSON)", "format": "JSON",
               "url": "https://data.example.org/parkings.json", "resource_kind": "realtime",
-              "size": 48213},
+              "size": 48213, "last_modified": recent},
              {"name": "Liste des parkings (CSV)", "format": "CSV",
               "url": "https://data.example.org/parkings.csv", "resource_kind": "file",
               "size": 1250000},
@@ -121,26 +121,34 @@ def _content(portal: Portal):
          "notes": "Les délibérations adoptées par le conseil municipal depuis 2015.",
          "purpose": "Suivre les décisions de la commune.",
          "tag_string": "délibérations,conseil municipal", "frequency": "monthly",
-         "poitiers_theme": ["democratie-locale"], "data_schema": "scdl/deliberations",
-         "data_schema_version": "2.1.5", "modified": old,
+         "poitiers_theme": ["democratie-locale"], "theme": [EU_THEME + "GOVE"],
+         "communes": ["86194"], "personal_data": "none", "data_schema": "scdl/deliberations",
+         "data_schema_version": "2.1.5",
+         "temporal_coverage": [{"start": "2015-01-01", "end": "2024-12-31"}],
          "resources": [{"name": "Délibérations 2015-2024", "format": "CSV",
-                        "url": "https://data.example.org/delib.csv", "size": 3400000}]},
+                        "url": "https://data.example.org/delib.csv", "size": 3400000,
+                        "last_modified": old, "conforms_to_schema": "true"}]},
         {"name": "arbres-d-alignement", "title": "Arbres d’alignement de la ville",
          "owner_org": "ville-de-poitiers", "license_id": "odc-odbl",
          "notes": "Inventaire des arbres d’alignement : essence, hauteur, date de plantation.",
          "tag_string": "arbres,nature en ville", "poitiers_theme": ["environnement-proprete"],
+         "theme": [EU_THEME + "ENVI"], "communes": ["86194"], "frequency": "annual",
+         "personal_data": "none",
          "resources": [{"name": "Arbres (GeoJSON)", "format": "GeoJSON",
                         "url": "https://data.example.org/arbres.geojson"}]},
         {"name": "budget-primitif", "title": "Budget primitif de Grand Poitiers",
          "owner_org": "grand-poitiers", "license_id": "lov2",
          "notes": "Le budget voté chaque année, par chapitre et par fonction.",
          "tag_string": "budget,finances", "poitiers_theme": ["economie"],
+         "theme": [EU_THEME + "ECON"], "communes": ["200069854"], "frequency": "annual",
+         "personal_data": "none",
          "url": "https://www.grandpoitiers.fr/budget",
          "resources": [{"name": "Budget 2025", "format": "XLSX",
                         "url": "https://data.example.org/budget.xlsx", "size": 88000}]},
         {"name": "brouillon-prive", "title": "Jeu privé à ne pas montrer",
          "owner_org": "grand-poitiers", "private": True, "license_id": "lov2",
-         "notes": "Privé.", "resources": []},
+         "notes": "Privé.", "theme": [EU_THEME + "ECON"], "communes": ["86194"],
+         "frequency": "annual", "personal_data": "none", "resources": []},
     ]
     created = {}
     for ds in datasets:

@@ -19,6 +19,11 @@ def _dataset(org, **kwargs):
         "owner_org": org["id"],
         "license_id": "lov2",
         "tags": [{"name": "stationnement"}],
+        # required to publish with the Poitiers schema (docs/schema-fields.md)
+        "theme": ["TRAN"],
+        "communes": ["86194"],
+        "frequency": "continuous",
+        "personal_data": "none",
     }
     data.update(kwargs)
     return data

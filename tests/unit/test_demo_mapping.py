@@ -32,3 +32,11 @@ def test_dcat_fields_are_built_when_the_schema_has_them():
     assert data["contact"] == [{"name": "Service propreté",
                                 "email": "proprete@grandpoitiers.invalid"}]
     assert data["temporal_coverage"] == [{"start": "2015-03-01"}]
+
+
+def test_udata_frequency_ids_become_eu_frequency_uris():
+    data = dataset_dict(dict(ENTRY, frequency="continuous"), ["title", "frequency"])
+    assert data["frequency"] == (
+        "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT")
+    data = dataset_dict(dict(ENTRY, frequency="semiannual"), ["title", "frequency"])
+    assert data["frequency"] == "http://publications.europa.eu/resource/authority/frequency/ANNUAL_2"

@@ -7,7 +7,7 @@ import ckan.plugins as p
 import yaml
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.poitiers import cli, harvest_queue, helpers
+from ckanext.poitiers import cli, harvest_queue, helpers, validators
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,6 +28,7 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IClick)
     p.implements(p.ITemplateHelpers)
     p.implements(p.ITranslation)
+    p.implements(p.IValidators)
 
     # IConfigurer
     def update_config(self, config):
@@ -52,6 +53,10 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     # ITemplateHelpers
     def get_helpers(self):
         return helpers.all_helpers()
+
+    # IValidators
+    def get_validators(self):
+        return validators.all_validators()
 
     # ITranslation
     def i18n_domain(self):

@@ -72,7 +72,8 @@ def test_search_page_empty_state_and_sorts(app):
     soup = _soup(app.get("/dataset/?q=zzzintrouvable&tags=rien"))
     empty = soup.find(class_="poitiers-empty-state")
     assert "Aucun jeu de données ne correspond" in empty.get_text()
-    assert empty.find("a", string="Retirez tous les filtres")["href"] == "/dataset/?q=zzzintrouvable"
+    remove_all = empty.find("a", string="Retirez tous les filtres")
+    assert remove_all["href"] == "/dataset/?q=zzzintrouvable"
     sorts = [o["value"] for o in soup.select("#field-order-by option")]
     assert "metadata_created desc" in sorts and "title_string asc" in sorts
     pill = soup.select_one(".poitiers-active-filters a")
