@@ -16,10 +16,12 @@ def _soup(res):
     return BeautifulSoup(res.body, "html.parser")
 
 
-def test_home_page_search_first_latest_and_mediation(app):
+def test_home_page_search_first_latest_and_mediation(app, make_dataset):
     org = factories.Organization(title="Grand Poitiers")
-    factories.Dataset(owner_org=org["id"], title="Parkings en temps réel")
-    factories.Dataset(owner_org=org["id"], title="Brouillon", private=True)
+    make_dataset(owner_org=org["id"], title="Parkings en temps réel",
+                 poitiers_theme=["mobilite"])
+    make_dataset(owner_org=org["id"], title="Brouillon", private=True,
+                 poitiers_theme=["mobilite"])
     soup = _soup(app.get("/"))
     main = soup.find("main", id="content")
     first_form = main.find("form")
@@ -30,6 +32,15 @@ def test_home_page_search_first_latest_and_mediation(app):
     assert "Brouillon" not in text  # private datasets never leak
     assert "1 jeu de données à consulter" in text
     assert "Qu’est-ce que l’open data" in text
+    mobility = main.find("a", class_="theme-mobilite")
+    assert mobility["href"] == "/dataset/?poitiers_theme=mobilite"
+    assert "Mobilité et transports" in mobility.get_text()
+    # the live count is Solr's count of public datasets filtered on that theme
+    from ckan.tests import helpers
+
+    solr = helpers.call_action("package_search", fq='poitiers_theme:"mobilite"', rows=0)
+    assert f"{solr['count']} jeu de données" in mobility.get_text()
+    assert len(main.select(".poitiers-theme-card")) == 13
     footer = soup.find("footer")
     assert footer.find("a", href="/accessibilite").get_text().startswith("Accessibilité :")
 
@@ -49,10 +60,11 @@ def test_accessibility_statement_shows_its_compliance_state(app):
     assert "partiellement conforme" in state.get_text()
 
 
-def test_dataset_page_explains_the_data(app):
+def test_dataset_page_explains_the_data(app, make_dataset):
     org = factories.Organization(title="Ville de Poitiers")
-    ds = factories.Dataset(
-        owner_org=org["id"], license_id="lov2", notes="Des données.",
+    ds = make_dataset(
+        owner_org=org["id"], license_id="lov2", purpose="Savoir où se garer.",
+        communes=["86194", "86041"], frequency="daily",
         resources=[{"url": "https://example.org/a.csv", "format": "CSV", "size": 2500000,
                     "name": "Fichier A"}])
     soup = _soup(app.get(f"/dataset/{ds['name']}"))
@@ -61,14 +73,18 @@ def test_dataset_page_explains_the_data(app):
     assert "Comprendre ces données" in text
     assert "Ville de Poitiers" in text
     assert "y compris à des fins commerciales" in text
+    assert "Savoir où se garer." in text
+    assert "Poitiers" in text and "Buxerolles" in text  # commune labels, not INSEE codes
+    assert "86041" not in text
+    assert block.find(attrs={"data-freshness": "on_time"})  # just created: on time
     download = soup.find(class_="poitiers-downloads").get_text(" ")
     assert "CSV" in download and "2,5\u00a0Mo" in download
     api = soup.find(class_="poitiers-api").get_text(" ")
     assert f"package_show?id={ds['name']}" in api and "import requests" in api
 
 
-def test_search_page_empty_state_and_sorts(app):
-    factories.Dataset(title="Arbres")
+def test_search_page_empty_state_and_sorts(app, make_dataset):
+    make_dataset(title="Arbres")
     soup = _soup(app.get("/dataset/?q=zzzintrouvable&tags=rien"))
     empty = soup.find(class_="poitiers-empty-state")
     assert "Aucun jeu de données ne correspond" in empty.get_text()
@@ -78,6 +94,17 @@ def test_search_page_empty_state_and_sorts(app):
     assert "metadata_created desc" in sorts and "title_string asc" in sorts
     pill = soup.select_one(".poitiers-active-filters a")
     assert "rien" in pill.get_text() and "tags=rien" not in pill["href"]
+
+
+def test_search_facets_show_labels_not_codes(app, make_dataset):
+    make_dataset(title="Parkings", poitiers_theme=["mobilite"])
+    soup = _soup(app.get("/dataset/?poitiers_theme=mobilite"))
+    pill = soup.select_one(".poitiers-active-filters a").get_text(" ")
+    assert "Mobilité et transports" in pill and "mobilite" not in pill
+    labeller = theme_helpers.facet_labeller("poitiers_theme")
+    assert labeller({"name": "mobilite", "display_name": "mobilite"}) == "Mobilité et transports"
+    assert theme_helpers.facet_labeller("communes")({"name": "86041"}) == "Buxerolles"
+    assert theme_helpers.facet_labeller("tags")({"name": "x", "display_name": "x"}) == "x"
 
 
 def test_understand_degrades_without_schema_fields():

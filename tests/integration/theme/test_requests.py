@@ -41,16 +41,14 @@ def test_anonymous_visitor_creates_a_request():
     ({"kind": "dataset", "title": "t", "message": "m", "website": "http://spam"}, "website",
      "vide"),
 ])
-def test_bad_input_is_refused_in_french_and_nothing_is_stored(data, field, message):
-    with pytest.raises(helpers.logic.ValidationError) as e:
-        helpers.call_action("poitiers_request_create",
-                            context={"user": "", "ignore_auth": False}, **data)
-    assert message in e.value.error_dict[field][0]
+def test_bad_input_is_refused_in_french_and_nothing_is_stored(app, data, field, message):
+    res = app.post("/api/3/action/poitiers_request_create", json=data, status=409)
+    assert message in res.json["error"][field][0]
     assert _count() == 0
 
 
-def test_problem_report_is_linked_to_the_dataset():
-    ds = factories.Dataset()
+def test_problem_report_is_linked_to_the_dataset(make_dataset):
+    ds = make_dataset()
     r = helpers.call_action("poitiers_request_create", context={"user": ""}, kind="problem",
                             title="Lien cassé", message="Le CSV renvoie 404.",
                             dataset_id=ds["name"])
