@@ -297,9 +297,11 @@ def _has_harvest() -> bool:
 
 def human_size(size) -> str:
     """A file size in French units (octets, Ko, Mo, Go); empty when unknown."""
+    if not isinstance(size, (int, float, str)):
+        return ""
     try:
         n = float(size)
-    except (TypeError, ValueError):
+    except ValueError:
         return ""
     if n <= 0:
         return ""
@@ -326,7 +328,9 @@ def api_snippets(pkg: dict) -> dict:
     return {"curl": f'curl "{url}"', "python": python, "url": url}
 
 
-def resource_kind_label(kind: str | None) -> str:
+def resource_kind_label(kind) -> str:
+    if not isinstance(kind, str):
+        return ""
     labels = {"file": tk._("File"), "api": tk._("API"), "realtime": tk._("Real-time feed"),
               "documentation": tk._("Documentation")}
     return labels.get(kind or "", "")

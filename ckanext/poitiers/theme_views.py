@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError as CSRFInvalid
 
 from ckanext.poitiers import requests_model
 
@@ -12,6 +14,19 @@ pages = Blueprint("poitiers_pages", __name__)
 
 def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _check_csrf() -> None:
+    """Validate the form's CSRF token ourselves: CKAN exempts a view from its global CSRF check
+    for good once an anonymous visitor or an API token has posted to it."""
+    if not tk.config.get("WTF_CSRF_ENABLED"):
+        return
+    field = tk.config.get("WTF_CSRF_FIELD_NAME") or "_csrf_token"
+    try:
+        validate_csrf(tk.request.form.get(field))
+    except CSRFInvalid:
+        tk.abort(400, tk._("This form has expired or does not come from this site: reload the "
+                           "page and send it again."))
 
 
 def accessibility():
@@ -31,6 +46,7 @@ def contribute():
             "dataset_id": tk.request.args.get("dataset") or ""}
     errors: dict = {}
     if tk.request.method == "POST":
+        _check_csrf()
         form = tk.request.form
         data = {k: form.get(k, "") for k in (
             "kind", "title", "message", "dataset_id", "name", "email", "website")}
@@ -66,6 +82,7 @@ def requests_admin():
 
 
 def request_answer(id):
+    _check_csrf()
     form = tk.request.form
     try:
         tk.get_action("poitiers_request_answer")(_context(), {

@@ -43,7 +43,7 @@ def test_visitor_proposes_and_sysadmin_answers(portal, page_factory):
 
 def test_problem_report_from_a_dataset_page(portal, page_factory):
     page = page_factory()
-    page.goto(portal.url + "/dataset/arbres-d-alignement")
+    assert page.goto(portal.url + "/dataset/arbres-d-alignement").status == 200
     page.click("text=Signaler un problème sur ces données")
     page.wait_for_load_state("networkidle")
     assert page.locator("#field-kind-problem").is_checked()
@@ -62,6 +62,20 @@ def test_forged_post_without_csrf_token_is_refused(portal):
         "kind": "dataset", "title": "Forgé", "message": "Sans jeton CSRF"})
     assert r.status_code in (400, 403)
     assert len(_requests(portal)) == before
+
+
+def test_sysadmin_answer_needs_the_csrf_token_even_after_an_anonymous_post(portal,
+                                                                         page_factory):
+    """CKAN exempts a view from its CSRF check once an anonymous visitor posted to it: ours
+    check the token themselves."""
+    req = portal.action("poitiers_request_create", kind="dataset", title="Cible",
+                        message="Réponse forgée ?")
+    url = f"{portal.url}/ckan-admin/demandes/{req['id']}/repondre"
+    assert requests.post(url, data={"answer": "x"}, timeout=30).status_code in (400, 403)
+    admin = page_factory(ADMIN)
+    forged = admin.request.post(url, form={"answer": "Réponse forgée", "status": "closed"})
+    assert forged.status == 400
+    assert [i for i in _requests(portal) if i["id"] == req["id"]][0]["answer"] is None
 
 
 def test_requests_page_is_for_sysadmins_only(portal, page_factory):

@@ -66,7 +66,8 @@ def test_dataset_page_explains_the_data(app, make_dataset):
         owner_org=org["id"], license_id="lov2", purpose="Savoir où se garer.",
         communes=["86194", "86041"], frequency="daily",
         resources=[{"url": "https://example.org/a.csv", "format": "CSV", "size": 2500000,
-                    "name": "Fichier A"}])
+                    "name": "Fichier A"},
+                   {"url": "https://example.org/b", "name": "Sans format ni taille"}])
     soup = _soup(app.get(f"/dataset/{ds['name']}"))
     block = soup.find(class_="poitiers-understand")
     text = block.get_text(" ")
@@ -79,6 +80,7 @@ def test_dataset_page_explains_the_data(app, make_dataset):
     assert block.find(attrs={"data-freshness": "on_time"})  # just created: on time
     download = soup.find(class_="poitiers-downloads").get_text(" ")
     assert "CSV" in download and "2,5\u00a0Mo" in download
+    assert "Sans format ni taille" in download
     api = soup.find(class_="poitiers-api").get_text(" ")
     assert f"package_show?id={ds['name']}" in api and "import requests" in api
 
