@@ -117,7 +117,7 @@ def dataset(i: int, rng: random.Random, orgs: list[str]) -> dict:
         "theme": [EU + "data-theme/" + eu], "poitiers_theme": [theme],
         "communes": rng.sample(COMMUNES, k=rng.randint(1, 3)), "personal_data": "none",
         "frequency": EU + "frequency/" + rng.choice(FREQUENCIES),
-        "tag_string": ",".join(rng.sample(SUBJECTS, k=3)),
+        "tag_string": ",".join(t.replace("’", " ") for t in rng.sample(SUBJECTS, k=3)),
         "temporal_coverage": [{"start": "2020-01-01", "end": "2025-12-31"}],
         "contact": [{"name": "Service SIG et données", "email": "sig@example.org"}],
         "resources": [{"name": f"{subject} ({fmt})", "format": fmt, "size": rng.randint(1e3, 1e7),
@@ -130,11 +130,12 @@ def dataset(i: int, rng: random.Random, orgs: list[str]) -> dict:
 def populate(url: str, token: str, n: int) -> None:
     headers = {"Authorization": token}
 
-    def act(name, **data):
-        r = requests.post(f"{url}/api/3/action/{name}", json=data, headers=headers, timeout=120)
+    def act(action, **data):
+        r = requests.post(f"{url}/api/3/action/{action}", json=data, headers=headers,
+                          timeout=120)
         body = r.json()
         if not body.get("success"):
-            raise SystemExit(f"{name}: {body.get('error')}")
+            raise SystemExit(f"{action}: {body.get('error')}")
         return body["result"]
 
     orgs = []
@@ -160,7 +161,7 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--datasets", type=int, default=2000)
-    ap.add_argument("--rounds", type=int, default=60)
+    ap.add_argument("--rounds", type=int, default=120)
     ap.add_argument("--warmup", type=int, default=5)
     args = ap.parse_args()
     for var in ("CKAN_SQLALCHEMY_URL", "CKAN_SOLR_URL", "CKAN_REDIS_URL"):

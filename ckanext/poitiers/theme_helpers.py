@@ -130,25 +130,44 @@ def _search(data_dict: dict) -> dict:
         return {"count": 0, "results": [], "search_facets": {}}
 
 
+def _home_search() -> dict:
+    """One search for the latest datasets, the total count and the theme counts."""
+    cache = tk.g if _has_request() else None
+    if cache is not None and getattr(cache, "_poitiers_home", None) is not None:
+        return cache._poitiers_home
+    result = _search({"rows": 4, "sort": "metadata_created desc",
+                      "facet.field": json.dumps(["poitiers_theme"]), "facet.limit": -1})
+    if cache is not None:
+        cache._poitiers_home = result
+    return result
+
+
+def _has_request() -> bool:
+    try:
+        from flask import has_request_context
+
+        return has_request_context()
+    except ImportError:  # pragma: no cover
+        return False
+
+
 def theme_entries() -> list[dict]:
     """The Poitiers themes with their live dataset counts, for the home page."""
-    result = _search({"rows": 0, "facet.field": json.dumps(["poitiers_theme"]),
-                      "facet.limit": -1})
+    result = _home_search()
     counts = {
         i["name"]: i["count"]
         for i in (result.get("search_facets", {}).get("poitiers_theme") or {}).get("items", [])
     }
-    slugs = vocabularies.values("poitiers_themes")
     return [
         {"slug": s, "label": vocabulary_label("poitiers_themes", s), "count": counts.get(s, 0),
          "url": tk.h.url_for("dataset.search", poitiers_theme=s)}
-        for s in slugs
+        for s in vocabularies.values("poitiers_themes")
     ]
 
 
 def home_datasets() -> dict:
     """Total count, latest published and recently updated public datasets."""
-    latest = _search({"rows": 4, "sort": "metadata_created desc"})
+    latest = _home_search()
     updated = _search({"rows": 4, "sort": "metadata_modified desc"})
     return {"count": latest.get("count", 0), "latest": latest.get("results", []),
             "updated": updated.get("results", [])}
