@@ -97,3 +97,95 @@ def ensure_sysadmin(name, email, password_file):
     if not user.get("sysadmin"):
         tk.get_action("user_patch")(dict(context), {"id": user["id"], "sysadmin": True})
     click.echo(_("Sysadmin “{name}” is ready.").format(name=name))
+
+
+@poitiers.command(short_help="Map datasets made before the Poitiers schema to its fields.")
+@click.option("--dry-run", "mode", flag_value="dry-run", default=True,
+              help="Only report what would change (the default).")
+@click.option("--apply", "mode", flag_value="apply", help="Write the changes.")
+@click.option("--default-frequency", default="",
+              help="Frequency for datasets that have none (udata id or EU URI, e.g. unknown).")
+@click.option("--default-communes", default="",
+              help="INSEE codes (comma-separated) or 200069854 for datasets that have none.")
+@click.option("--default-personal-data", default="",
+              type=click.Choice(["", "none", "anonymised"]),
+              help="Personal data statement for datasets that have none.")
+@click.option("--default-theme", default="", help="EU theme code (e.g. GOVE) for datasets that "
+              "have none.")
+@in_request_context
+def migrate(mode, default_frequency, default_communes, default_personal_data, default_theme):
+    """Report (--dry-run) or apply (--apply) the mapping of stock-schema datasets."""
+    from ckan import model
+
+    from ckanext.poitiers import migrate as migration
+    from ckanext.poitiers import vocabularies as voc
+
+    _ = tk._
+    defaults = {}
+    if default_frequency:
+        defaults["frequency"] = voc.frequency_uri(default_frequency)
+        if not defaults["frequency"]:
+            raise click.BadParameter(_("“{value}” is not one of the proposed values").format(
+                value=default_frequency), param_hint="--default-frequency")
+    if default_communes:
+        codes = [c.strip() for c in default_communes.split(",") if c.strip()]
+        wrong = [c for c in codes if not voc.is_valid("communes", c)]
+        if wrong:
+            raise click.BadParameter(_(
+                "“{value}” is not the INSEE code of a commune of Grand Poitiers").format(
+                value=wrong[0]), param_hint="--default-communes")
+        defaults["communes"] = codes
+    if default_personal_data:
+        defaults["personal_data"] = default_personal_data
+    if default_theme:
+        defaults["theme"] = [voc.eu_theme_uri(default_theme)]
+        if not defaults["theme"][0]:
+            raise click.BadParameter(_("“{value}” is not one of the proposed values").format(
+                value=default_theme), param_hint="--default-theme")
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site_user["name"], "ignore_auth": True}
+    ids = [row[0] for row in model.Session.query(model.Package.id)
+           .filter(model.Package.type == "dataset")
+           .filter(model.Package.state.in_(["active", "draft"]))
+           .order_by(model.Package.name)]
+    examined = to_migrate = applied = failed = 0
+    for package_id in ids:
+        pkg = tk.get_action("package_show")(dict(context), {"id": package_id})
+        examined += 1
+        plan = migration.plan(pkg, defaults)
+        if not plan.needed and not plan.missing:
+            continue
+        to_migrate += 1
+        click.echo(f"« {plan.name} »")
+        for key, value in plan.changes.items():
+            click.echo("  " + _("{field} ← {value}").format(field=key, value=value))
+        for key, target in plan.used_extras.items():
+            click.echo("  " + _("free field “{extra}” moves to {field}").format(
+                extra=key, field=target))
+        for key, value in plan.unmapped:
+            click.echo("  " + _("⚠ {field}: “{value}” matches no value of the vocabulary").format(
+                field=key, value=value))
+        if plan.missing and pkg.get("state") == "active":
+            click.echo("  " + _("✘ still missing to stay published: {fields}").format(
+                fields=", ".join(plan.missing)))
+        if mode != "apply":
+            continue
+        if plan.missing and pkg.get("state") == "active":
+            failed += 1
+            click.echo("  " + _("not changed: give the missing values (see --default-… options)"))
+            continue
+        if not plan.needed:
+            continue
+        try:
+            tk.get_action("package_patch")(dict(context), migration.patch(pkg, plan))
+            applied += 1
+            click.echo("  " + _("✔ migrated"))
+        except tk.ValidationError as exc:
+            failed += 1
+            click.echo("  " + _("✘ refused: {errors}").format(errors=exc.error_summary))
+    click.echo(_("{examined} datasets examined, {count} to migrate, {applied} migrated, "
+                 "{failed} not migrated.").format(examined=examined, count=to_migrate,
+                                                   applied=applied, failed=failed))
+    if mode == "apply" and failed:
+        sys.exit(1)

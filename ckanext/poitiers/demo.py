@@ -72,14 +72,24 @@ def _schema_fields(context: dict) -> list[str]:
     return [f["field_name"] for f in schema["dataset_fields"]]
 
 
+def _organization_fields(context: dict) -> list[str]:
+    try:
+        schema = tk.get_action("scheming_organization_schema_show")(
+            context, {"type": "organization"})
+    except (KeyError, tk.ObjectNotFound):
+        return []
+    return [f["field_name"] for f in schema["fields"]]
+
+
 def load(path: str | None = None, echo=print) -> dict:
     """Create or update the demo organisations and datasets. Returns counts."""
     content = read(path)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}
     counts = {"organizations": 0, "created": 0, "updated": 0}
+    org_fields = _organization_fields(dict(context))
     for entry in content.get("organizations", []):
-        org = organization_dict(entry)
+        org = organization_dict(entry, org_fields)
         try:
             existing = tk.get_action("organization_show")(dict(context), {"id": org["name"]})
             tk.get_action("organization_patch")(dict(context), dict(org, id=existing["id"]))

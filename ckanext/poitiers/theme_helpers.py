@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from markupsafe import Markup
 
 from ckanext.poitiers import freshness as fresh
-from ckanext.poitiers import vocabularies
+from ckanext.poitiers import indexing, vocabularies
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,14 @@ def frequency_label(value) -> str:
     return labels.get(code or "", value or "")
 
 
+def _field_of(facet_name: str) -> str:
+    """The dataset field behind a facet (``vocab_poitiers_theme`` on CKAN's stock Solr schema)."""
+    return facet_name[len("vocab_"):] if facet_name.startswith("vocab_") else facet_name
+
+
 def facet_labeller(facet_name: str):
     """A ``label_function`` for snippets/facet_list.html: vocabulary labels instead of codes."""
-    vocab = VOCABULARY_FACETS.get(facet_name)
+    vocab = VOCABULARY_FACETS.get(_field_of(facet_name))
 
     def label(item) -> str:
         name = item.get("name") if isinstance(item, dict) else item
@@ -109,14 +114,19 @@ def filter_label(facet_name: str, value, search_facets=None) -> str:
 
 
 def facet_title(facet_name: str, default: str) -> str:
+    """French titles for CKAN's own facets; the Poitiers facets keep the core plugin's titles."""
     titles = {
-        "poitiers_theme": tk._("Themes"), "theme": tk._("European themes"),
-        "communes": tk._("Territory"), "organization": tk._("Producers"),
-        "tags": tk._("Keywords"), "res_format": tk._("Formats"), "license_id": tk._("Licences"),
-        "frequency": tk._("Update frequency"), "data_schema": tk._("Data schema"),
-        "groups": tk._("Groups"), "granularity": tk._("Spatial granularity"),
+        "organization": tk._("Producers"), "tags": tk._("Keywords"),
+        "res_format": tk._("Formats"), "license_id": tk._("Licences"), "groups": tk._("Groups"),
     }
-    return titles.get(facet_name, default)
+    if facet_name in titles:
+        return titles[facet_name]
+    if default and default != facet_name:
+        return default
+    fallback = {"poitiers_theme": tk._("Themes"), "theme": tk._("European themes"),
+                "communes": tk._("Territory"), "frequency": tk._("Update frequency"),
+                "data_schema": tk._("Data schema")}
+    return fallback.get(_field_of(facet_name), default)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +146,8 @@ def _home_search() -> dict:
     if cache is not None and getattr(cache, "_poitiers_home", None) is not None:
         return cache._poitiers_home
     result = _search({"rows": 4, "sort": "metadata_created desc",
-                      "facet.field": json.dumps(["poitiers_theme"]), "facet.limit": -1})
+                      "facet.field": json.dumps([indexing.facet_field("poitiers_theme")]),
+                      "facet.limit": -1})
     if cache is not None:
         cache._poitiers_home = result
     return result
@@ -154,13 +165,14 @@ def _has_request() -> bool:
 def theme_entries() -> list[dict]:
     """The Poitiers themes with their live dataset counts, for the home page."""
     result = _home_search()
+    field = indexing.facet_field("poitiers_theme")
     counts = {
         i["name"]: i["count"]
-        for i in (result.get("search_facets", {}).get("poitiers_theme") or {}).get("items", [])
+        for i in (result.get("search_facets", {}).get(field) or {}).get("items", [])
     }
     return [
         {"slug": s, "label": vocabulary_label("poitiers_themes", s), "count": counts.get(s, 0),
-         "url": tk.h.url_for("dataset.search", poitiers_theme=s)}
+         "url": tk.h.url_for("dataset.search", **{field: s})}
         for s in vocabularies.values("poitiers_themes")
     ]
 

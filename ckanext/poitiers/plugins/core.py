@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 import yaml
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.poitiers import cli, harvest_queue, helpers, validators
+from ckanext.poitiers import cli, harvest_queue, helpers, indexing, validators
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -21,6 +22,37 @@ def i18n_dir() -> str:
     return os.path.join(os.path.dirname(os.path.dirname(HERE)), "i18n")
 
 
+def _org_type(owner_org: str | None) -> str | None:
+    if not owner_org:
+        return None
+    from ckan import model
+
+    group = model.Group.get(owner_org)
+    extras = getattr(group, "extras", None) or {}
+    return extras.get("org_type") or None
+
+
+def _lang() -> str | None:
+    try:
+        return tk.h.lang()
+    except (RuntimeError, AttributeError, TypeError):
+        return None
+
+
+def _with_our_facets(facets_dict):
+    """CKAN's facets (organization, tags…) followed by ours, on the live Solr field names."""
+    from collections import OrderedDict
+
+    out = OrderedDict()
+    ours = indexing.facet_titles(tk._)
+    for key, title in facets_dict.items():
+        if key not in ours:
+            out[key] = title
+    for field, title in ours.items():
+        out[indexing.facet_field(field)] = title
+    return out
+
+
 class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
@@ -29,6 +61,8 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITemplateHelpers)
     p.implements(p.ITranslation)
     p.implements(p.IValidators)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -57,6 +91,30 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     # IValidators
     def get_validators(self):
         return validators.all_validators()
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict):
+        """Multi-valued Poitiers fields as real lists, and the producer type of the owner."""
+        url = tk.config.get("solr_url") or ""
+        multivalued = {f: bool(url) and indexing.solr_field_is_multivalued(url, f)
+                       for f in indexing.MULTI_VALUED}
+        pkg_dict.update(indexing.index_document(pkg_dict, multivalued,
+                                                _org_type(pkg_dict.get("owner_org"))))
+        return pkg_dict
+
+    def after_dataset_search(self, search_results, search_params):
+        indexing.label_facet_items(search_results.get("search_facets"), _lang())
+        return search_results
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        return _with_our_facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return _with_our_facets(facets_dict)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return _with_our_facets(facets_dict)
 
     # ITranslation
     def i18n_domain(self):

@@ -97,6 +97,9 @@ def communes() -> tuple[dict, ...]:
              "label": {"fr": "Grand Poitiers (les 40 communes)",
                        "en": "Grand Poitiers (all 40 municipalities)"},
              "siren": GRAND_POITIERS_SIREN, "kind": "epci",
+             "aliases": ["Grand Poitiers", "CU du Grand Poitiers",
+                         "Grand Poitiers Communauté urbaine",
+                         "Communauté urbaine de Grand Poitiers"],
              "population": sum(e["population"] for e in entries),
              "uri": "https://geo.api.gouv.fr/epcis/" + GRAND_POITIERS_SIREN}
     return (whole, *entries)
@@ -294,3 +297,43 @@ def as_list(value) -> list:
             return loaded if isinstance(loaded, list) else [loaded]
         return [value]
     return [value]
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+
+
+@functools.cache
+def _lookup_index(name: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for e in vocabulary(name):
+        keys = [e["value"], e.get("code"), e.get("udata"), *e["label"].values(),
+                *e.get("aliases", [])]
+        if name == "communes":
+            keys.append(e["label"]["fr"].replace("-", " "))
+        for key in keys:
+            if key:
+                index.setdefault(_fold(key), e["value"])
+    return index
+
+
+def lookup(name: str, text) -> str | None:
+    """Free text (a value, a code, a udata id or a label in any case, with or without accents)
+    → the stored value of the vocabulary entry, or None. Used to migrate free extras."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if is_valid(name, text.strip()):
+        return text.strip()
+    if name == "eu_themes":
+        found = eu_theme_uri(text) if len(text.strip()) <= 4 or "://" in text else None
+        if found:
+            return found
+    if name == "frequencies":
+        found = frequency_uri(text)
+        if found:
+            return found
+    return _lookup_index(name).get(_fold(text))

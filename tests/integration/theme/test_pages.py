@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import factories
 
-from ckanext.poitiers import theme_helpers
+from ckanext.poitiers import indexing, theme_helpers
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
 
@@ -33,14 +33,15 @@ def test_home_page_search_first_latest_and_mediation(app, make_dataset):
     assert "1 jeu de données à consulter" in text
     assert "Qu’est-ce que l’open data" in text
     mobility = main.find("a", class_="theme-mobilite")
-    assert mobility["href"] == "/dataset/?poitiers_theme=mobilite"
+    field = indexing.facet_field("poitiers_theme")
+    assert mobility["href"] == f"/dataset/?{field}=mobilite"
     assert "Mobilité et transports" in mobility.get_text()
-    # the live count is Solr's count of public datasets filtered on that theme
-    from ckan.tests import helpers
-
-    solr = helpers.call_action("package_search", fq='poitiers_theme:"mobilite"', rows=0)
-    assert f"{solr['count']} jeu de données" in mobility.get_text()
+    assert "1 jeu de données" in mobility.get_text()  # live count, the private one not counted
+    assert "0 jeu de données" in main.find("a", class_="theme-energie").get_text()
     assert len(main.select(".poitiers-theme-card")) == 13
+    # the theme link finds the public dataset
+    found = _soup(app.get(mobility["href"])).select(".dataset-heading")
+    assert [h.get_text(strip=True) for h in found] == ["Parkings en temps réel"]
     footer = soup.find("footer")
     assert footer.find("a", href="/accessibilite").get_text().startswith("Accessibilité :")
 
@@ -100,9 +101,12 @@ def test_search_page_empty_state_and_sorts(app, make_dataset):
 
 def test_search_facets_show_labels_not_codes(app, make_dataset):
     make_dataset(title="Parkings", poitiers_theme=["mobilite"])
-    soup = _soup(app.get("/dataset/?poitiers_theme=mobilite"))
+    field = indexing.facet_field("poitiers_theme")
+    soup = _soup(app.get(f"/dataset/?{field}=mobilite"))
     pill = soup.select_one(".poitiers-active-filters a").get_text(" ")
     assert "Mobilité et transports" in pill and "mobilite" not in pill
+    labels = [s.get_text() for s in soup.select(".nav-facet .item-label")]
+    assert "Mobilité et transports" in labels and "mobilite" not in labels
     labeller = theme_helpers.facet_labeller("poitiers_theme")
     assert labeller({"name": "mobilite", "display_name": "mobilite"}) == "Mobilité et transports"
     assert theme_helpers.facet_labeller("communes")({"name": "86041"}) == "Buxerolles"
