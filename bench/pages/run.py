@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
@@ -254,8 +255,7 @@ def main() -> None:
                    "time = client-measured time to the full response on loopback, one request "
                    "at a time"),
         "load_seconds": round(load_seconds, 1),
-        "ckan": subprocess.run([CKAN, "--version"], capture_output=True,
-                               text=True).stdout.strip(),
+        "ckan": importlib.metadata.version("ckan"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}",
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -123,10 +123,7 @@ def facet_title(facet_name: str, default: str) -> str:
         return titles[facet_name]
     if default and default != facet_name:
         return default
-    fallback = {"poitiers_theme": tk._("Themes"), "theme": tk._("European themes"),
-                "communes": tk._("Territory"), "frequency": tk._("Update frequency"),
-                "data_schema": tk._("Data schema")}
-    return fallback.get(_field_of(facet_name), default)
+    return indexing.facet_titles(tk._).get(_field_of(facet_name), default)
 
 
 # ---------------------------------------------------------------------------------------------
