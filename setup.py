@@ -23,6 +23,8 @@ setup(
         "ckanext.poitiers": [
             "config_declaration.yaml",
             "templates/**/*",
+            "search_ui/templates/**/*",
+            "search_ui/assets/*",
             "public/**/*",
             "assets/**/*",
             "vocabularies/*",
@@ -45,6 +47,10 @@ setup(
         "ckan.plugins": [
             "poitiers = ckanext.poitiers.plugins.core:PoitiersPlugin",
             "poitiers_theme = ckanext.poitiers.plugins.theme:PoitiersThemePlugin",
+            "poitiers_search = ckanext.poitiers.plugins.search:PoitiersSearchPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "poitiers = ckanext.poitiers.dcat_profile:PoitiersDCATAPProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

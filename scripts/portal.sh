@@ -195,7 +195,8 @@ solr_jars() {
 
 solr_schema() {
   # Our schema when the project ships one, otherwise the schema of the installed CKAN.
-  if [ -f "$ROOT/config/solr/ckan/conf/schema.xml" ]; then
+  # POITIERS_SOLR_SCHEMA=stock forces CKAN's own schema (tests and benchmark of the stock case).
+  if [ "${POITIERS_SOLR_SCHEMA:-}" != stock ] && [ -f "$ROOT/config/solr/ckan/conf/schema.xml" ]; then
     echo "$ROOT/config/solr/ckan/conf/schema.xml"
   else
     "$VENV/bin/python" -c 'import ckan,os;print(os.path.join(os.path.dirname(ckan.__file__),"config","solr","schema.xml"))'
@@ -204,6 +205,8 @@ solr_schema() {
 
 solr_live_schema() { curl -fsS -m 5 "$SOLR_URL/schema/name?wt=json" 2>/dev/null | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'; }
 schema_name() { sed -n 's/.*<schema[^>]* name="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
+# fingerprint of the schema and of the core's configuration files (synonyms, stopwords…)
+solr_conf_sum() { cat "$1" "$ROOT"/config/solr/ckan/conf/* | sha1sum | cut -c1-16; }
 
 start_solr() {
   local home="$RUN/solr/home" schema want
@@ -211,8 +214,11 @@ start_solr() {
   [ -f "$schema" ] || die "schéma Solr introuvable : $schema"
   want="$(schema_name "$schema")"
   if alive "$RUN/solr.pid" && solr_ping; then
-    [ "$(solr_live_schema)" = "$want" ] && return 0
-    say "Solr : le schéma en service ($(solr_live_schema)) n'est pas $want ; redémarrage."
+    if [ "$(solr_live_schema)" = "$want" ] \
+       && [ "$(cat "$RUN/solr/conf.sum" 2>/dev/null)" = "$(solr_conf_sum "$schema")" ]; then
+      return 0
+    fi
+    say "Solr : le schéma ou la configuration en service ne sont pas ceux de $schema ; redémarrage."
     stop_pidfile solr >/dev/null
   fi
   if port_busy "$SOLR_PORT"; then
@@ -225,10 +231,16 @@ start_solr() {
   command -v "$JAVA" >/dev/null || die "Java (JDK 17) introuvable ($JAVA) : apt-get install openjdk-17-jdk-headless"
   solr_jars
   # the solr home is rebuilt from config/solr at each start (its index is kept in $RUN/solr/data)
+  # an index built with another schema is dropped (field types differ); setup rebuilds it
+  if [ -d "$RUN/solr/data/index" ] && [ "$(cat "$RUN/solr/conf.sum" 2>/dev/null)" != "$(solr_conf_sum "$schema")" ]; then
+    say "Solr : nouveau schéma ou nouvelle configuration ; l'index sera reconstruit."
+    rm -rf "$RUN/solr/data"; touch "$RUN/solr-reindex-needed"
+  fi
   rm -rf "$home"; mkdir -p "$home/ckan/conf" "$RUN/solr/data" "$LOGS"
   cp "$ROOT/config/solr/solr.xml" "$home/solr.xml"
   cp "$ROOT"/config/solr/ckan/conf/* "$home/ckan/conf/"
   cp "$schema" "$home/ckan/conf/schema.xml"
+  solr_conf_sum "$schema" > "$RUN/solr/conf.sum"
   printf 'name=ckan\ndataDir=%s\n' "$RUN/solr/data" > "$home/ckan/core.properties"
   say "Solr : démarrage sur $SOLR_URL"
   unset SOLR_MODULES
@@ -333,6 +345,11 @@ cmd_setup() {
   start_solr
   write_config
   init_db
+  if [ -f "$RUN/solr-reindex-needed" ]; then
+    say "CKAN : reconstruction de l'index de recherche"
+    ckan_cli search-index rebuild >/dev/null 2>>"$LOGS/db-init.log" || die "ckan search-index rebuild a échoué."
+    rm -f "$RUN/solr-reindex-needed"
+  fi
   echo "$(( $(stamp) - t0 ))" > "$RUN/last-setup-seconds"
 }
 

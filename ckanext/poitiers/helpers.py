@@ -26,8 +26,17 @@ def poitiers_vocabulary_label(name: str, value, lang: str | None = None) -> str:
     return vocabularies.label(name, value, lang)
 
 
+def poitiers_facet_field(field: str) -> str:
+    """The Solr field to facet / filter on for a Poitiers field (``communes`` or
+    ``vocab_communes`` depending on the live Solr schema, see indexing.py)."""
+    from ckanext.poitiers import indexing
+
+    return indexing.facet_field(field)
+
+
 def all_helpers() -> dict:
     return {
+        "poitiers_facet_field": poitiers_facet_field,
         "poitiers_licence": poitiers_licence,
         "poitiers_choices": poitiers_choices,
         "poitiers_vocabulary_label": poitiers_vocabulary_label,

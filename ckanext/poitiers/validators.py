@@ -9,6 +9,7 @@ name from the field's ``vocabulary`` key (see schemas/dataset.yaml).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import re
@@ -274,6 +275,21 @@ def poitiers_positive_int(value, context):
 # --------------------------------------------------------------------------- whole dataset
 
 
+REPEATING = ("contact", "publisher", "temporal_coverage")
+
+
+def poitiers_drop_empty_groups(key, data, errors, context):
+    """Forget the blank groups a web form posts for repeating fields (an empty contact…)."""
+    groups: dict = {}
+    for flat in data:
+        if len(flat) == 3 and flat[0] in REPEATING:
+            groups.setdefault(flat[:2], []).append(flat)
+    for flats in groups.values():
+        if all(_empty(data[f]) for f in flats) and not any(errors.get(f) for f in flats):
+            for flat in flats:
+                del data[flat]
+
+
 def poitiers_dataset_consistency(key, data, errors, context):
     """Checks spanning several fields (schema-level after validator)."""
     def add(field_key, message):
@@ -306,6 +322,63 @@ def poitiers_dataset_consistency(key, data, errors, context):
                                            versions=", ".join(found["versions"])))
 
 
+def poitiers_resource_type_from_kind(key, data, errors, context):
+    """CKAN's core ``resource_type`` follows our ``resource_kind`` (file, api, documentation)."""
+    kind = data.get(key)
+    type_key = key[:-1] + ("resource_type",)
+    if kind and voc.is_valid("resource_kinds", kind):
+        data[type_key] = voc.resource_type_for_kind(kind)
+
+
+#: extras that package_show adds for data.gouv.fr's CKAN harvester (see udata.py): output only
+OUTPUT_EXTRAS = ("frequency", "temporal_start", "temporal_end", "spatial-text", "spatial-uri")
+
+
+#: fields poitiers_required guards in schemas/dataset.yaml
+PUBLICATION_FIELDS = ("notes", "theme", "communes", "frequency", "personal_data")
+
+
+def poitiers_publication_gate(key, data, errors, context):
+    """CKAN 2.11's resource step publishes a draft without catching validation errors (a server
+    error for the publisher). There, an incomplete draft stays a draft and the publisher is told,
+    in French, what is missing; CKAN 2.12 shows the errors on the resource form itself."""
+    if tk.check_ckan_version(min_version="2.12"):
+        return
+    if not context.get("allow_state_change") or data.get(("state",)) != "active":
+        return
+    package = context.get("package")
+    if getattr(package, "state", None) != "draft":
+        return
+    absent = [f for f in PUBLICATION_FIELDS if _empty(data.get((f,), missing))]
+    if not absent:
+        return
+    data[("state",)] = "draft"
+    with contextlib.suppress(RuntimeError):  # no request (API, CLI): nothing to flash
+        tk.h.flash_error(_("The dataset stays a draft: fill in {fields} to publish it").format(
+            fields=", ".join(absent)))
+
+
+DROP_PREFIX = "__poitiers_output__"
+
+
+def poitiers_strip_output_extras(key, data, errors, context):
+    """Before validation: mark the extras package_show mirrors for data.gouv.fr, when a client
+    sends them back, so that they pass the extras validators (see poitiers_drop_output_extras)."""
+    for flat in list(data):
+        if (len(flat) == 3 and flat[0] == "extras" and flat[2] == "key"
+                and data[flat] in OUTPUT_EXTRAS):
+            data[flat] = DROP_PREFIX + data[flat]
+
+
+def poitiers_drop_output_extras(key, data, errors, context):
+    """After validation: forget the extras marked by poitiers_strip_output_extras."""
+    marked = {flat[:2] for flat in data
+              if len(flat) == 3 and flat[0] == "extras" and flat[2] == "key"
+              and isinstance(data[flat], str) and data[flat].startswith(DROP_PREFIX)}
+    for flat in [k for k in data if k[:2] in marked]:
+        del data[flat]
+
+
 def all_validators() -> dict:
     return {
         "poitiers_required": poitiers_required,
@@ -321,4 +394,9 @@ def all_validators() -> dict:
         "poitiers_siren": poitiers_siren,
         "poitiers_positive_int": poitiers_positive_int,
         "poitiers_dataset_consistency": poitiers_dataset_consistency,
+        "poitiers_drop_empty_groups": poitiers_drop_empty_groups,
+        "poitiers_resource_type_from_kind": poitiers_resource_type_from_kind,
+        "poitiers_strip_output_extras": poitiers_strip_output_extras,
+        "poitiers_publication_gate": poitiers_publication_gate,
+        "poitiers_drop_output_extras": poitiers_drop_output_extras,
     }

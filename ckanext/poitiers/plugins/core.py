@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.poitiers import cli, harvest_queue, helpers, indexing, validators
+from ckanext.poitiers import actions, cli, harvest_queue, helpers, indexing, udata, validators
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,6 +63,9 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IValidators)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
 
     # IConfigurer
     def update_config(self, config):
@@ -102,9 +105,38 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
                                                 _org_type(pkg_dict.get("owner_org"))))
         return pkg_dict
 
+    def after_dataset_show(self, context, pkg_dict):
+        # data.gouv.fr's CKAN harvester reads these extras; HTTP API answers only (see udata.py)
+        if context.get("api_version") and pkg_dict.get("type") == "dataset":
+            udata.add_extras(pkg_dict)
+        return pkg_dict
+
     def after_dataset_search(self, search_results, search_params):
         indexing.label_facet_items(search_results.get("search_facets"), _lang())
         return search_results
+
+    # IOrganizationController
+    def edit(self, entity):
+        """Re-index the datasets whose indexed producer type is no longer the organization's."""
+        if not getattr(entity, "is_organization", False):
+            return
+        org_type = (getattr(entity, "extras", None) or {}).get("org_type")
+        stale = f'-org_type:"{org_type}"' if org_type else "org_type:[* TO *]"
+        found = tk.get_action("package_search")({"ignore_auth": True}, {
+            "fq": f'owner_org:"{entity.id}" {stale}', "rows": 1000, "fl": "id",
+            "include_private": True, "include_drafts": True})
+        from ckan.lib import search
+
+        for row in found["results"]:
+            search.rebuild(row["id"])
+
+    # IActions
+    def get_actions(self):
+        return actions.all_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self):
+        return actions.all_auth_functions()
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):

@@ -40,6 +40,7 @@ FILES = {
     "resource_kinds": "resource_kinds.yaml",
     "org_types": "org_types.yaml",
     "conformity": "conformity.yaml",
+    "formats": "formats.yaml",
 }
 #: the dataset / resource / organization field each vocabulary serves
 FIELDS = {
@@ -55,6 +56,7 @@ FIELDS = {
     "resource_kinds": "resource_kind",
     "org_types": "org_type",
     "conformity": "conforms_to_schema",
+    "formats": "format",
 }
 
 
@@ -235,6 +237,43 @@ def resource_type_for_kind(kind: str | None) -> str:
     """Our resource kind → CKAN's core ``resource_type`` (file, api, documentation)."""
     found = entry("resource_kinds", kind)
     return found["ckan"] if found else "file"
+
+
+EU_FILE_TYPE_BASE = "http://publications.europa.eu/resource/authority/file-type/"
+IANA_MEDIA_TYPE_BASE = "https://www.iana.org/assignments/media-types/"
+
+
+@functools.cache
+def _formats_by_name() -> dict[str, dict]:
+    index: dict[str, dict] = {}
+    for e in vocabulary("formats"):
+        for name in (e["value"], *e.get("aliases", [])):
+            index[name.lower()] = e
+    return index
+
+
+def format_entry(fmt: str | None) -> dict | None:
+    """A resource format as written (``csv``, ``.geojson``, ``text/csv``) → our format entry."""
+    if not fmt or not isinstance(fmt, str):
+        return None
+    key = fmt.strip().lower().lstrip(".")
+    found = _formats_by_name().get(key)
+    if found:
+        return found
+    return next((e for e in vocabulary("formats") if e["media_type"] == key), None)
+
+
+def format_uri(fmt: str | None) -> str | None:
+    found = format_entry(fmt)
+    return EU_FILE_TYPE_BASE + found["file_type"] if found else None
+
+
+def media_type_uri(fmt: str | None, mimetype: str | None = None) -> str | None:
+    """IANA media type URI from an explicit mimetype, else from the format."""
+    if mimetype and re.match(r"^[a-z]+/[\w.+-]+$", mimetype.strip().lower()):
+        return IANA_MEDIA_TYPE_BASE + mimetype.strip().lower()
+    found = format_entry(fmt)
+    return IANA_MEDIA_TYPE_BASE + found["media_type"] if found else None
 
 
 def latest_schema_version(schema_id: str) -> str | None:

@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins", "clean_db",
@@ -50,13 +51,15 @@ def test_wrong_values_come_back_in_french_next_to_the_fields_and_nothing_typed_i
         app, publisher, org):
     form = _form(org, **{"contact-0-email": "collectif-at-bancs",
                          "temporal_coverage-0-start": "01/05/2023",
-                         "publisher-0-identifier": "21860194600014"})
+                         "publisher-0-identifier": "21860194600014",
+                         "communes": ["86041", "99999"]})
     response = app.post("/dataset/new", data=form, headers=publisher)
     assert response.status_code == 200
     page = html.unescape(response.get_data(as_text=True))
     assert "n’est pas une adresse électronique valide" in page
     assert "AAAA-MM-JJ" in page
     assert "n’est pas un numéro SIREN (9 chiffres) ou SIRET (14 chiffres) valide" in page
+    assert "« 99999 » n’est pas le code Insee d’une commune de Grand Poitiers" in page
     # what the publisher typed is still in the form
     for typed in ("collectif-at-bancs", "01/05/2023", "21860194600014", "Bancs et fontaines",
                   "Trouver où se reposer.", "Les bancs publics de Poitiers."):
@@ -74,3 +77,62 @@ def test_a_first_step_with_few_fields_saves_a_draft(app, publisher, org):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     shown = helpers.call_action("package_show", id="esquisse")
     assert shown["state"] == "draft"
+
+
+def test_publishing_from_the_resource_step_needs_the_complete_set(app, publisher, org, call):
+    form = {"_ckan_phase": "dataset_new_1", "save": "continue", "pkg_name": "",
+            "title": "Esquisse", "name": "esquisse", "owner_org": org["id"]}
+    app.post("/dataset/new", data=form, headers=publisher, follow_redirects=False)
+    resource = {"url": "https://example.invalid/esquisse.csv", "name": "Fichier",
+                "format": "CSV", "resource_kind": "file", "save": "go-metadata", "id": ""}
+    response = app.post("/dataset/esquisse/resource/new", data=resource, headers=publisher)
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    if tk.check_ckan_version(min_version="2.12"):
+        # CKAN 2.12 shows the errors on the resource form
+        assert "Obligatoire pour publier le jeu de données" in page
+    else:
+        # CKAN 2.11 does not catch them: our gate keeps the draft and says what is missing
+        assert "reste un brouillon" in page and "communes" in page
+    shown = helpers.call_action("package_show", id="esquisse")
+    assert shown["state"] == "draft" and len(shown["resources"]) == 1
+    # completing the dataset then publishing works
+    call("package_patch", id="esquisse", notes="Un fichier.", theme=["GOVE"],
+         communes=["86194"], frequency="punctual", personal_data="none")
+    response = app.post("/dataset/esquisse/resource/new", data={"save": "go-metadata", "id": ""},
+                        headers=publisher, follow_redirects=False)
+    assert response.status_code == 302
+    assert helpers.call_action("package_show", id="esquisse")["state"] == "active"
+
+
+def test_the_dataset_page_shows_labels_not_codes(app, publisher, org, call):
+    call("package_create", name="page-jeu", title="Page", owner_org=org["id"], notes="Texte",
+         theme=["TRAN"], communes=["86041", "86070"], frequency="weekly", personal_data="none",
+         granularity="quartier", data_schema="scdl/budget", coproduction="association")
+    page = html.unescape(app.get("/dataset/page-jeu").get_data(as_text=True))
+    for text in ("Buxerolles", "Chauvigny", "Hebdomadaire", "Transports", "Quartier",
+                 "Budget des collectivités", "Contribuées par une association",
+                 "Aucune donnée personnelle"):
+        assert text in page, text
+
+
+def test_a_publisher_creates_a_complete_dataset_through_the_two_steps(app, publisher, org):
+    form = _form(org, **{"contact-1-name": "", "contact-1-email": "", "contact-1-url": ""})
+    response = app.post("/dataset/new", data=form, headers=publisher, follow_redirects=False)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert "/resource/new" in response.headers["Location"]
+    resource = {"id": "", "url": "https://example.invalid/bancs.geojson", "name": "Bancs",
+                "description": "Un point par banc.", "format": "GeoJSON",
+                "resource_kind": "file", "conforms_to_schema": "", "refresh_seconds": "",
+                "save": "go-metadata"}
+    response = app.post("/dataset/bancs-et-fontaines/resource/new", data=resource,
+                        headers=publisher, follow_redirects=False)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    shown = helpers.call_action("package_show", id="bancs-et-fontaines")
+    assert shown["state"] == "active"
+    assert shown["communes"] == ["86041", "86194"]
+    assert shown["contact"] == [{"name": "Collectif Bancs & Fontaines",
+                                 "email": "collectif@bancs.invalid"}]
+    assert shown["temporal_coverage"] == [{"start": "2023-05-01"}]
+    assert shown["resources"][0]["format"] == "GeoJSON"
+    assert helpers.call_action("package_search", q="bancs")["count"] == 1

@@ -147,3 +147,27 @@ def test_the_whole_demo_catalogue_loads_with_the_poitiers_fields(call):
         assert shown["temporal_coverage"][0]["start"] == entry["temporal_start"]
         assert shown["contact"][0]["email"] == entry["contact_email"]
         assert all(r["resource_kind"] for r in shown["resources"])
+    for entry in content["organizations"]:
+        org = helpers.call_action("organization_show", id=entry["name"])
+        assert org["org_type"] == entry["org_type"]
+        assert org.get("siren") == entry.get("siren")
+        assert org.get("commune") == entry.get("commune")
+
+
+def test_the_http_api_answers_structured_french_errors(app, call, complete):
+    from ckan.tests import factories
+
+    user = factories.SysadminWithToken()
+    data = copy.deepcopy(complete)
+    data["communes"] = ["86194", "12345"]
+    data["contact"][0]["email"] = "pas une adresse"
+    data["personal_data"] = "personal"
+    response = app.post("/api/3/action/package_create", json=data,
+                        headers={"Authorization": user["token"]}, status=409)
+    error = response.json["error"]
+    assert error["__type"] == "Validation Error"
+    assert error["communes"] == [
+        "« 12345 » n’est pas le code Insee d’une commune de Grand Poitiers"]
+    assert "adresse électronique" in error["contact"][0]["email"][0]
+    assert "base légale" in error["personal_data_basis"][0]
+    assert helpers.call_action("package_search", rows=0)["count"] == 0

@@ -81,3 +81,9 @@ def test_the_search_page_shows_french_facets_and_filters(app, catalogue):
     page = html.unescape(app.get("/dataset/", query_string={field: "86070"})
                          .get_data(as_text=True))
     assert "/dataset/ds-c" in page and "/dataset/ds-b" not in page
+
+
+def test_changing_the_producer_type_reindexes_the_datasets(call, catalogue, complete):
+    call("organization_patch", id=complete["owner_org"], org_type="epci")
+    facets, _result = _facets()
+    assert _counts(facets, "org_type") == {"epci": 3}

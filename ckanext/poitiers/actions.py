@@ -1,0 +1,92 @@
+"""Public actions: the portal's vocabularies, for reusers (``/api/3/action/poitiers_vocabulary_*``).
+
+``poitiers_vocabulary_list`` names every vocabulary with the field it serves and its size;
+``poitiers_vocabulary_show`` returns the entries of one (stored value, labels in French and English,
+and the vocabulary's extra keys: EU code, URI, udata id, schema versions…).
+"""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.poitiers import vocabularies as voc
+
+_ = tk._
+
+
+def _titles() -> dict[str, str]:
+    return {
+        "eu_themes": _("EU data themes"),
+        "poitiers_themes": _("Poitiers themes"),
+        "communes": _("Communes of Grand Poitiers"),
+        "granularities": _("Spatial granularities"),
+        "frequencies": _("Update frequencies"),
+        "licences": _("Licences"),
+        "data_schemas": _("Data schemas (schema.data.gouv.fr)"),
+        "personal_data": _("Personal data statements"),
+        "coproduction": _("Co-production"),
+        "resource_kinds": _("Resource types"),
+        "org_types": _("Producer types"),
+        "conformity": _("Conformity to the data schema"),
+        "formats": _("Resource formats"),
+    }
+
+
+def _lang(data_dict) -> str:
+    lang = data_dict.get("lang")
+    if lang in (None, ""):
+        try:
+            lang = tk.h.lang()
+        except (RuntimeError, AttributeError, TypeError):
+            lang = voc.DEFAULT_LANGUAGE
+    if lang not in ("fr", "en"):
+        raise tk.ValidationError({"lang": [_("Choose fr or en")]})
+    return lang
+
+
+@tk.side_effect_free
+def poitiers_vocabulary_list(context, data_dict):
+    """The vocabularies: ``[{"id", "title", "field", "count"}]``."""
+    tk.check_access("poitiers_vocabulary_list", context, data_dict)
+    titles = _titles()
+    return [{"id": name, "title": titles.get(name, name), "field": voc.FIELDS.get(name),
+             "count": len(voc.vocabulary(name))} for name in voc.names()]
+
+
+@tk.side_effect_free
+def poitiers_vocabulary_show(context, data_dict):
+    """One vocabulary.
+
+    :param id: the vocabulary (see ``poitiers_vocabulary_list``)
+    :param lang: ``fr`` or ``en`` for ``display_name`` (default: the request's language)
+    """
+    tk.check_access("poitiers_vocabulary_show", context, data_dict)
+    name = data_dict.get("id")
+    if not name or not isinstance(name, str):
+        raise tk.ValidationError({"id": [_("Missing value")]})
+    if name not in voc.names():
+        raise tk.ObjectNotFound(_("Unknown vocabulary “{name}”; known: {names}").format(
+            name=name, names=", ".join(voc.names())))
+    lang = _lang(data_dict)
+    entries = []
+    for entry in voc.vocabulary(name):
+        out = {k: v for k, v in entry.items() if k != "aliases"}
+        out["display_name"] = voc.text(entry["label"], lang)
+        entries.append(out)
+    return {"id": name, "title": _titles().get(name, name), "field": voc.FIELDS.get(name),
+            "count": len(entries), "entries": entries}
+
+
+@tk.auth_allow_anonymous_access
+def vocabulary_auth(context, data_dict):
+    """Vocabularies are public reference data."""
+    return {"success": True}
+
+
+def all_actions() -> dict:
+    return {"poitiers_vocabulary_list": poitiers_vocabulary_list,
+            "poitiers_vocabulary_show": poitiers_vocabulary_show}
+
+
+def all_auth_functions() -> dict:
+    return {"poitiers_vocabulary_list": vocabulary_auth,
+            "poitiers_vocabulary_show": vocabulary_auth}

@@ -1,0 +1,306 @@
+"""The ``poitiers`` DCAT profile, chained after ckanext-dcat's ``euro_dcat_ap_3``.
+
+``euro_dcat_ap_3`` writes the DCAT-AP 3 graph of a dataset from the scheming fields it knows
+(title, description, keywords, theme, frequency, contact, publisher, temporal coverage,
+distributions). This profile completes it with the Poitiers fields and types every value so that
+the range constraints of the DCAT-AP 3.0.1 SHACL shapes hold:
+
+* themes are ``skos:Concept`` with their EU labels, in the EU ``data-theme`` scheme; Poitiers
+  sub-themes become keywords (what data.gouv.fr's DCAT harvester reads);
+* frequencies are ``dct:Frequency`` with labels; communes are ``dct:Location`` named by INSEE code
+  (``https://geo.api.gouv.fr/communes/86194``);
+* the publisher is an agent identified by its SIREN (URI, ``dct:identifier``, ``adms:identifier``)
+  with an ADMS publisher type from the organization's ``org_type``; without a ``publisher`` field
+  it is the dataset's organization;
+* distributions get a typed ``dct:format`` (EU file-type), ``dcat:mediaType`` (IANA), the
+  dataset licence as a ``dct:LicenseDocument``, and the data schema as ``dct:conformsTo`` when
+  they follow it;
+* the catalogue gets a publisher, a language and its theme taxonomy.
+
+Every URI and label comes from :mod:`ckanext.poitiers.vocabularies`.
+"""
+from __future__ import annotations
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import OWL
+
+from ckanext.dcat.profiles.base import (
+    ADMS,
+    DCAT,
+    DCT,
+    FOAF,
+    RDF,
+    SKOS,
+    XSD,
+    RDFProfile,
+)
+from ckanext.dcat.utils import resource_uri
+from ckanext.poitiers import vocabularies as voc
+
+DATA_THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+FREQUENCY_SCHEME = URIRef("http://publications.europa.eu/resource/authority/frequency")
+LANGUAGE_FRA = URIRef("http://publications.europa.eu/resource/authority/language/FRA")
+ACCESS_PUBLIC = URIRef("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
+PUBLISHER_TYPE_BASE = "http://purl.org/adms/publishertype/"
+
+SCHEME_TITLES = {
+    DATA_THEME_SCHEME: {"fr": "Thèmes de données (UE)", "en": "Data themes (EU)"},
+    FREQUENCY_SCHEME: {"fr": "Fréquences (UE)", "en": "Frequencies (EU)"},
+}
+PUBLISHER_TYPE_LABELS = {
+    "LocalAuthority": {"fr": "Autorité locale", "en": "Local Authority"},
+    "NonProfitOrganisation": {"fr": "Organisation à but non lucratif",
+                              "en": "Non-Profit Organisation"},
+    "Company": {"fr": "Entreprise", "en": "Company"},
+}
+
+
+def _labels(g, ref, labels: dict, predicate=SKOS.prefLabel):
+    for lang, text in labels.items():
+        if text:
+            g.add((ref, predicate, Literal(text, lang=lang)))
+
+
+class PoitiersDCATAPProfile(RDFProfile):
+    """Poitiers additions to DCAT-AP 3 (output only: harvesting uses euro_dcat_ap_3)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # per serialisation (a class-level cache would keep an organization's old SIREN or type)
+        self._organizations: dict = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def _scheme(self, scheme):
+        g = self.g
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        _labels(g, scheme, SCHEME_TITLES[scheme], DCT.title)
+
+    def _concept(self, ref, labels: dict, scheme=None):
+        g = self.g
+        g.add((ref, RDF.type, SKOS.Concept))
+        _labels(g, ref, labels)
+        if scheme is not None:
+            g.add((ref, SKOS.inScheme, scheme))
+            self._scheme(scheme)
+
+    def _organization(self, dataset_dict) -> dict:
+        org = dataset_dict.get("organization") or {}
+        org_id = org.get("id") if isinstance(org, dict) else None
+        if not org_id:
+            return {}
+        if org_id not in self._organizations:
+            import ckan.plugins.toolkit as tk
+
+            try:
+                self._organizations[org_id] = tk.get_action("organization_show")(
+                    {"ignore_auth": True}, {"id": org_id, "include_datasets": False})
+            except tk.ObjectNotFound:
+                self._organizations[org_id] = {}
+        return self._organizations[org_id]
+
+    def _replace_node(self, old, new):
+        """Rename a node of the graph (a blank publisher becomes its SIREN-based URI)."""
+        g = self.g
+        if old == new:
+            return
+        for p, o in list(g.predicate_objects(old)):
+            g.remove((old, p, o))
+            g.add((new, p, o))
+        for s, p in list(g.subject_predicates(old)):
+            g.remove((s, p, old))
+            g.add((s, p, new))
+
+    # ------------------------------------------------------------------ dataset
+
+    def graph_from_dataset(self, dataset_dict, dataset_ref):
+        g = self.g
+        for uri in voc.as_list(dataset_dict.get("theme")):
+            found = voc.entry("eu_themes", uri)
+            if found:
+                self._concept(URIRef(uri), found["label"], DATA_THEME_SCHEME)
+
+        for sub in voc.as_list(dataset_dict.get("poitiers_theme")):
+            found = voc.entry("poitiers_themes", sub)
+            if found:
+                g.add((dataset_ref, DCAT.keyword, Literal(found["label"]["fr"], lang="fr")))
+
+        frequency = voc.entry("frequencies", dataset_dict.get("frequency"))
+        if frequency:
+            ref = URIRef(frequency["value"])
+            g.add((ref, RDF.type, DCT.Frequency))
+            self._concept(ref, frequency["label"], FREQUENCY_SCHEME)
+
+        for code in voc.as_list(dataset_dict.get("communes")):
+            commune = voc.entry("communes", code)
+            if not commune:
+                continue
+            ref = URIRef(commune["uri"])
+            g.add((dataset_ref, DCT.spatial, ref))
+            g.add((ref, RDF.type, DCT.Location))
+            g.add((ref, SKOS.prefLabel, Literal(commune["label"]["fr"], lang="fr")))
+            g.add((ref, DCT.identifier, Literal(code)))
+
+        g.add((dataset_ref, DCT.language, LANGUAGE_FRA))
+        g.add((LANGUAGE_FRA, RDF.type, DCT.LinguisticSystem))
+        if not dataset_dict.get("private"):
+            g.add((dataset_ref, DCT.accessRights, ACCESS_PUBLIC))
+            g.add((ACCESS_PUBLIC, RDF.type, DCT.RightsStatement))
+            self._concept(ACCESS_PUBLIC, {"fr": "Public", "en": "Public"})
+
+        standard = self._standard(dataset_dict)
+        if standard is not None:
+            g.add((dataset_ref, DCT.conformsTo, standard))
+
+        purpose = dataset_dict.get("purpose")
+        if purpose:
+            g.add((dataset_ref, DCT.abstract, Literal(purpose, lang="fr")))
+
+        self._publisher(dataset_dict, dataset_ref)
+        self._distributions(dataset_dict, standard)
+
+        for ref in g.objects(dataset_ref, DCAT.landingPage):
+            g.add((ref, RDF.type, FOAF.Document))
+
+    def _standard(self, dataset_dict):
+        schema = voc.entry("data_schemas", dataset_dict.get("data_schema"))
+        if not schema:
+            return None
+        g = self.g
+        ref = URIRef(schema["url"])
+        g.add((ref, RDF.type, DCT.Standard))
+        _labels(g, ref, schema["label"], DCT.title)
+        g.add((ref, DCT.identifier, Literal(schema["value"])))
+        version = (dataset_dict.get("data_schema_version")
+                   or voc.latest_schema_version(schema["value"]))
+        if version:
+            g.add((ref, OWL.versionInfo, Literal(version)))
+        return ref
+
+    def _publisher(self, dataset_dict, dataset_ref):
+        g = self.g
+        publishers = list(g.objects(dataset_ref, DCT.publisher))
+        org = self._organization(dataset_dict)
+        given = (dataset_dict.get("publisher") or [{}])[0] or {}
+        siren = voc.normalise_siren(given.get("identifier") or "") or (
+            org.get("siren") if not given.get("name") else "")
+        org_type = voc.entry("org_types", org.get("org_type")) if not given.get("name") else None
+        if not publishers:
+            if not org:
+                return
+            ref = BNode()
+            g.add((dataset_ref, DCT.publisher, ref))
+            g.add((ref, RDF.type, FOAF.Agent))
+            g.add((ref, FOAF.name, Literal(org.get("title") or org.get("name"))))
+            publishers = [ref]
+        for ref in publishers:
+            g.add((ref, RDF.type, FOAF.Agent))
+            if not list(g.objects(ref, FOAF.name)):
+                g.add((ref, FOAF.name, Literal(org.get("title") or org.get("name") or "")))
+            if siren and voc.siren_or_siret_ok(siren):
+                siren9 = siren[:9]
+                for old in list(g.objects(ref, DCT.identifier)):
+                    g.remove((ref, DCT.identifier, old))
+                g.add((ref, DCT.identifier, Literal(siren)))
+                identifier = BNode()
+                g.add((ref, ADMS.identifier, identifier))
+                g.add((identifier, RDF.type, ADMS.Identifier))
+                g.add((identifier, SKOS.notation, Literal(siren)))
+                g.add((identifier, DCT.creator, URIRef("https://www.insee.fr")))
+                if isinstance(ref, BNode):
+                    self._replace_node(ref, URIRef(voc.SIREN_BASE + siren9))
+                    ref = URIRef(voc.SIREN_BASE + siren9)
+            if org_type:
+                type_ref = URIRef(PUBLISHER_TYPE_BASE + org_type["dcat_type"])
+                for old in list(g.objects(ref, DCT.type)):
+                    g.remove((ref, DCT.type, old))
+                g.add((ref, DCT.type, type_ref))
+                self._concept(type_ref, PUBLISHER_TYPE_LABELS[org_type["dcat_type"]])
+            else:
+                for value in list(g.objects(ref, DCT.type)):
+                    if isinstance(value, Literal):
+                        g.remove((ref, DCT.type, value))
+            for homepage in g.objects(ref, FOAF.homepage):
+                g.add((homepage, RDF.type, FOAF.Document))
+
+    def _distributions(self, dataset_dict, standard):
+        g = self.g
+        licence = voc.licence(dataset_dict.get("license_id"))
+        licence_ref = None
+        if licence and licence.get("url"):
+            licence_ref = URIRef(licence["url"])
+            g.add((licence_ref, RDF.type, DCT.LicenseDocument))
+            g.add((licence_ref, DCT.title, Literal(licence["title"])))
+            if licence.get("spdx"):
+                g.add((licence_ref, DCT.identifier, Literal(licence["spdx"])))
+        for resource in dataset_dict.get("resources", []):
+            dist = URIRef(resource_uri(resource))
+            fmt = resource.get("format")
+            fmt_uri = voc.format_uri(fmt)
+            for old in list(g.objects(dist, DCT["format"])):
+                g.remove((dist, DCT["format"], old))
+            if fmt_uri:
+                g.add((dist, DCT["format"], URIRef(fmt_uri)))
+                g.add((URIRef(fmt_uri), RDF.type, DCT.MediaTypeOrExtent))
+            elif fmt:
+                node = BNode()
+                g.add((dist, DCT["format"], node))
+                g.add((node, RDF.type, DCT.MediaTypeOrExtent))
+                g.add((node, DCT.title, Literal(fmt)))
+            media = voc.media_type_uri(fmt, resource.get("mimetype"))
+            for old in list(g.objects(dist, DCAT.mediaType)):
+                g.remove((dist, DCAT.mediaType, old))
+            if media:
+                g.add((dist, DCAT.mediaType, URIRef(media)))
+                g.add((URIRef(media), RDF.type, DCT.MediaType))
+            for old in list(g.objects(dist, DCT.license)):
+                if isinstance(old, Literal) or licence_ref is not None:
+                    g.remove((dist, DCT.license, old))
+            if licence_ref is not None:
+                g.add((dist, DCT.license, licence_ref))
+            if standard is not None and str(resource.get("conforms_to_schema")) == "true":
+                g.add((dist, DCT.conformsTo, standard))
+            size = resource.get("size")
+            for old in list(g.objects(dist, DCAT.byteSize)):
+                g.remove((dist, DCAT.byteSize, old))
+            if isinstance(size, int) or (isinstance(size, str) and size.isdigit()):
+                g.add((dist, DCAT.byteSize, Literal(int(size), datatype=XSD.nonNegativeInteger)))
+            for page in g.objects(dist, FOAF.page):
+                g.add((page, RDF.type, FOAF.Document))
+            for language in g.objects(dist, DCT.language):
+                g.add((language, RDF.type, DCT.LinguisticSystem))
+
+    # ------------------------------------------------------------------ catalogue
+
+    def graph_from_catalog(self, catalog_dict, catalog_ref):
+        import ckan.plugins.toolkit as tk
+
+        g = self.g
+        siren = tk.config.get("ckanext.poitiers.dcat.catalog_publisher_siren") or (
+            voc.GRAND_POITIERS_SIREN)
+        name = tk.config.get("ckanext.poitiers.dcat.catalog_publisher_name") or (
+            "Grand Poitiers Communauté urbaine")
+        if not list(g.objects(catalog_ref, DCT.publisher)):
+            ref = URIRef(voc.SIREN_BASE + voc.normalise_siren(siren)[:9])
+            g.add((catalog_ref, DCT.publisher, ref))
+            g.add((ref, RDF.type, FOAF.Agent))
+            g.add((ref, FOAF.name, Literal(name)))
+            g.add((ref, DCT.identifier, Literal(voc.normalise_siren(siren))))
+            type_ref = URIRef(PUBLISHER_TYPE_BASE + "LocalAuthority")
+            g.add((ref, DCT.type, type_ref))
+            self._concept(type_ref, PUBLISHER_TYPE_LABELS["LocalAuthority"])
+        if not list(g.objects(catalog_ref, DCT.description)):
+            g.add((catalog_ref, DCT.description, Literal(
+                tk.config.get("ckan.site_description") or tk.config.get("ckan.site_title")
+                or "Poitiers", lang="fr")))
+        for old in list(g.objects(catalog_ref, DCT.language)):
+            g.remove((catalog_ref, DCT.language, old))
+        g.add((catalog_ref, DCT.language, LANGUAGE_FRA))
+        g.add((LANGUAGE_FRA, RDF.type, DCT.LinguisticSystem))
+        g.add((catalog_ref, DCAT.themeTaxonomy, DATA_THEME_SCHEME))
+        self._scheme(DATA_THEME_SCHEME)
+        for homepage in g.objects(catalog_ref, FOAF.homepage):
+            g.add((homepage, RDF.type, FOAF.Document))
+        for licence in g.objects(catalog_ref, DCT.license):
+            g.add((licence, RDF.type, DCT.LicenseDocument))
+

@@ -1,0 +1,228 @@
+"""Search plugin: French relevance on our Solr schema, plain CKAN search on the stock one.
+
+* ``before_dataset_index``: vocabulary fields as multi-valued Solr fields, their labels indexed
+  ("Chauvigny" finds the datasets covering INSEE 86070);
+* ``before_dataset_search``: field boosts (title > keywords > labels > description), phrase boost;
+* ``after_dataset_search``: « Vouliez-vous dire … » when a search finds few datasets;
+* action ``poitiers_autocomplete``: titles and keywords beginning with what is typed.
+
+Which schema is live is asked of Solr once per process (``ckanext.poitiers.search.schema``
+overrides it); with CKAN's stock schema every hook leaves CKAN's behaviour as it is.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from ckanext.poitiers import search, vocabularies
+
+log = logging.getLogger(__name__)
+
+
+def _solr_url() -> str:
+    return tk.config.get("solr_url") or ""
+
+
+def _solr_auth() -> tuple | None:
+    user, password = tk.config.get("solr_user"), tk.config.get("solr_password")
+    return (user, password) if user and password else None
+
+
+def _timeout() -> float:
+    return float(tk.config.get("solr_timeout") or 60)
+
+
+def live_schema_kind() -> str:
+    forced = tk.config.get("ckanext.poitiers.search.schema") or "auto"
+    if forced in (search.POITIERS, search.STOCK):
+        return forced
+    url = _solr_url()
+    if not url:
+        return search.STOCK
+    return search.schema_kind(url, timeout=min(_timeout(), 5), auth=_solr_auth())
+
+
+def vocabulary_label(field: str, code: str) -> str | None:
+    """The French label of a vocabulary code (ckanext.poitiers.vocabularies), None if unknown."""
+    fields = getattr(vocabularies, "FIELDS", {})
+    name = next((n for n, f in fields.items() if f == field), None)
+    entry = getattr(vocabularies, "entry", None)
+    if name is None or entry is None:
+        return None
+    found = entry(name, code)
+    if not found:
+        return None
+    return vocabularies.text(found.get("label") or "", "fr") or None
+
+
+def suggest_below() -> int:
+    return int(tk.config.get("ckanext.poitiers.search.suggest_below") or 0)
+
+
+def register_solr_parameters() -> None:
+    """Let package_search pass our edismax parameters through to Solr.
+
+    CKAN checks search parameters against a fixed set (``VALID_SOLR_PARAMETERS``): ``pf`` and
+    ``ps`` (phrase boost) only change the order of results; ``q.op=OR`` lets CKAN's own
+    minimum-match rule (``mm``) decide which words are required, as it does with dismax.
+    """
+    from ckan.lib.search import query as search_query
+
+    search_query.VALID_SOLR_PARAMETERS.update(search.EXTRA_SOLR_PARAMETERS)
+
+
+class PoitiersSearchPlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.ITemplateHelpers)
+
+    # IConfigurer
+    def update_config(self, config):
+        # after the theme's templates, before CKAN's (see docs/search.md)
+        tk.add_template_directory(config, "../search_ui/templates")
+        tk.add_resource("../search_ui/assets", "poitiers_search")
+
+    # IConfigurable
+    def configure(self, config):
+        register_solr_parameters()
+        search.forget_schema_kinds()
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        pkg_dict.update(search.index_fields(pkg_dict, live_schema_kind(), vocabulary_label))
+        return pkg_dict
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        if live_schema_kind() == search.POITIERS:
+            search.search_params(search_params)
+        return search_params
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        q = search_params.get("q")
+        if (search_results.get("count", 0) < suggest_below()
+                and search.is_plain_text(q) and live_schema_kind() == search.POITIERS):
+            suggestion = search.spelling_suggestion(
+                _solr_url(), q, search_params.get("fq") or [], timeout=min(_timeout(), 5),
+                auth=_solr_auth())
+            if suggestion:
+                search_results["poitiers_suggestion"] = suggestion
+        return search_results
+
+    # IActions
+    def get_actions(self):
+        return {"poitiers_autocomplete": poitiers_autocomplete}
+
+    # IAuthFunctions
+    def get_auth_functions(self):
+        return {"poitiers_autocomplete": poitiers_autocomplete_auth}
+
+    # ITemplateHelpers
+    def get_helpers(self):
+        return {"poitiers_search_suggestion": poitiers_search_suggestion}
+
+
+# ---------------------------------------------------------------------------------------------
+# Autocomplete
+# ---------------------------------------------------------------------------------------------
+def autocomplete_schema() -> dict:
+    v = tk.get_validator
+    return {
+        "q": [v("not_empty"), v("unicode_safe"), prefix_length],
+        "limit": [v("default")(10), limit_range],
+    }
+
+
+def prefix_length(value: str) -> str:
+    value = value.strip()
+    if len(value) < 2:
+        raise tk.Invalid(tk._("Type at least 2 characters."))
+    if len(value) > 100:
+        raise tk.Invalid(tk._("Type at most 100 characters."))
+    if not search.prefix_words(value):
+        raise tk.Invalid(tk._("Type letters or digits."))
+    return value
+
+
+def limit_range(value: Any) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 20:
+        raise tk.Invalid(tk._("Choose a whole number between 1 and 20."))
+    return number
+
+
+@tk.side_effect_free
+def poitiers_autocomplete(context, data_dict):
+    """Dataset titles and keywords beginning with what is typed, for the search box.
+
+    :param q: the beginning of a title or a keyword (2 to 100 characters)
+    :param limit: how many of each to return (1 to 20, default 10)
+    :returns: ``{"datasets": [{"name", "title"}], "keywords": ["…"]}``, only datasets the
+        caller may see (the search goes through package_search and its permission filter)
+    """
+    tk.check_access("poitiers_autocomplete", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, autocomplete_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    words = search.prefix_words(data["q"])
+    limit = data["limit"]
+    ours = live_schema_kind() == search.POITIERS
+    title_field = "title_autocomplete" if ours else "title_ngram"
+    search_context = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
+                      "ignore_auth": context.get("ignore_auth", False)}
+    titles = tk.get_action("package_search")(dict(search_context), {
+        "q": search.autocomplete_query(words, title_field),
+        "fl": ["name", "title"], "rows": limit, "include_private": True,
+        "sort": "score desc, title_string asc",
+    })
+    datasets = [{"name": r["name"], "title": r.get("title") or r["name"]}
+                for r in titles["results"]]
+    if ours:
+        kw_query = search.autocomplete_query(words, "keywords_autocomplete")
+    else:
+        kw_query = "tags:({})".format(" AND ".join(
+            search.solr_escape(w.lower()) + "*" for w in words))
+    keyword_search = tk.get_action("package_search")(dict(search_context), {
+        "q": kw_query, "rows": 0, "include_private": True,
+        "facet.field": ["tags"], "facet.limit": 100,
+    })
+    items = keyword_search["search_facets"].get("tags", {}).get("items", [])
+    items.sort(key=lambda item: (-item["count"], item["name"]))
+    keywords = search.keyword_matches((item["name"] for item in items), words, limit)
+    return {"datasets": datasets, "keywords": keywords}
+
+
+@tk.auth_allow_anonymous_access
+def poitiers_autocomplete_auth(context, data_dict):
+    """Whoever may search datasets may use autocomplete (it only shows what they may see)."""
+    tk.check_access("package_search", context, data_dict)
+    return {"success": True}
+
+
+# ---------------------------------------------------------------------------------------------
+# Template helper
+# ---------------------------------------------------------------------------------------------
+def poitiers_search_suggestion(q: str | None, count: int | None) -> str | None:
+    """« Vouliez-vous dire … » for the dataset search page, as the current user sees it."""
+    if not search.is_plain_text(q) or (count or 0) >= suggest_below():
+        return None
+    try:
+        result = tk.get_action("package_search")(
+            {"user": tk.current_user.name if tk.current_user else ""},
+            {"q": q, "rows": 0})
+    except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as exc:
+        log.debug("no suggestion for %r: %s", q, exc)
+        return None
+    except Exception as exc:  # a search error must not break the page
+        log.warning("no suggestion for %r: %s", q, exc)
+        return None
+    return result.get("poitiers_suggestion")

@@ -1,0 +1,285 @@
+"""French search: what the ``poitiers_search`` plugin sends to Solr and reads back.
+
+Pure functions (index fields, query parameters, escaping) are tested without CKAN; the few
+functions that talk to Solr take its URL and a timeout and never raise on a Solr that is down
+or runs CKAN's stock schema: search then stays CKAN's plain search.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import requests
+
+log = logging.getLogger(__name__)
+
+POITIERS, STOCK = "poitiers", "stock"
+
+# schema fields holding several vocabulary codes (docs/schema-fields.md): multi-valued in Solr
+MULTI_VALUED = ("theme", "poitiers_theme", "communes", "data_schema")
+
+# Solr fields searched, with their weights: title > keywords > vocabulary labels > description.
+# All are of type text_fr, so that edismax stays term-centric (a word may match in any field).
+QUERY_FIELDS = "title^8 keywords_fr^5 labels_fr^4 notes^2 text^1"
+# a dataset whose title (or a keyword) holds the words next to each other ranks first
+PHRASE_FIELDS = "title^10 keywords_fr^5"
+PHRASE_SLOP = "1"
+MINIMUM_MATCH = "2<-1 5<80%"
+
+# parameters our searches send that CKAN's list of Solr parameters lacks: phrase boost, and
+# q.op, because edismax (unlike CKAN's default dismax) makes every word required when
+# q.op=AND, which CKAN sets, instead of applying CKAN's minimum-match rule (mm)
+EXTRA_SOLR_PARAMETERS = ("pf", "ps", "q.op")
+
+_SOLR_SPECIAL = re.compile(r'([\\+\-&|!(){}\[\]^"~*?:/])')
+_ELISION = re.compile(r"\b(?:l|m|t|qu|n|s|j|d|c|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Index
+# ---------------------------------------------------------------------------------------------
+def as_list(value: Any) -> list[str]:
+    """A multi-valued field as a list of non-empty strings.
+
+    Accepts what CKAN, scheming and the harvesters may hand over: a list, a JSON list in a
+    string (scheming's multiple fields), a comma-separated string, a single value or nothing.
+    """
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                value = text.strip("[]").split(",")
+        else:
+            value = text.split(",") if "," in text else [text]
+    if not isinstance(value, (list, tuple, set)):
+        value = [value]
+    out: list[str] = []
+    for item in value:
+        item = str(item).strip().strip('"').strip()
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+Labeller = Callable[[str, str], "str | None"]
+
+
+def index_fields(pkg_dict: dict[str, Any], kind: str, label: Labeller) -> dict[str, Any]:
+    """The Solr fields this plugin adds to or changes in CKAN's index document.
+
+    With our schema: vocabulary fields become lists (multi-valued Solr fields) and their labels
+    ("Chauvigny" for 86070) go to ``labels_fr``. With the stock schema, whose catch-all dynamic
+    field is single-valued, lists are joined with spaces (as CKAN does for list extras) so that
+    indexing never fails.
+    """
+    updates: dict[str, Any] = {}
+    labels: list[str] = []
+    for field in MULTI_VALUED:
+        if field not in pkg_dict:
+            continue
+        values = as_list(pkg_dict[field])
+        if kind == POITIERS:
+            updates[field] = values
+            for code in values:
+                text = label(field, code)
+                if text and text not in labels:
+                    labels.append(text)
+        elif isinstance(pkg_dict[field], (list, tuple, set)):
+            updates[field] = " ".join(values)
+    if kind == POITIERS:
+        updates["labels_fr"] = labels
+    return updates
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+# ---------------------------------------------------------------------------------------------
+def is_plain_text(q: Any) -> bool:
+    """A free-text query (CKAN treats a query with a colon as fielded Solr syntax)."""
+    return isinstance(q, str) and bool(q.strip()) and ":" not in q and q.strip() not in (
+        "*", "*:*", '""', "''")
+
+
+def search_params(data_dict: dict[str, Any]) -> dict[str, Any]:
+    """French relevance for a free-text dataset search, unless the caller chose its own."""
+    if not is_plain_text(data_dict.get("q")):
+        return data_dict
+    if data_dict.get("defType") not in (None, "", "dismax", "edismax") or data_dict.get("qf"):
+        return data_dict
+    data_dict["defType"] = "edismax"
+    data_dict["qf"] = QUERY_FIELDS
+    data_dict.setdefault("pf", PHRASE_FIELDS)
+    data_dict.setdefault("ps", PHRASE_SLOP)
+    data_dict.setdefault("tie", "0.1")
+    data_dict.setdefault("mm", MINIMUM_MATCH)
+    data_dict["q.op"] = "OR"  # mm decides, as with CKAN's dismax
+    return data_dict
+
+
+def solr_escape(text: str) -> str:
+    return _SOLR_SPECIAL.sub(r"\\\1", text)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as the text_fr analysis sees words."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def prefix_words(text: str, max_words: int = 6) -> list[str]:
+    """The words of an autocomplete prefix, elisions removed ("l'éner" → "éner")."""
+    text = _ELISION.sub(" ", text)
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return words[:max_words]
+
+
+def autocomplete_query(words: list[str], field: str) -> str:
+    return "{}:({})".format(field, " AND ".join(solr_escape(w.lower()) for w in words))
+
+
+def keyword_matches(keywords: Iterable[str], words: list[str], limit: int) -> list[str]:
+    """Keywords of which every typed word begins a word ("vel" → "vélo", "pistes cyclables")."""
+    wanted = [fold(w) for w in words]
+    out = []
+    for keyword in keywords:
+        parts = re.findall(r"\w+", fold(keyword), flags=re.UNICODE)
+        if all(any(p.startswith(w) for p in parts) for w in wanted):
+            out.append(keyword)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def spelling_query(q: str) -> str:
+    """What the spellchecker reads: the words of the query, elisions and accents removed."""
+    return fold(" ".join(prefix_words(q, max_words=12)))
+
+
+_ACCENTED = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü",
+             "y": "yÿ"}
+
+
+def accent_pattern(word: str) -> str:
+    """A regular expression matching ``word`` with or without French accents."""
+    return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in word)
+
+
+def best_accented(word: str, counts: dict[str, int]) -> str:
+    """The written form of ``word`` most used in the dictionary (accents included)."""
+    accented = {w: n for w, n in counts.items() if w != word and fold(w) == word}
+    if not accented:
+        return word
+    return max(sorted(accented), key=lambda w: accented[w])
+
+
+# ---------------------------------------------------------------------------------------------
+# Solr
+# ---------------------------------------------------------------------------------------------
+_kinds: dict[str, str] = {}
+_kinds_lock = threading.Lock()
+
+
+def schema_kind(solr_url: str, timeout: float = 5, auth: tuple | None = None) -> str:
+    """'poitiers' when the live schema has our text_fr field type, else 'stock'.
+
+    Remembered per Solr URL for the life of the process; a Solr that does not answer is taken
+    as stock for this call and asked again next time.
+    """
+    base = solr_url.rstrip("/")
+    with _kinds_lock:
+        if base in _kinds:
+            return _kinds[base]
+    try:
+        resp = requests.get(f"{base}/schema/fieldtypes/text_fr", params={"wt": "json"},
+                            timeout=timeout, auth=auth)
+    except requests.RequestException as exc:
+        log.warning("Solr schema check at %s failed: %s", base, exc)
+        return STOCK
+    if resp.status_code == 200:
+        kind = POITIERS
+    elif resp.status_code == 404:
+        kind = STOCK
+    else:
+        log.warning("Solr schema check at %s answered %s", base, resp.status_code)
+        return STOCK
+    with _kinds_lock:
+        _kinds[base] = kind
+    return kind
+
+
+def forget_schema_kinds() -> None:
+    with _kinds_lock:
+        _kinds.clear()
+
+
+def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: float = 5,
+                        auth: tuple | None = None) -> str | None:
+    """A corrected query that finds datasets the same searcher may see, or None.
+
+    Solr's spellchecker proposes words of the index; its collation step re-runs the corrected
+    query with the searcher's own filters (fq: site, state, permission labels), so a word seen
+    only in private datasets is never proposed.
+    """
+    words = spelling_query(q)
+    if len(words) < 3:
+        return None
+    # the handler's own search is a cheap match-all (rows=0): Solr builds the collations from
+    # spellcheck.q and runs each candidate with the parameters below (q replaced)
+    params: list[tuple[str, str]] = [
+        ("q", "*:*"), ("spellcheck.q", words), ("defType", "edismax"),
+        ("qf", QUERY_FIELDS), ("mm", MINIMUM_MATCH), ("wt", "json"),
+    ]
+    for f in [fq] if isinstance(fq, str) else fq or []:
+        if f and f.strip():
+            params.append(("fq", f))
+    try:
+        resp = requests.get(f"{solr_url.rstrip('/')}/spell", params=params, timeout=timeout,
+                            auth=auth)
+        resp.raise_for_status()
+        body = resp.json()
+    except (requests.RequestException, ValueError) as exc:
+        log.warning("Solr spellcheck failed: %s", exc)
+        return None
+    collations = (body.get("spellcheck") or {}).get("collations") or []
+    # [ "collation", {"collationQuery": "...", "hits": n, ...}, ... ]
+    for i in range(0, len(collations) - 1, 2):
+        if collations[i] != "collation":
+            continue
+        entry = collations[i + 1]
+        if isinstance(entry, dict):
+            text, hits = entry.get("collationQuery"), entry.get("hits", 0)
+        else:
+            text, hits = entry, 1
+        if text and hits and fold(text) != words:
+            return restore_accents(solr_url, text, timeout=timeout, auth=auth)
+    return None
+
+
+def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
+                    auth: tuple | None = None) -> str:
+    """"elections municipales" → "élections municipales", from the spelling dictionary."""
+    words = text.split()
+    plain = [w for w in words if w.isascii() and w.isalpha()]
+    if not plain:
+        return text
+    try:  # one request for all the words
+        resp = requests.get(f"{solr_url.rstrip('/')}/terms", params={
+            "terms.fl": "spell", "terms.limit": "50", "wt": "json",
+            "terms.regex": "|".join(accent_pattern(w) for w in dict.fromkeys(plain))},
+            timeout=timeout, auth=auth)
+        resp.raise_for_status()
+        flat = resp.json().get("terms", {}).get("spell", [])
+    except (requests.RequestException, ValueError) as exc:
+        log.warning("Solr terms lookup failed: %s", exc)
+        return text
+    counts = dict(zip(flat[0::2], flat[1::2], strict=False))
+    return " ".join(best_accented(w, counts) if w in plain else w for w in words)

@@ -1,0 +1,79 @@
+"""Pure functions of ckanext.poitiers.search (no CKAN, no Solr)."""
+from __future__ import annotations
+
+import pytest
+
+from ckanext.poitiers import search
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, []), ("", []), ("86070", ["86070"]), (["86070", "86194"], ["86070", "86194"]),
+    ('["86070", "86194"]', ["86070", "86194"]), ("86070, 86194", ["86070", "86194"]),
+    (["86070", "86070", " "], ["86070"]), ("[86070", ["86070"]), (86070, ["86070"]),
+])
+def test_as_list(value, expected):
+    assert search.as_list(value) == expected
+
+
+def labels(field, code):
+    return {("communes", "86070"): "Chauvigny",
+            ("poitiers_theme", "mobilite"): "Mobilité et transports"}.get((field, code))
+
+
+def test_index_fields_with_our_schema_lists_and_labels():
+    pkg = {"communes": '["86070", "99999"]', "poitiers_theme": ["mobilite"], "title": "x"}
+    out = search.index_fields(pkg, search.POITIERS, labels)
+    assert out == {"communes": ["86070", "99999"], "poitiers_theme": ["mobilite"],
+                   "labels_fr": ["Mobilité et transports", "Chauvigny"]}
+
+
+def test_index_fields_with_the_stock_schema_joins_lists_and_adds_nothing():
+    pkg = {"communes": ["86070", "86194"], "data_schema": "scdl/budget"}
+    assert search.index_fields(pkg, search.STOCK, labels) == {"communes": "86070 86194"}
+
+
+def test_search_params_for_free_text():
+    params = search.search_params({"q": "élections municipales", "fq": ""})
+    assert params["defType"] == "edismax"
+    assert params["qf"].startswith("title^")
+    qf = dict(f.split("^") for f in params["qf"].split())
+    assert float(qf["title"]) > float(qf["keywords_fr"]) > float(qf["notes"])
+    assert params["pf"] and params["ps"] and params["mm"]
+    assert params["q.op"] == "OR"  # CKAN's mm decides, not edismax's all-required AND
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "tags:vélo"}, {"q": ""}, {"q": "*:*"}, {}, {"q": "vélo", "defType": "lucene"},
+    {"q": "vélo", "qf": "title"},
+])
+def test_search_params_leave_fielded_or_custom_queries_alone(params):
+    assert search.search_params(dict(params)) == params
+
+
+def test_prefix_words_and_query():
+    assert search.prefix_words("l'éner") == ["éner"]
+    assert search.prefix_words("Vélo: (libre)") == ["Vélo", "libre"]
+    assert search.autocomplete_query(["Vél", "a+b"], "f") == "f:(vél AND a\\+b)"
+
+
+def test_keyword_matches_ignore_accents_and_case():
+    keywords = ["vélo", "Vélos en libre-service", "véhicules", "budget"]
+    assert search.keyword_matches(keywords, ["vel"], 10) == ["vélo", "Vélos en libre-service"]
+    assert search.keyword_matches(keywords, ["vel", "libre"], 10) == ["Vélos en libre-service"]
+    assert search.keyword_matches(keywords, ["vel"], 1) == ["vélo"]
+
+
+def test_spelling_query_and_accents():
+    assert search.spelling_query("L'Électoins à Poitiers") == "electoins a poitiers"
+    assert search.best_accented("elections", {"elections": 3, "élections": 2}) == "élections"
+    assert search.best_accented("budget", {"budget": 3}) == "budget"
+    import re
+    assert re.fullmatch(search.accent_pattern("elections"), "élections")
+    assert not re.fullmatch(search.accent_pattern("elections"), "electionz")
+
+
+@pytest.mark.parametrize(("q", "plain"), [
+    ("vélo", True), ("tags:vélo", False), ("", False), ("*:*", False), (None, False),
+])
+def test_is_plain_text(q, plain):
+    assert search.is_plain_text(q) is plain

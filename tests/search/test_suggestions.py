@@ -1,0 +1,137 @@
+"""« Vouliez-vous dire … » and autocomplete, on the real Solr with our schema."""
+from __future__ import annotations
+
+import pytest
+from ckan.tests import factories, helpers
+
+from tests.search.conftest import REQUIRED
+
+pytestmark = [pytest.mark.integration,
+              pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
+
+
+@pytest.fixture
+def datasets(clean_db, clean_index):
+    owner = factories.User()
+    org = factories.Organization(name="ville-de-poitiers", title="Ville de Poitiers",
+                                 users=[{"name": owner["name"], "capacity": "admin"}])
+
+    def make(name, title, notes, tags=(), private=False):
+        return helpers.call_action(
+            "package_create", context={"user": owner["name"]}, **REQUIRED, name=name, title=title,
+            notes=notes, owner_org=org["id"], license_id="lov2", private=private,
+            tags=[{"name": t} for t in tags])
+
+    make("elections-municipales", "Résultats des élections municipales",
+         "Résultats par bureau de vote.", tags=["élections", "vote"])
+    make("chauvigny-patrimoine", "Chauvigny : monuments historiques",
+         "Cité médiévale.", tags=["patrimoine", "tourisme"])
+    make("velos-comptages", "Comptages de vélos", "Compteurs permanents.",
+         tags=["vélo", "vélos en libre-service"])
+    make("velo-stations", "Stations vélo en libre-service", "Stations et bornes.",
+         tags=["vélo"])
+    make("registre-marches-secrets", "Marchés confidentiels Zéphyrinade",
+         "Interne.", tags=["zéphyrinade"], private=True)
+    return owner
+
+
+def search(q, user=""):
+    return helpers.call_action("package_search", context={"user": user, "ignore_auth": False},
+                               q=q, include_private=True)
+
+
+@pytest.mark.usefixtures("datasets")
+def test_vouliez_vous_dire_on_a_typo():
+    result = search("electoins")
+    assert result["count"] == 0
+    assert result["poitiers_suggestion"] == "élections"
+    # the suggestion finds what was meant
+    assert search(result["poitiers_suggestion"])["count"] == 1
+
+
+@pytest.mark.usefixtures("datasets")
+def test_suggestion_for_a_two_word_query_with_one_typo():
+    result = search("comptages velso")
+    assert result["poitiers_suggestion"] in ("comptages vélos", "comptages vélo")
+
+
+@pytest.mark.usefixtures("datasets")
+def test_no_suggestion_when_results_are_plenty_or_query_is_right():
+    result = search("vélo")
+    assert result["count"] == 2
+    assert "poitiers_suggestion" not in result
+    assert "poitiers_suggestion" not in search("résultats")
+
+
+def test_suggestion_never_reveals_words_of_private_datasets(datasets):
+    assert "poitiers_suggestion" not in search("zephirinade")
+    # whereas its owner, who may see the dataset, gets it
+    assert search("zephirinade", user=datasets["name"]).get("poitiers_suggestion") == \
+        "zéphyrinade"
+
+
+@pytest.mark.usefixtures("datasets")
+def test_search_page_says_vouliez_vous_dire(app):
+    page = app.get("/dataset/", query_string={"q": "electoins"})
+    assert page.status_code == 200
+    assert "Vouliez-vous dire" in page.body
+    assert "/dataset/?q=%C3%A9lections" in page.body or "q=élections" in page.body
+
+
+def autocomplete(q, user="", **kwargs):
+    return helpers.call_action("poitiers_autocomplete",
+                               context={"user": user, "ignore_auth": False}, q=q, **kwargs)
+
+
+@pytest.mark.usefixtures("datasets")
+def test_autocomplete_titles_and_keywords():
+    result = autocomplete("chau")
+    assert result["datasets"] == [{"name": "chauvigny-patrimoine",
+                                   "title": "Chauvigny : monuments historiques"}]
+    result = autocomplete("vel")  # no accent typed
+    assert {d["name"] for d in result["datasets"]} == {"velos-comptages", "velo-stations"}
+    assert result["keywords"][0] == "vélo"
+    assert "vélos en libre-service" in result["keywords"]
+    assert autocomplete("l'élec")["datasets"][0]["name"] == "elections-municipales"
+    assert autocomplete("vélos libre", limit=1)["keywords"] == ["vélos en libre-service"]
+
+
+def test_autocomplete_hides_private_datasets(datasets):
+    assert autocomplete("zéphy") == {"datasets": [], "keywords": []}
+    mine = autocomplete("zéphy", user=datasets["name"])
+    assert mine["datasets"][0]["name"] == "registre-marches-secrets"
+    assert mine["keywords"] == ["zéphyrinade"]
+
+
+def test_autocomplete_api_for_anonymous_visitors(app, datasets):
+    res = app.get("/api/3/action/poitiers_autocomplete", query_string={"q": "chauv"})
+    assert res.status_code == 200
+    assert res.json["result"]["datasets"][0]["name"] == "chauvigny-patrimoine"
+
+
+@pytest.mark.parametrize(("params", "field", "message"), [
+    ({}, "q", "Valeur manquante"),
+    ({"q": "a"}, "q", "au moins 2 caractères"),
+    ({"q": "x" * 101}, "q", "au plus 100 caractères"),
+    ({"q": "«»"}, "q", "des lettres ou des chiffres"),
+    ({"q": "vel", "limit": 50}, "limit", "entre 1 et 20"),
+    ({"q": "vel", "limit": "beaucoup"}, "limit", "entre 1 et 20"),
+])
+def test_autocomplete_bad_input_is_a_structured_error_in_french(app, params, field, message):
+    res = app.get("/api/3/action/poitiers_autocomplete", query_string=params, status=409)
+    error = res.json["error"]
+    assert error["__type"] == "Validation Error"
+    assert message in " ".join(error[field])
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_search_page_loads_the_autocomplete_script(app):
+    import re
+
+    page = app.get("/dataset/")
+    src = re.search(r'src="([^"]*autocomplete[^"]*\.js)"', page.body)
+    assert src, "autocomplete script missing from the dataset search page"
+    script = app.get(src.group(1))
+    assert script.status_code == 200
+    assert "poitiers_autocomplete" in script.body
+    assert "#field-giant-search" in script.body
