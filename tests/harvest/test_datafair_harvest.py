@@ -399,11 +399,20 @@ def test_search_index_down_is_a_record_error_and_nothing_half_written(
     job.save()
     ids = queue.gather_stage(harvester, job)
     # Solr stops between gather and import
+    from ckan.lib.search import common
+
+    settings = getattr(common, "SolrSettings", None)  # CKAN 2.11 keeps its own copy of the URL
+
+    def point_solr_at(url):
+        monkeypatch.setitem(ckan_config, "solr_url", url)
+        if settings is not None:
+            monkeypatch.setattr(settings, "_url", url)
+
     solr = ckan_config["solr_url"]
-    monkeypatch.setitem(ckan_config, "solr_url", f"http://127.0.0.1:{closed_port}/solr/ckan")
+    point_solr_at(f"http://127.0.0.1:{closed_port}/solr/ckan")
     for obj_id in ids:
         queue.fetch_and_import_stages(harvester, HarvestObject.get(obj_id))
-    monkeypatch.setitem(ckan_config, "solr_url", solr)
+    point_solr_at(solr)
     toolkit.get_action("harvest_jobs_run")({"ignore_auth": True}, {})
 
     errors = object_errors(job)

@@ -10,7 +10,7 @@ from werkzeug import Response
 
 from ckanext.poitiers.harvesters import dcat_mapping
 from tests.harvest.conftest import shared_fixture
-from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified
+from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified, object_errors
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -104,7 +104,7 @@ def test_recorded_opendatasoft_export(httpserver, make_runner, harvester):
     job, results = runner.run()
     assert gather_errors(job) == []
     found = list(datasets(runner.source.id).values())
-    assert len(found) == 3
+    assert len(found) == 3, object_errors(job)
     assert {d["license_id"] for d in found} == {"odc-odbl"}
     subventions = next(d for d in found if d["title"].startswith("Subventions versées en 2017"))
     assert subventions["theme"] == [EU + "data-theme/ECON"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import ckan.plugins.toolkit as toolkit
 import rdflib.util
 from ckan import model
 
@@ -96,7 +97,7 @@ class PoitiersDCATHarvester(DCATRDFHarvester):
     # -- mapping -------------------------------------------------------------------------------
     def poitiers_dict(self, dataset: dict, source) -> dict:
         cfg = self._settings(source)
-        return apply_defaults(mapping.map_dataset(dataset), cfg)
+        return apply_defaults(_schema_fields_only(mapping.map_dataset(dataset)), cfg)
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
         mapped = self.poitiers_dict(package_dict, harvest_object.source)
@@ -137,6 +138,20 @@ class PoitiersDCATHarvester(DCATRDFHarvester):
             ):
                 return "unchanged"
         return super().import_stage(harvest_object)
+
+
+# keys CKAN accepts on a dataset besides the fields of the dataset schema
+CORE_KEYS = frozenset({"id", "name", "type", "owner_org", "private", "state", "tags", "extras",
+                       "resources", "groups"})
+
+
+def _schema_fields_only(package: dict) -> dict:
+    """Leave out what ckanext-dcat parsed but our dataset schema has no field for (creator,
+    qualified relations…): CKAN 2.11 refuses such keys, 2.12 drops them silently."""
+    schema = toolkit.get_action("scheming_dataset_schema_show")(
+        {"ignore_auth": True}, {"type": package.get("type") or "dataset"})
+    known = CORE_KEYS | {f["field_name"] for f in schema["dataset_fields"]}
+    return {k: v for k, v in package.items() if k in known}
 
 
 def _hashable(mapped: dict) -> dict:
