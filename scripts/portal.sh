@@ -377,7 +377,7 @@ cmd_test() {
   cd "$ROOT"
   "$VENV/bin/ruff" check . || die "ruff signale des problèmes de style."
   local rc=0
-  (test_env; "$VENV/bin/python" -m pytest --ckan-ini=test.ini -p no:cacheprovider "$@" tests) || rc=$?
+  (test_env; "$VENV/bin/python" -m pytest --ckan-ini=test.ini -p no:cacheprovider -rs "$@" tests) || rc=$?
   return "$rc"
 }
 
