@@ -293,7 +293,10 @@ def run_and_wait(sources: list[dict], timeout: float = 600, poll: float = 1.0,
     pending = dict(jobs)
     while pending:
         for source_id, job_id in list(pending.items()):
-            tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source_id})
+            if _job_done(job_id):
+                # marks the job finished (and only then: harvest_jobs_run also resubmits the
+                # objects it believes lost, which would import a record twice mid-run)
+                tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source_id})
             job = tk.get_action("harvest_job_show")(dict(context), {"id": job_id})
             if job["status"] == "Finished":
                 del pending[source_id]
@@ -312,6 +315,24 @@ def run_and_wait(sources: list[dict], timeout: float = 600, poll: float = 1.0,
         status = tk.get_action("harvest_source_show_status")(dict(context), {"id": source_id})
         totals["datasets"] += status.get("total_datasets", 0)
     return totals
+
+
+def _job_done(job_id: str) -> bool:
+    """Gathered, and every harvest object imported or in error."""
+    from ckan import model
+
+    from ckanext.harvest.model import HarvestJob, HarvestObject
+
+    model.Session.expire_all()
+    job = HarvestJob.get(job_id)
+    if job is None or job.status == "Finished":
+        return True
+    if not job.gather_finished:
+        return False
+    return not model.Session.query(HarvestObject.id).filter(
+        HarvestObject.harvest_job_id == job_id,
+        HarvestObject.state.notin_(("COMPLETE", "ERROR")),
+    ).count()
 
 
 if __name__ == "__main__":  # regenerate the payload files after editing demo.yaml
