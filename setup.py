@@ -31,6 +31,7 @@ setup(
             "schemas/*",
             "demo/*",
             "demo/sources/*",
+            "migration/**/*",
         ],
         "ckanext.poitiers.i18n": ["*.pot", "*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],
     },

@@ -64,6 +64,10 @@ install_system() {
   command -v curl >/dev/null || missing+=(curl)
   command -v runuser >/dev/null || missing+=(util-linux)
   command -v msgfmt >/dev/null || missing+=(gettext)
+  if [ "${1:-}" = browser ]; then # the browser tests: Debian's chromium, npm for axe-core
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v npm >/dev/null || missing+=(npm)
+  fi
   "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   if [ ${#missing[@]} -gt 0 ]; then
     say "Paquets Debian manquants : ${missing[*]}"
@@ -95,6 +99,17 @@ install_venv() {
   "$VENV/bin/pip" install -q --no-deps -e "$ROOT" --config-settings editable_mode=compat
   "$VENV/bin/pip" check >/dev/null || { "$VENV/bin/pip" check; die "dépendances incohérentes"; }
   echo "$want" > "$VENV/.poitiers-installed"
+}
+
+# axe-core for the browser tests, from the npm registry at the version of package-lock.json
+install_axe() {
+  local want have
+  want="$(sha1sum "$ROOT/package-lock.json" | cut -c1-16)"
+  have="$(cat "$ROOT/node_modules/.poitiers-installed" 2>/dev/null || true)"
+  if [ "$want" = "$have" ] && [ -f "$ROOT/node_modules/axe-core/axe.min.js" ]; then return 0; fi
+  say "axe-core (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci a échoué (registre npm injoignable ?)."
+  echo "$want" > "$ROOT/node_modules/.poitiers-installed"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -378,6 +393,8 @@ EOF
 }
 
 cmd_test() {
+  install_system browser
+  install_axe
   cmd_setup
   say "Tests (CKAN $CKAN_VERSION)"
   cd "$ROOT"

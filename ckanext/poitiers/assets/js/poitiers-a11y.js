@@ -1,0 +1,53 @@
+/* Accessible names for the widgets that CKAN's JavaScript builds (select2 4 multiple selections
+   have none: WCAG 4.1.2). Each widget is labelled by the <label> of the field it replaces. */
+(function () {
+  "use strict";
+  var counter = 0;
+
+  function labelFor(field) {
+    if (!field || !field.id) { return null; }
+    var label = document.querySelector('label[for="' + field.id + '"]');
+    if (!label) { return null; }
+    if (!label.id) { counter += 1; label.id = "poitiers-label-" + counter; }
+    return label;
+  }
+
+  function fix(root) {
+    var selections = root.querySelectorAll ? root.querySelectorAll(".select2-selection") : [];
+    Array.prototype.forEach.call(selections, function (selection) {
+      var container = selection.closest(".select2-container");
+      if (!container) { return; }
+      var field = container.previousElementSibling;
+      if (!field || !field.id) {
+        field = container.parentNode.querySelector(".select2-hidden-accessible[id], select[id], input[id]");
+      }
+      var label = labelFor(field);
+      if (!label) { return; }
+      if (!selection.getAttribute("aria-labelledby") ||
+          !document.getElementById(selection.getAttribute("aria-labelledby"))) {
+        selection.setAttribute("aria-labelledby", label.id);
+      }
+      var search = container.querySelector(".select2-search__field");
+      if (search && !search.getAttribute("aria-label")) {
+        search.setAttribute("aria-labelledby", label.id);
+      }
+    });
+  }
+
+  function start() {
+    fix(document);
+    new MutationObserver(function (mutations) {
+      mutations.forEach(function (m) {
+        Array.prototype.forEach.call(m.addedNodes, function (n) {
+          if (n.nodeType === 1) { fix(n.parentNode || n); }
+        });
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

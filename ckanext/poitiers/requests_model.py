@@ -1,0 +1,193 @@
+"""Requests from the public: a dataset to publish, or a problem with a published one.
+
+The table is created by the alembic migration of the ``poitiers_theme`` plugin
+(``ckan db upgrade -p poitiers_theme``). Sysadmins list and answer requests in the portal
+(``/ckan-admin/demandes``); the actions below are also reachable through the action API.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+
+KINDS = ("dataset", "problem")
+STATUSES = ("open", "answered", "closed")
+MAX_TITLE = 200
+MAX_MESSAGE = 5000
+MAX_ANSWER = 5000
+EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+metadata = sa.MetaData()
+request_table = sa.Table(
+    "poitiers_request", metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("kind", sa.UnicodeText, nullable=False),
+    sa.Column("title", sa.UnicodeText, nullable=False),
+    sa.Column("message", sa.UnicodeText, nullable=False),
+    sa.Column("dataset_id", sa.UnicodeText),
+    sa.Column("name", sa.UnicodeText),
+    sa.Column("email", sa.UnicodeText),
+    sa.Column("user_id", sa.UnicodeText),
+    sa.Column("status", sa.UnicodeText, nullable=False),
+    sa.Column("answer", sa.UnicodeText),
+    sa.Column("answered_by", sa.UnicodeText),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("answered", sa.DateTime),
+)
+
+
+def _row(row) -> dict:
+    d = dict(row._mapping)
+    for key in ("created", "answered"):
+        if d.get(key):
+            d[key] = d[key].isoformat()
+    return d
+
+
+def validate_request(data: dict) -> tuple[dict, dict]:
+    """Clean a request from the form or the API: ``(clean, errors)``, errors in French."""
+    errors: dict[str, list[str]] = {}
+    clean = {k: (data.get(k) or "").strip() if isinstance(data.get(k) or "", str) else ""
+             for k in ("kind", "title", "message", "dataset_id", "name", "email")}
+    if clean["kind"] not in KINDS:
+        errors["kind"] = [tk._("Choose whether you propose a dataset or report a problem.")]
+    if not clean["title"]:
+        errors["title"] = [tk._("Give your request a short title.")]
+    elif len(clean["title"]) > MAX_TITLE:
+        errors["title"] = [tk._("The title is too long (at most {n} characters).").format(
+            n=MAX_TITLE)]
+    if not clean["message"]:
+        errors["message"] = [tk._("Describe your request.")]
+    elif len(clean["message"]) > MAX_MESSAGE:
+        errors["message"] = [tk._("The message is too long (at most {n} characters).").format(
+            n=MAX_MESSAGE)]
+    if clean["email"] and (len(clean["email"]) > 254 or not EMAIL_RE.match(clean["email"])):
+        errors["email"] = [tk._("This email address is not valid (example: nom@exemple.fr).")]
+    if len(clean["name"]) > 200:
+        errors["name"] = [tk._("The name is too long (at most {n} characters).").format(n=200)]
+    if clean["kind"] == "problem" and clean["dataset_id"]:
+        pkg = model.Package.get(clean["dataset_id"])
+        if pkg is None or pkg.state != "active":
+            errors["dataset_id"] = [tk._("This dataset does not exist.")]
+        else:
+            clean["dataset_id"] = pkg.id
+    elif clean["kind"] != "problem":
+        clean["dataset_id"] = ""
+    return clean, errors
+
+
+# ------------------------------------------------------------------------------ auth functions
+@tk.auth_allow_anonymous_access
+def request_create_auth(context, data_dict):
+    return {"success": True}
+
+
+def request_list_auth(context, data_dict):
+    # sysadmins pass every auth function before it is called
+    return {"success": False, "msg": tk._("Only portal administrators can read requests.")}
+
+
+def request_answer_auth(context, data_dict):
+    return {"success": False, "msg": tk._("Only portal administrators can answer requests.")}
+
+
+# ------------------------------------------------------------------------------ actions
+def request_create(context, data_dict):
+    """Store a request. Anyone may call it; the honeypot field ``website`` must stay empty."""
+    tk.check_access("poitiers_request_create", context, data_dict)
+    if (data_dict.get("website") or "").strip():
+        raise tk.ValidationError({"website": [tk._("Leave this field empty.")]})
+    clean, errors = validate_request(data_dict)
+    if errors:
+        raise tk.ValidationError(errors)
+    user = model.User.get(context.get("user")) if context.get("user") else None
+    row = {
+        "id": str(uuid.uuid4()), "kind": clean["kind"], "title": clean["title"],
+        "message": clean["message"], "dataset_id": clean["dataset_id"] or None,
+        "name": clean["name"] or (user.display_name if user else None),
+        "email": clean["email"] or (user.email if user else None),
+        "user_id": user.id if user else None, "status": "open",
+        "created": dt.datetime.utcnow(),
+    }
+    model.Session.execute(request_table.insert().values(**row))
+    model.Session.commit()
+    return _public(row)
+
+
+def _public(row: dict) -> dict:
+    out = dict(row)
+    for key in ("created", "answered"):
+        if isinstance(out.get(key), dt.datetime):
+            out[key] = out[key].isoformat()
+    return out
+
+
+@tk.side_effect_free
+def request_list(context, data_dict):
+    """Requests, newest first; ``status`` filters (open, answered, closed)."""
+    tk.check_access("poitiers_request_list", context, data_dict)
+    q = sa.select(request_table).order_by(request_table.c.created.desc())
+    status = data_dict.get("status")
+    if status:
+        if status not in STATUSES:
+            raise tk.ValidationError({"status": [tk._("Unknown status.")]})
+        q = q.where(request_table.c.status == status)
+    try:
+        limit = min(int(data_dict.get("limit", 100)), 500)
+        offset = max(int(data_dict.get("offset", 0)), 0)
+    except (TypeError, ValueError) as e:
+        raise tk.ValidationError({"limit": [tk._("Must be a whole number.")]}) from e
+    rows = model.Session.execute(q.limit(limit).offset(offset)).fetchall()
+    return [_row(r) for r in rows]
+
+
+def request_answer(context, data_dict):
+    """Answer a request (``id``, ``answer``) and set its ``status`` (answered by default)."""
+    tk.check_access("poitiers_request_answer", context, data_dict)
+    req_id = (data_dict.get("id") or "").strip()
+    answer = (data_dict.get("answer") or "").strip()
+    status = data_dict.get("status") or "answered"
+    errors = {}
+    if not answer:
+        errors["answer"] = [tk._("Write an answer.")]
+    elif len(answer) > MAX_ANSWER:
+        errors["answer"] = [tk._("The answer is too long (at most {n} characters).").format(
+            n=MAX_ANSWER)]
+    if status not in STATUSES:
+        errors["status"] = [tk._("Unknown status.")]
+    if errors:
+        raise tk.ValidationError(errors)
+    existing = model.Session.execute(
+        sa.select(request_table).where(request_table.c.id == req_id)).first()
+    if existing is None:
+        raise tk.ObjectNotFound(tk._("Request not found."))
+    user = model.User.get(context.get("user")) if context.get("user") else None
+    model.Session.execute(
+        request_table.update().where(request_table.c.id == req_id).values(
+            answer=answer, status=status, answered_by=user.name if user else None,
+            answered=dt.datetime.utcnow()))
+    model.Session.commit()
+    row = model.Session.execute(
+        sa.select(request_table).where(request_table.c.id == req_id)).first()
+    return _row(row)
+
+
+def count_open() -> int:
+    return model.Session.execute(
+        sa.select(sa.func.count()).select_from(request_table)
+        .where(request_table.c.status == "open")).scalar() or 0
+
+
+def actions() -> dict:
+    return {"poitiers_request_create": request_create, "poitiers_request_list": request_list,
+            "poitiers_request_answer": request_answer}
+
+
+def auth_functions() -> dict:
+    return {"poitiers_request_create": request_create_auth,
+            "poitiers_request_list": request_list_auth,
+            "poitiers_request_answer": request_answer_auth}

@@ -1,0 +1,423 @@
+"""Template helpers of the theme plugin (``h.poitiers_*``).
+
+They read the fields of docs/schema-fields.md and degrade gracefully when a field is absent
+(a stock dataset, a harvested one with few fields): a missing fact is simply not shown.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import quote
+
+import ckan.plugins.toolkit as tk
+from markupsafe import Markup
+
+from ckanext.poitiers import freshness as fresh
+from ckanext.poitiers import indexing, vocabularies
+
+log = logging.getLogger(__name__)
+
+EU_THEME_PREFIX = "http://publications.europa.eu/resource/authority/data-theme/"
+SCHEMA_SITE = "https://schema.data.gouv.fr/"
+
+# Facets whose values are vocabulary codes: facet name -> vocabulary name
+VOCABULARY_FACETS = {
+    "poitiers_theme": "poitiers_themes",
+    "theme": "eu_themes",
+    "communes": "communes",
+    "granularity": "granularities",
+    "frequency": "frequencies",
+    "data_schema": "data_schemas",
+    "personal_data": "personal_data",
+    "coproduction": "coproduction",
+    "license_id": "licences",
+    "organization_type": "org_types",
+    "org_type": "org_types",
+    "resource_kind": "resource_kinds",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary labels (from ckanext.poitiers.vocabularies when it knows the vocabulary)
+# ---------------------------------------------------------------------------------------------
+def _lang() -> str:
+    try:
+        return (tk.h.lang() or "fr")[:2]
+    except Exception:  # noqa: BLE001 - outside a request
+        return "fr"
+
+
+def vocabulary_label(vocab: str, value) -> str:
+    """The label of ``value`` in vocabulary ``vocab``, in the page language; the value otherwise."""
+    if value in (None, ""):
+        return ""
+    value = str(value)
+    if vocab == "frequencies":
+        return frequency_label(value)
+    try:
+        found = vocabularies.label(vocab, value, _lang())
+    except (KeyError, AttributeError):  # a vocabulary this version does not know
+        found = None
+    if found and found != value:
+        return found
+    if vocab == "eu_themes" and value.startswith(EU_THEME_PREFIX):
+        return value[len(EU_THEME_PREFIX):]
+    return value
+
+
+def frequency_label(value) -> str:
+    code = fresh.frequency_code(value)
+    labels = {
+        "UPDATE_CONT": tk._("continuously updated"), "CONT": tk._("continuously updated"),
+        "HOURLY": tk._("every hour"), "DAILY": tk._("every day"), "WEEKLY": tk._("every week"),
+        "BIWEEKLY": tk._("every two weeks"), "MONTHLY": tk._("every month"),
+        "QUARTERLY": tk._("every quarter"), "ANNUAL_2": tk._("twice a year"),
+        "ANNUAL": tk._("every year"), "BIENNIAL": tk._("every two years"),
+        "IRREG": tk._("irregularly"), "UNKNOWN": tk._("unknown"), "NEVER": tk._("never"),
+        "AS_NEEDED": tk._("as needed"), "OTHER": tk._("other"),
+    }
+    uri = vocabularies.frequency_uri(value) if value else None
+    if uri:
+        found = vocabularies.label("frequencies", uri, _lang())
+        if found and found != uri:
+            return found
+    return labels.get(code or "", value or "")
+
+
+def _field_of(facet_name: str) -> str:
+    """The dataset field behind a facet (``vocab_poitiers_theme`` on CKAN's stock Solr schema)."""
+    return facet_name[len("vocab_"):] if facet_name.startswith("vocab_") else facet_name
+
+
+def facet_labeller(facet_name: str):
+    """A ``label_function`` for snippets/facet_list.html: vocabulary labels instead of codes."""
+    vocab = VOCABULARY_FACETS.get(_field_of(facet_name))
+
+    def label(item) -> str:
+        name = item.get("name") if isinstance(item, dict) else item
+        display = item.get("display_name") if isinstance(item, dict) else None
+        if vocab:
+            found = vocabulary_label(vocab, name)
+            if found and found != name:
+                return found
+        return display or name or ""
+
+    return label
+
+
+def filter_label(facet_name: str, value, search_facets=None) -> str:
+    """The label of an active filter pill."""
+    for item in ((search_facets or {}).get(facet_name) or {}).get("items", []):
+        if item.get("name") == value:
+            return facet_labeller(facet_name)(item)
+    return facet_labeller(facet_name)({"name": value, "display_name": value})
+
+
+def facet_title(facet_name: str, default: str) -> str:
+    """French titles for CKAN's own facets; the Poitiers facets keep the core plugin's titles."""
+    titles = {
+        "organization": tk._("Producers"), "tags": tk._("Keywords"),
+        "res_format": tk._("Formats"), "license_id": tk._("Licences"), "groups": tk._("Groups"),
+    }
+    if facet_name in titles:
+        return titles[facet_name]
+    if default and default != facet_name:
+        return default
+    return indexing.facet_titles(tk._).get(_field_of(facet_name), default)
+
+
+# ---------------------------------------------------------------------------------------------
+# Home page
+# ---------------------------------------------------------------------------------------------
+def _search(data_dict: dict) -> dict:
+    try:
+        return tk.get_action("package_search")({}, data_dict)
+    except Exception as e:  # noqa: BLE001 - the home page must render without Solr facets
+        log.warning("home page search failed: %s", e)
+        return {"count": 0, "results": [], "search_facets": {}}
+
+
+def _home_search() -> dict:
+    """One search for the latest datasets, the total count and the theme counts."""
+    cache = tk.g if _has_request() else None
+    if cache is not None and getattr(cache, "_poitiers_home", None) is not None:
+        return cache._poitiers_home
+    result = _search({"rows": 4, "sort": "metadata_created desc",
+                      "facet.field": json.dumps([indexing.facet_field("poitiers_theme")]),
+                      "facet.limit": -1})
+    if cache is not None:
+        cache._poitiers_home = result
+    return result
+
+
+def _has_request() -> bool:
+    try:
+        from flask import has_request_context
+
+        return has_request_context()
+    except ImportError:  # pragma: no cover
+        return False
+
+
+def theme_entries() -> list[dict]:
+    """The Poitiers themes with their live dataset counts, for the home page."""
+    result = _home_search()
+    field = indexing.facet_field("poitiers_theme")
+    counts = {
+        i["name"]: i["count"]
+        for i in (result.get("search_facets", {}).get(field) or {}).get("items", [])
+    }
+    return [
+        {"slug": s, "label": vocabulary_label("poitiers_themes", s), "count": counts.get(s, 0),
+         "url": tk.h.url_for("dataset.search", **{field: s})}
+        for s in vocabularies.values("poitiers_themes")
+    ]
+
+
+def home_datasets() -> dict:
+    """Total count, latest published and recently updated public datasets."""
+    latest = _home_search()
+    updated = _search({"rows": 4, "sort": "metadata_modified desc"})
+    return {"count": latest.get("count", 0), "latest": latest.get("results", []),
+            "updated": updated.get("results", [])}
+
+
+# ---------------------------------------------------------------------------------------------
+# Dataset page: "Comprendre ces données"
+# ---------------------------------------------------------------------------------------------
+def _first(value) -> dict:
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0]
+    if isinstance(value, dict):
+        return value
+    return {}
+
+
+def _as_list(value) -> list:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return list(json.loads(text))
+            except ValueError:
+                pass
+        return [v.strip() for v in text.split(",") if v.strip()]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def format_date(value) -> str:
+    d = fresh.parse_date(value)
+    if not d:
+        return ""
+    try:
+        return tk.h.render_datetime(d, date_format="%d/%m/%Y")
+    except Exception:  # noqa: BLE001
+        return d.strftime("%d/%m/%Y")
+
+
+def last_update(pkg: dict) -> str | None:
+    """The date the data last changed: DCAT ``modified``, else the latest resource change."""
+    candidates = [pkg.get("modified")]
+    for res in pkg.get("resources") or []:
+        candidates += [res.get("last_modified"), res.get("modified")]
+    dates = [d for d in (fresh.parse_date(c) for c in candidates) if d]
+    if dates:
+        return max(dates).isoformat()
+    return pkg.get("metadata_modified")
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; translated where it is displayed."""
+    return message
+
+
+_REUSE_CREDIT_DATE = N_("You may reuse these data freely, including for commercial purposes, "
+                        "provided you credit the source and the date of the last update.")
+_REUSE_CREDIT = N_("You may reuse these data freely, including for commercial purposes, "
+                   "provided you credit the source.")
+_PUBLIC_DOMAIN = N_("These data are in the public domain: you may reuse them without any "
+                    "condition.")
+LICENCE_SENTENCES = {
+    "lov2": _REUSE_CREDIT_DATE,
+    "fr-lo": _REUSE_CREDIT_DATE,
+    "odc-odbl": N_("You may reuse these data freely if you credit the source, and any database "
+                   "you build from them must be shared under the same licence."),
+    "odc-by": _REUSE_CREDIT,
+    "cc-by": _REUSE_CREDIT,
+    "cc-by-sa": N_("You may reuse these data if you credit the source and share what you make "
+                   "from them under the same licence."),
+    "odc-pddl": _PUBLIC_DOMAIN,
+    "cc-zero": _PUBLIC_DOMAIN,
+}
+
+
+def licence_sentence(licence_id: str | None) -> str:
+    text = LICENCE_SENTENCES.get(licence_id or "")
+    if text:
+        return tk._(text)
+    if not licence_id or licence_id == "notspecified":
+        return tk._("The licence is not specified: ask the producer before reusing these data.")
+    return tk._("Read the licence to know under which conditions you may reuse these data.")
+
+
+def territory(pkg: dict) -> list[str]:
+    return [vocabulary_label("communes", c) for c in _as_list(pkg.get("communes"))]
+
+
+def period(pkg: dict) -> dict:
+    cov = _first(pkg.get("temporal_coverage"))
+    start = format_date(cov.get("start") or pkg.get("temporal_start"))
+    end = format_date(cov.get("end") or pkg.get("temporal_end"))
+    return {"start": start, "end": end}
+
+
+def understand(pkg: dict) -> dict:
+    """Everything the "Comprendre ces données" block shows; absent facts are empty."""
+    org = pkg.get("organization") or {}
+    publisher = _first(pkg.get("publisher"))
+    contact = _first(pkg.get("contact"))
+    if not contact and (pkg.get("maintainer_email") or pkg.get("author_email")):
+        contact = {"name": pkg.get("maintainer") or pkg.get("author") or "",
+                   "email": pkg.get("maintainer_email") or pkg.get("author_email")}
+    freq = pkg.get("frequency")
+    updated = last_update(pkg)
+    state = fresh.freshness(freq, updated)
+    lic = vocabularies.licence(pkg.get("license_id") or "") or {}
+    schema_id = pkg.get("data_schema") or ""
+    return {
+        "purpose": pkg.get("purpose") or "",
+        "producer": publisher.get("name") or org.get("title") or "",
+        "producer_url": (tk.h.url_for("organization.read", id=org["name"])
+                         if org.get("name") else publisher.get("url") or ""),
+        "territory": territory(pkg),
+        "granularity": vocabulary_label("granularities", pkg.get("granularity")),
+        "period": period(pkg),
+        "frequency": frequency_label(freq) if freq else "",
+        "freshness": state,
+        "last_update": format_date(updated),
+        "due": format_date(state["due"]) if state["due"] else "",
+        "licence_id": pkg.get("license_id") or "",
+        "licence_title": lic.get("title") or pkg.get("license_title") or "",
+        "licence_url": lic.get("url") or pkg.get("license_url") or "",
+        "licence_sentence": licence_sentence(pkg.get("license_id")),
+        "schema": schema_id,
+        "schema_label": vocabulary_label("data_schemas", schema_id) if schema_id else "",
+        "schema_version": pkg.get("data_schema_version") or "",
+        "schema_url": (SCHEMA_SITE + quote(schema_id) + "/" +
+                       (quote(pkg["data_schema_version"]) + "/" if pkg.get(
+                           "data_schema_version") else "")) if schema_id else "",
+        "harvest_source_title": pkg.get("harvest_source_title") or "",
+        "harvest_source_url": (tk.h.url_for("harvest.read", id=pkg["harvest_source_id"])
+                               if pkg.get("harvest_source_id") and _has_harvest() else ""),
+        "original_url": pkg.get("url") or "",
+        "contact": contact,
+    }
+
+
+def _has_harvest() -> bool:
+    try:
+        return tk.plugin_loaded("harvest")
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def human_size(size) -> str:
+    """A file size in French units (octets, Ko, Mo, Go); empty when unknown."""
+    if not isinstance(size, (int, float, str)):
+        return ""
+    try:
+        n = float(size)
+    except ValueError:
+        return ""
+    if n <= 0:
+        return ""
+    units = [tk._("B"), tk._("KB"), tk._("MB"), tk._("GB"), tk._("TB")]
+    i = 0
+    while n >= 1000 and i < len(units) - 1:
+        n /= 1000.0
+        i += 1
+    text = ("%d" % n) if i == 0 or n >= 100 else ("%.1f" % n).replace(".", ",")
+    return f"{text}\u00a0{units[i]}"
+
+
+def api_snippets(pkg: dict) -> dict:
+    site = tk.config.get("ckan.site_url", "").rstrip("/")
+    url = f"{site}/api/3/action/package_show?id={pkg.get('name', '')}"
+    python = (
+        "import requests\n\n"
+        f'r = requests.get("{site}/api/3/action/package_show",\n'
+        f'                 params={{"id": "{pkg.get("name", "")}"}}, timeout=30)\n'
+        'dataset = r.json()["result"]\n'
+        'for resource in dataset["resources"]:\n'
+        '    print(resource["format"], resource["url"])'
+    )
+    return {"curl": f'curl "{url}"', "python": python, "url": url}
+
+
+def resource_kind_label(kind) -> str:
+    if not isinstance(kind, str):
+        return ""
+    labels = {"file": tk._("File"), "api": tk._("API"), "realtime": tk._("Real-time feed"),
+              "documentation": tk._("Documentation")}
+    return labels.get(kind or "", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Footer and pages
+# ---------------------------------------------------------------------------------------------
+def accessibility_state() -> dict:
+    state = tk.config.get("ckanext.poitiers.accessibility.compliance") or "partial"
+    labels = {"full": tk._("fully compliant"), "partial": tk._("partially compliant"),
+              "none": tk._("not compliant")}
+    return {"state": state, "label": labels.get(state, labels["partial"]),
+            "audit_date": tk.config.get("ckanext.poitiers.accessibility.audit_date") or ""}
+
+
+def pending_requests_count() -> int:
+    """Open requests, for the sysadmin's header badge (0 for everyone else)."""
+    try:
+        if not tk.current_user or not getattr(tk.current_user, "sysadmin", False):
+            return 0
+        from ckanext.poitiers import requests_model
+
+        return requests_model.count_open()
+    except Exception:  # noqa: BLE001 - table not created yet
+        from ckan import model
+
+        model.Session.rollback()
+        return 0
+
+
+def pager(page, **kwargs) -> Markup:
+    """CKAN's pager, with text for the previous and next links (not icons alone)."""
+    def symbol(icon: str, text: str) -> Markup:
+        return Markup('<i class="fa-solid {}" aria-hidden="true"></i>'
+                      '<span class="visually-hidden">{}</span>').format(icon, text)
+
+    return page.pager(symbol_previous=symbol("fa-chevron-left", tk._("Previous page")),
+                      symbol_next=symbol("fa-chevron-right", tk._("Next page")), **kwargs)
+
+
+def json_script(value) -> Markup:
+    return Markup(json.dumps(value).replace("<", "\\u003c"))
+
+
+def all_helpers() -> dict:
+    return {
+        "poitiers_vocabulary_label": vocabulary_label,
+        "poitiers_facet_labeller": facet_labeller,
+        "poitiers_facet_title": facet_title,
+        "poitiers_filter_label": filter_label,
+        "poitiers_theme_entries": theme_entries,
+        "poitiers_home_datasets": home_datasets,
+        "poitiers_understand": understand,
+        "poitiers_human_size": human_size,
+        "poitiers_api_snippets": api_snippets,
+        "poitiers_resource_kind_label": resource_kind_label,
+        "poitiers_accessibility_state": accessibility_state,
+        "poitiers_pending_requests_count": pending_requests_count,
+        "poitiers_format_date": format_date,
+        "poitiers_pager": pager,
+    }

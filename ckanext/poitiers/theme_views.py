@@ -1,0 +1,116 @@
+"""Pages of the theme: accessibility statement, legal notice, about/mediation, and the request
+form ("Proposer un jeu de données ou signaler un problème") with its sysadmin side."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError as CSRFInvalid
+
+from ckanext.poitiers import requests_model
+
+pages = Blueprint("poitiers_pages", __name__)
+
+
+def _context() -> dict:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _check_csrf() -> None:
+    """Validate the form's CSRF token ourselves: CKAN exempts a view from its global CSRF check
+    for good once an anonymous visitor or an API token has posted to it."""
+    if not tk.config.get("WTF_CSRF_ENABLED"):
+        return
+    field = tk.config.get("WTF_CSRF_FIELD_NAME") or "_csrf_token"
+    try:
+        validate_csrf(tk.request.form.get(field))
+    except CSRFInvalid:
+        tk.abort(400, tk._("This form has expired or does not come from this site: reload the "
+                           "page and send it again."))
+
+
+def accessibility():
+    return tk.render("poitiers/accessibility.html")
+
+
+def legal():
+    return tk.render("poitiers/legal.html")
+
+
+def about():
+    return tk.render("poitiers/about.html")
+
+
+def contribute():
+    data = {"kind": tk.request.args.get("kind") or "dataset",
+            "dataset_id": tk.request.args.get("dataset") or ""}
+    errors: dict = {}
+    if tk.request.method == "POST":
+        _check_csrf()
+        form = tk.request.form
+        data = {k: form.get(k, "") for k in (
+            "kind", "title", "message", "dataset_id", "name", "email", "website")}
+        try:
+            tk.get_action("poitiers_request_create")(_context(), data)
+        except tk.ValidationError as e:
+            errors = e.error_dict
+        else:
+            tk.h.flash_success(tk._(
+                "Thank you, your request has been recorded. The portal team will answer it."))
+            return tk.redirect_to("poitiers_pages.contribute")
+    dataset = None
+    if data.get("dataset_id"):
+        try:
+            dataset = tk.get_action("package_show")(_context(), {"id": data["dataset_id"]})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            dataset = None
+    return tk.render("poitiers/contribute.html", extra_vars={
+        "data": data, "errors": errors, "dataset": dataset,
+        "error_summary": {k: v[0] if isinstance(v, list) else v for k, v in errors.items()}})
+
+
+def requests_admin():
+    status = tk.request.args.get("status") or "open"
+    try:
+        items = tk.get_action("poitiers_request_list")(_context(), {"status": status})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only portal administrators can read requests."))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Unknown status."))
+    return tk.render("poitiers/requests_admin.html",
+                     extra_vars={"items": items, "status": status})
+
+
+def request_answer(id):
+    _check_csrf()
+    form = tk.request.form
+    try:
+        tk.get_action("poitiers_request_answer")(_context(), {
+            "id": id, "answer": form.get("answer", ""), "status": form.get("status", "answered")})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only portal administrators can answer requests."))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found."))
+    except tk.ValidationError as e:
+        for messages in e.error_dict.values():
+            tk.h.flash_error(messages[0] if isinstance(messages, list) else messages)
+        return tk.redirect_to("poitiers_pages.requests_admin")
+    tk.h.flash_success(tk._("Your answer has been saved."))
+    return tk.redirect_to("poitiers_pages.requests_admin")
+
+
+pages.add_url_rule("/accessibilite", view_func=accessibility, endpoint="accessibility")
+pages.add_url_rule("/mentions-legales", view_func=legal, endpoint="legal")
+pages.add_url_rule("/a-propos", view_func=about, endpoint="about")
+pages.add_url_rule("/contribuer", view_func=contribute, endpoint="contribute",
+                   methods=["GET", "POST"])
+pages.add_url_rule("/ckan-admin/demandes", view_func=requests_admin, endpoint="requests_admin")
+pages.add_url_rule("/ckan-admin/demandes/<id>/repondre", view_func=request_answer,
+                   endpoint="request_answer", methods=["POST"])
+
+
+def blueprints() -> list:
+    return [pages]
+
+
+__all__ = ["blueprints", "requests_model"]
