@@ -116,7 +116,9 @@ def demo_sources_cmd(url, no_run, timeout):
                  "updated, {errored} errors).").format(
         datasets=totals["datasets"], added=totals["added"], updated=totals["updated"],
         errored=totals["errored"]))
-    if totals["errored"]:
+    for message in totals["gather_errors"]:
+        click.echo(f"  {message}", err=True)
+    if totals["errored"] or totals["gather_errors"]:
         raise click.ClickException(_("The demo harvest reported errors: see /harvest."))
 
 

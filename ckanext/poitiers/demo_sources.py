@@ -307,14 +307,25 @@ def run_and_wait(sources: list[dict], timeout: float = 600, poll: float = 1.0,
                     "fetch consumers running?").format(seconds=int(timeout)))
             time.sleep(poll)
     totals = {"added": 0, "updated": 0, "deleted": 0, "errored": 0, "not modified": 0,
-              "datasets": 0}
+              "datasets": 0, "gather_errors": []}
     for source_id, job_id in jobs.items():
         job = tk.get_action("harvest_job_show")(dict(context), {"id": job_id})
         for key, value in (job.get("stats") or {}).items():
             totals[key] = totals.get(key, 0) + value
         status = tk.get_action("harvest_source_show_status")(dict(context), {"id": source_id})
         totals["datasets"] += status.get("total_datasets", 0)
+        totals["gather_errors"] += gather_errors(job_id)
     return totals
+
+
+def gather_errors(job_id: str) -> list[str]:
+    """The messages of a job's gather errors (a source down, an invalid answer…)."""
+    from ckan import model
+
+    from ckanext.harvest.model import HarvestGatherError
+
+    return [e.message for e in model.Session.query(HarvestGatherError).filter(
+        HarvestGatherError.harvest_job_id == job_id)]
 
 
 def _job_done(job_id: str) -> bool:

@@ -88,3 +88,19 @@ def test_demo_sources_without_organisations_is_a_clear_error(demo_server_url, cl
     assert result.exit_code != 0
     assert "demo load" in result.output
     assert helpers.call_action("harvest_source_list") == []
+
+
+def test_demo_source_down_is_a_gather_error_and_creates_nothing():
+    import socket
+
+    demo.load(echo=lambda _line: None, skip=demo_sources.covered_names())
+    before = helpers.call_action("package_search", rows=0)["count"]
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sources = demo_sources.ensure_sources(dead, echo=lambda _line: None)
+    job = HarvestJob(source=HarvestSource.get(sources[0]["id"]))
+    job.save()
+    lib.run_harvest_job(job, DataFairHarvester())
+    assert demo_sources.gather_errors(job.id)
+    assert helpers.call_action("package_search", rows=0)["count"] == before
