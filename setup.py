@@ -30,6 +30,7 @@ setup(
             "vocabularies/*",
             "schemas/*",
             "demo/*",
+            "demo/sources/*",
             "migration/**/*",
         ],
         "ckanext.poitiers.i18n": ["*.pot", "*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],

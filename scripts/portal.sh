@@ -353,17 +353,40 @@ cmd_setup() {
   echo "$(( $(stamp) - t0 ))" > "$RUN/last-setup-seconds"
 }
 
+# the demo's remote sources (Data Fair, udata) on loopback, harvested by the demo portal
+SOURCES_PORT="${POITIERS_SOURCES_PORT:-$((WEB_PORT + 1000))}"
+start_demo_sources() {
+  if ! alive "$RUN/demo-sources.pid"; then
+    port_busy "$SOURCES_PORT" && die "le port $SOURCES_PORT (sources de démonstration) est déjà pris ; choisissez POITIERS_SOURCES_PORT."
+    say "Sources moissonnées de démonstration : http://127.0.0.1:$SOURCES_PORT"
+    start_bg demo-sources "$VENV/bin/python" -m ckanext.poitiers.demo_server --port "$SOURCES_PORT"
+  fi
+  for _ in $(seq 1 50); do
+    curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$SOURCES_PORT/data-fair/api/v1/datasets?size=1" 2>/dev/null && return 0
+    alive "$RUN/demo-sources.pid" || { tail -n 20 "$LOGS/demo-sources.log" >&2; die "le serveur des sources de démonstration s'est arrêté."; }
+    sleep 0.2
+  done
+  die "le serveur des sources de démonstration ne répond pas (journal : $LOGS/demo-sources.log)."
+}
+
 cmd_demo() {
   local t0; t0=$(stamp)
   cmd_setup
+  # demo portal only: its harvest sources are on loopback, which the SSRF guard refuses by default
+  "$VENV/bin/ckan" config-tool "$INI" "ckanext.poitiers.harvest.allow_private_addresses=true"
   ensure_sysadmin
   say "Contenu de démonstration"
   ckan_cli poitiers demo load 2>"$LOGS/demo.log" || { tail -n 30 "$LOGS/demo.log" >&2; die "chargement de la démonstration impossible."; }
+  start_demo_sources
   start_web
+  say "Moissonnage des sources de démonstration"
+  ckan_cli poitiers demo sources --url "http://127.0.0.1:$SOURCES_PORT" 2>>"$LOGS/demo.log" \
+    || { tail -n 30 "$LOGS/demo.log" >&2; die "moissonnage de démonstration impossible (journaux : $LOGS/harvest-*.log)."; }
   cat <<EOF
 
 Portail Poitiers prêt en $(( $(stamp) - t0 )) s : http://localhost:$WEB_PORT
   Connexion administrateur : identifiant « admin », mot de passe « $(cat "$RUN/admin-password") »
+  Moissonnage : http://localhost:$WEB_PORT/harvest (sources servies par http://127.0.0.1:$SOURCES_PORT)
   Diagnostic : $VENV/bin/ckan -c $INI poitiers doctor
   Arrêt       : make stop
 EOF
@@ -398,6 +421,7 @@ cmd_stop() {
   stop_pidfile web
   stop_pidfile harvest-gather
   stop_pidfile harvest-fetch
+  stop_pidfile demo-sources
   stop_pidfile solr
   if [ -f "$RUN/redis.pid" ]; then stop_pidfile redis; fi
   if [ -f "$RUN/postgres.started-by-us" ] && [ -f "$PGDATA/postmaster.pid" ]; then
@@ -408,7 +432,7 @@ cmd_stop() {
 
 cmd_status() {
   local n
-  for n in web harvest-gather harvest-fetch solr redis; do
+  for n in web harvest-gather harvest-fetch demo-sources solr redis; do
     if alive "$RUN/$n.pid"; then echo "$n : en marche (pid $(cat "$RUN/$n.pid"))"; else echo "$n : arrêté"; fi
   done
   if [ -f "$PGDATA/postmaster.pid" ] && kill -0 "$(head -n1 "$PGDATA/postmaster.pid")" 2>/dev/null; then

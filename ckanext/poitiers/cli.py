@@ -56,14 +56,18 @@ def demo():
 @demo.command("load", short_help="Create or update the demo organisations and datasets.")
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
               help="YAML file (default: ckanext.poitiers.demo_file or the shipped one).")
+@click.option("--all", "load_all", is_flag=True,
+              help="Also load the datasets the demo harvest sources bring.")
 @in_request_context
-def demo_load(path):
+def demo_load(path, load_all):
     from ckanext.poitiers import demo as demo_content
+    from ckanext.poitiers import demo_sources
 
     _ = tk._
+    path = path or tk.config.get("ckanext.poitiers.demo_file") or None
+    skip = set() if load_all or path else demo_sources.covered_names()
     try:
-        counts = demo_content.load(path or tk.config.get("ckanext.poitiers.demo_file") or None,
-                                   echo=lambda _line: None)
+        counts = demo_content.load(path, echo=lambda _line: None, skip=skip)
     except tk.ValidationError as exc:
         raise click.ClickException(_("Invalid demo content: {errors}").format(
             errors=exc.error_summary)) from exc
@@ -72,6 +76,50 @@ def demo_load(path):
     click.echo(_("Demo: {orgs} organisations, {created} datasets created, {updated} updated.")
                .format(orgs=counts["organizations"], created=counts["created"],
                        updated=counts["updated"]))
+    if counts["skipped"]:
+        click.echo(_("{n} datasets are left to the demo harvest sources.").format(
+            n=counts["skipped"]))
+
+
+@demo.command("sources", short_help="Create or update the demo harvest sources and harvest them.")
+@click.option("--url", required=True,
+              help="Root URL of the local demo server (python -m ckanext.poitiers.demo_server).")
+@click.option("--no-run", is_flag=True, help="Create or update the sources only.")
+@click.option("--timeout", default=600, show_default=True, type=click.IntRange(1, 7200),
+              help="Seconds to wait for the harvest jobs.")
+@in_request_context
+def demo_sources_cmd(url, no_run, timeout):
+    from urllib.parse import urlsplit
+
+    from ckanext.poitiers import demo_sources
+
+    _ = tk._
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise click.BadParameter(_("an http(s) URL is required."), param_hint="--url")
+    try:
+        sources = demo_sources.ensure_sources(url, echo=click.echo)
+    except tk.ValidationError as exc:
+        raise click.ClickException(_("Invalid demo harvest source: {errors}").format(
+            errors=exc.error_summary)) from exc
+    except tk.ObjectNotFound as exc:
+        raise click.ClickException(_(
+            "The demo organisations are missing: run “ckan poitiers demo load” first.")) from exc
+    click.echo(_("Demo harvest sources: {names}").format(
+        names=", ".join(s["name"] for s in sources)))
+    if no_run:
+        return
+    try:
+        totals = demo_sources.run_and_wait(sources, timeout=timeout, echo=click.echo)
+    except TimeoutError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(_("Demo harvest: {datasets} harvested datasets ({added} added, {updated} "
+                 "updated, {errored} errors).").format(
+        datasets=totals["datasets"], added=totals["added"], updated=totals["updated"],
+        errored=totals["errored"]))
+    for message in totals["gather_errors"]:
+        click.echo(f"  {message}", err=True)
+    if totals["errored"] or totals["gather_errors"]:
+        raise click.ClickException(_("The demo harvest reported errors: see /harvest."))
 
 
 @poitiers.command("ensure-sysadmin", short_help="Create a sysadmin if it does not exist.")

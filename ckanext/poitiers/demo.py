@@ -81,12 +81,15 @@ def _organization_fields(context: dict) -> list[str]:
     return [f["field_name"] for f in schema["fields"]]
 
 
-def load(path: str | None = None, echo=print) -> dict:
-    """Create or update the demo organisations and datasets. Returns counts."""
+def load(path: str | None = None, echo=print, skip: Iterable[str] = ()) -> dict:
+    """Create or update the demo organisations and datasets. Returns counts.
+
+    Datasets named in ``skip`` (those a demo harvest source brings) are left out."""
     content = read(path)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}
-    counts = {"organizations": 0, "created": 0, "updated": 0}
+    counts = {"organizations": 0, "created": 0, "updated": 0, "skipped": 0}
+    skip = set(skip)
     org_fields = _organization_fields(dict(context))
     for entry in content.get("organizations", []):
         org = organization_dict(entry, org_fields)
@@ -98,6 +101,9 @@ def load(path: str | None = None, echo=print) -> dict:
         counts["organizations"] += 1
     fields = _schema_fields(dict(context))
     for entry in content["datasets"]:
+        if entry.get("name") in skip:
+            counts["skipped"] += 1
+            continue
         data = dataset_dict(entry, fields)
         try:
             existing = tk.get_action("package_show")(dict(context), {"id": data["name"]})

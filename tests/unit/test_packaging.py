@@ -28,6 +28,7 @@ def test_wheel_ships_everything_the_plugins_read(tmp_path):
         "ckanext/poitiers/assets/webassets.yml",
         "ckanext/poitiers/vocabularies/licences.json",
         "ckanext/poitiers/demo/demo.yaml",
+        "ckanext/poitiers/demo/sources/datafair-datasets.json",
         "ckanext/poitiers/i18n/fr/LC_MESSAGES/ckanext-poitiers.mo",
         "ckanext/poitiers/i18n/en/LC_MESSAGES/ckanext-poitiers.mo",
     ):

@@ -1,0 +1,131 @@
+"""The demo's remote sources, served on loopback with the Python standard library.
+
+``python -m ckanext.poitiers.demo_server --port 6011`` answers, from the payload files of
+``ckanext/poitiers/demo/sources/``, like the real APIs the harvesters read:
+
+* Data Fair: ``GET /data-fair/api/v1/datasets?size=&page=&owner=`` → ``{"count", "results"}``;
+* udata: ``GET /api/1/datasets/?organization=&page=&page_size=`` → ``{"data", "page",
+  "page_size", "total", "next_page", "previous_page"}``.
+
+Anything else is a 404. It listens on 127.0.0.1 only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import yaml
+
+SOURCES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo", "sources")
+
+
+def _int(params: dict, key: str, default: int, high: int = 1000) -> int:
+    try:
+        value = int(params.get(key, [default])[0])
+    except ValueError:
+        return default
+    return min(max(value, 1), high)
+
+
+class Catalogues:
+    """The records of every source of sources.yaml, read once."""
+
+    def __init__(self, directory: str = SOURCES_DIR):
+        with open(os.path.join(directory, "sources.yaml"), encoding="utf-8") as f:
+            self.sources = yaml.safe_load(f)["sources"]
+        self.records = {}
+        for source in self.sources:
+            with open(os.path.join(directory, source["file"]), encoding="utf-8") as f:
+                self.records[source["name"]] = json.load(f)
+
+    def datafair(self, params: dict) -> dict:
+        records = [r for s in self.sources if s["api"] == "datafair"
+                   for r in self.records[s["name"]]]
+        owner = params.get("owner", [""])[0]
+        if owner:
+            kind, _, ident = owner.partition(":")
+            records = [r for r in records
+                       if (r.get("owner") or {}).get("type") == kind
+                       and (r.get("owner") or {}).get("id") == ident]
+        size, page = _int(params, "size", 12), _int(params, "page", 1, 10000)
+        return {"count": len(records), "results": records[(page - 1) * size:page * size]}
+
+    def udata(self, params: dict, base_url: str) -> dict:
+        organization = params.get("organization", [""])[0]
+        records = [r for s in self.sources if s["api"] == "udata"
+                   for r in self.records[s["name"]]
+                   if not organization or r["organization"]["id"] == organization]
+        size, page = _int(params, "page_size", 20), _int(params, "page", 1, 10000)
+        more = page * size < len(records)
+        query = {"page_size": size, **({"organization": organization} if organization else {})}
+        return {
+            "data": records[(page - 1) * size:page * size],
+            "page": page,
+            "page_size": size,
+            "total": len(records),
+            "next_page": f"{base_url}?{urlencode({**query, 'page': page + 1})}" if more else None,
+            "previous_page": f"{base_url}?{urlencode({**query, 'page': page - 1})}"
+            if page > 1 else None,
+        }
+
+
+def make_handler(catalogues: Catalogues):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "PoitiersDemoSources/1"
+
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            parts = urlsplit(self.path)
+            params = parse_qs(parts.query)
+            host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
+            if parts.path.rstrip("/") == "/data-fair/api/v1/datasets":
+                return self._json(catalogues.datafair(params))
+            if parts.path.rstrip("/") == "/api/1/datasets":
+                return self._json(catalogues.udata(params, f"http://{host}/api/1/datasets/"))
+            return self._json({"status": 404, "message": "Not Found"}, 404)
+
+        def _json(self, body: dict, status: int = 200):
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
+            print("%s %s" % (self.log_date_time_string(), format % args), flush=True)
+
+    return Handler
+
+
+def make_server(port: int = 0, directory: str = SOURCES_DIR) -> ThreadingHTTPServer:
+    """A server bound to 127.0.0.1 (``port`` 0: any free port); call ``serve_forever``."""
+    return ThreadingHTTPServer(("127.0.0.1", port), make_handler(Catalogues(directory)))
+
+
+def serve_in_thread(port: int = 0) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    server = make_server(port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    server = make_server(args.port)
+    print(f"Demo sources on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
