@@ -382,6 +382,8 @@ cmd_demo() {
   say "Moissonnage des sources de démonstration"
   ckan_cli poitiers demo sources --url "http://127.0.0.1:$SOURCES_PORT" 2>>"$LOGS/demo.log" \
     || { tail -n 30 "$LOGS/demo.log" >&2; die "moissonnage de démonstration impossible (journaux : $LOGS/harvest-*.log)."; }
+  # an unchanged harvest writes nothing: index what the search core may have lost meanwhile
+  ckan_cli search-index rebuild -o >/dev/null 2>>"$LOGS/demo.log" || die "ckan search-index rebuild a échoué."
   cat <<EOF
 
 Portail Poitiers prêt en $(( $(stamp) - t0 )) s : http://localhost:$WEB_PORT
