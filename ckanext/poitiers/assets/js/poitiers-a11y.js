@@ -1,5 +1,7 @@
-/* Accessible names for the widgets that CKAN's JavaScript builds (select2 4 multiple selections
-   have none: WCAG 4.1.2). Each widget is labelled by the <label> of the field it replaces. */
+/* Accessible names for the widgets that CKAN's JavaScript builds (select2 multiple selections
+   have none: WCAG 4.1.2). Each widget is labelled by the <label> of the field it replaces.
+   CKAN 2.12 ships select2 4 (.select2-selection); CKAN 2.11 ships select2 3 (.select2-choices,
+   whose "remove" links carry no text). */
 (function () {
   "use strict";
   var counter = 0;
@@ -34,12 +36,34 @@
     });
   }
 
+  function fixSelect2v3(root) {
+    if (!root.querySelectorAll) { return; }
+    var remove = document.body.getAttribute("data-poitiers-remove") || "Remove";
+    var closes = root.querySelectorAll(".select2-search-choice-close");
+    Array.prototype.forEach.call(closes, function (close) {
+      if (close.getAttribute("aria-label")) { return; }
+      var choice = close.closest(".select2-search-choice");
+      var text = choice ? choice.textContent.replace(/\s+/g, " ").trim() : "";
+      close.setAttribute("aria-label", text ? remove + " " + text : remove);
+      close.setAttribute("role", "button");
+    });
+    var inputs = root.querySelectorAll(".select2-container-multi .select2-input");
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (input.getAttribute("aria-label") || input.getAttribute("aria-labelledby")) { return; }
+      var container = input.closest(".select2-container");
+      var field = container && container.nextElementSibling;
+      var label = labelFor(field && field.id ? field : null);
+      if (label) { input.setAttribute("aria-labelledby", label.id); }
+    });
+  }
+
   function start() {
     fix(document);
+    fixSelect2v3(document);
     new MutationObserver(function (mutations) {
       mutations.forEach(function (m) {
         Array.prototype.forEach.call(m.addedNodes, function (n) {
-          if (n.nodeType === 1) { fix(n.parentNode || n); }
+          if (n.nodeType === 1) { fix(n.parentNode || n); fixSelect2v3(n.parentNode || n); }
         });
       });
     }).observe(document.body, { childList: true, subtree: true });
