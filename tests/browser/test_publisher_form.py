@@ -91,7 +91,14 @@ def test_publisher_creates_a_complete_dataset_in_french(portal, page_factory):
         page.get_by_role("button", name=re.compile("Lien|Link")).first.click()
     url_field.fill("https://data.example.org/bancs.geojson")
     page.locator("#field-name").fill("Bancs et fontaines (GeoJSON)")
-    page.locator("#field-format").fill("GeoJSON")
+    format_field = page.locator("#field-format")
+    if format_field.is_visible():
+        format_field.fill("GeoJSON")
+    else:
+        # CKAN 2.11 wraps the format in a select2 autocomplete: type it and pick the match
+        page.locator("#s2id_field-format").click()
+        page.keyboard.type("GeoJSON")
+        page.locator(".select2-result-label", has_text="GeoJSON").first.click()
     page.locator("button[name=save][value=go-metadata]").click()
     page.wait_for_url(f"**/dataset/{name}")
     assert page.locator("h1", has_text=TITLE).count() >= 1
