@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from ckan import model
 from ckan.plugins import get_plugin
 from werkzeug import Response
 
+from ckanext.harvest.model import HarvestObject
 from ckanext.poitiers.harvesters import dcat_mapping
 from tests.harvest.conftest import shared_fixture
 from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified, object_errors
@@ -70,8 +72,30 @@ def test_hydra_paged_catalogue_mapped_into_our_vocabularies(catalogue, make_runn
 
     before = modified(datasets(runner.source.id))
     job, results = runner.run()
-    assert {r["report_status"] for r in results.values()} == {"not modified"}
+    # unchanged records are dropped at gather time: nothing to fetch, import or write
+    assert results == {}
+    assert model.Session.query(HarvestObject).filter_by(harvest_job_id=job.id).count() == 0
+    assert gather_errors(job) == []
     assert modified(datasets(runner.source.id)) == before
+    assert len(datasets(runner.source.id)) == 3
+
+
+@pytest.mark.integration
+def test_a_changed_record_is_imported_again_the_others_skipped(catalogue, make_runner,
+                                                               harvester):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    before = {d["title"]: d["metadata_modified"] for d in datasets(runner.source.id).values()}
+    catalogue.pages["1"] = catalogue.pages["1"].replace("Horodateurs", "Horodateurs du centre")
+    job, results = runner.run()
+    assert len(results) == 1
+    after = {d["title"]: d["metadata_modified"] for d in datasets(runner.source.id).values()}
+    assert sorted(after) == ["Bornes à verre", "Défibrillateurs", "Horodateurs du centre"]
+    assert after["Bornes à verre"] == before["Bornes à verre"]
+    assert after["Horodateurs du centre"] != before["Horodateurs"]
+    # and a third run finds nothing to do
+    job, results = runner.run()
+    assert results == {}
 
 
 @pytest.mark.integration

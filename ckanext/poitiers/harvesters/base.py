@@ -17,7 +17,12 @@ function (``map_record``). This base then:
 * keeps what publishers edit locally (see ``docs/harvesters.md``): fields the mapping does not
   produce are never touched, fields listed in the source option ``preserve_fields`` keep their
   local value once set;
-* stores per-record errors as harvest object errors, in French.
+* stores per-record errors as harvest object errors, in French;
+* on CKAN 2.12, indexes a new dataset without asking Solr for a commit of its own (a hard
+  commit per dataset is most of the cost of ``package_create``): Solr commits at most every
+  ``SEARCH_COMMIT_EVERY`` seconds of an import, and at the end of the harvest job (ckanext-harvest
+  reindexes the source with a commit); ``ckan.search.solr_commit = false`` leaves every commit
+  to Solr's own auto commit.
 """
 from __future__ import annotations
 
@@ -25,11 +30,14 @@ import contextlib
 import hashlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+from ckan import logic as ckan_logic
 from ckan import model
+from ckan.lib import search
 from ckan.lib.munge import munge_name
 from ckan.plugins import toolkit
 
@@ -53,6 +61,12 @@ WARNINGS_KEY = "_poitiers_warnings"
 GRAND_POITIERS = "200069854"
 UNKNOWN_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UNKNOWN"
 STATUS_EXTRA = "status"
+# CKAN 2.12's package_create does not index when the context defers the commit, so that the
+# caller indexes itself; CKAN 2.11 indexes at the database commit, with a Solr commit each time
+DEFERRED_INDEXING = hasattr(ckan_logic, "index_update_package") and toolkit.check_ckan_version(
+    min_version="2.12.0b0"
+)
+SEARCH_COMMIT_EVERY = 10.0  # seconds between two Solr commits during an import
 
 COMMON_OPTIONS = {
     "preserve_fields": source_config.Option(list, default=[]),
@@ -115,7 +129,48 @@ def format_validation_error(error_dict: dict) -> str:
     return " | ".join(parts)
 
 
-class PoitiersHarvester(HarvesterBase):
+def current_record_hashes(source_id: str) -> dict[str, str]:
+    """guid → record hash of the current harvest objects of a source whose dataset is active."""
+    rows = (
+        model.Session.query(HarvestObject.guid, HarvestObjectExtra.value)
+        .join(HarvestObjectExtra, HarvestObjectExtra.harvest_object_id == HarvestObject.id)
+        .join(model.Package, model.Package.id == HarvestObject.package_id)
+        .filter(HarvestObject.current == True)  # noqa: E712
+        .filter(HarvestObject.harvest_source_id == source_id)
+        .filter(HarvestObjectExtra.key == RECORD_EXTRA)
+        .filter(model.Package.state == "active")
+    )
+    return dict(rows)
+
+
+def remember_record_hash(previous, harvest_object) -> None:
+    """A record changed but not its dataset: keep the new record hash on the current object, so
+    that the next gather skips the record."""
+    digest = next((e.value for e in harvest_object.extras if e.key == RECORD_EXTRA), None)
+    if not digest:
+        return
+    for extra in previous.extras:
+        if extra.key == RECORD_EXTRA:
+            extra.value = digest
+            return
+    previous.extras.append(HarvestObjectExtra(key=RECORD_EXTRA, value=digest))
+
+
+class RecordErrors:
+    """What the Poitiers harvesters (ours and the DCAT subclass) say about a refused record."""
+
+    def _refuse_record(self, harvest_object, error) -> bool:
+        self._save_object_error(
+            _("Record {guid} cannot become a dataset: {error}").format(
+                guid=harvest_object.guid, error=error
+            ),
+            harvest_object,
+            "Import",
+        )
+        return False
+
+
+class PoitiersHarvester(RecordErrors, HarvesterBase):
     """Abstract: subclasses set NAME/TITLE/DESCRIPTION and implement the three hooks."""
 
     def __new__(cls, *args, **kwargs):
@@ -154,6 +209,32 @@ class PoitiersHarvester(HarvesterBase):
     def map_record(self, record: dict, source_url: str, config: dict) -> dict:
         """The dataset dict of a record (pure function of the mapping module)."""
         raise NotImplementedError
+
+    # -- helpers of the subclasses -----------------------------------------------------------
+    def parsed_config(self, config_text: str | None) -> dict:
+        """The source configuration with every option (defaults filled), for checks that
+        involve several options in ``validate_config``."""
+        return source_config.parse(config_text, self.all_options())
+
+    @staticmethod
+    def json_records(client: HttpClient, url: str, key: str, not_a_list: str,
+                     params: dict | None = None) -> tuple[dict, list[dict]]:
+        """One page of a JSON listing: the body and its records (the objects of the list under
+        ``key``). ``not_a_list`` (French, with ``{url}``) when the answer has another shape."""
+        body = client.get_json(url, params=params)
+        if not isinstance(body, dict) or not isinstance(body.get(key), list):
+            raise RemoteError(not_a_list.format(url=url), url)
+        return body, [record for record in body[key] if isinstance(record, dict)]
+
+    @staticmethod
+    def mapped(mapping_function, *args, errors: type[ValueError] = ValueError) -> dict:
+        """``mapping_function(*args)``, its ``errors`` raised again as :class:`MappingError`."""
+        try:
+            return mapping_function(*args)
+        except MappingError:
+            raise
+        except errors as e:
+            raise MappingError(str(e)) from e
 
     @staticmethod
     def _get_object_extra(harvest_object, key: str):
@@ -239,7 +320,7 @@ class PoitiersHarvester(HarvesterBase):
         finally:
             client.close()
 
-        known = self._current_record_hashes(source.id)
+        known = current_record_hashes(source.id)
         objects = []
         for guid, record in records.items():
             digest = record_hash(record, self.NAME, source.config)
@@ -257,20 +338,6 @@ class PoitiersHarvester(HarvesterBase):
         elif not records:
             return []
         return ids
-
-    @staticmethod
-    def _current_record_hashes(source_id: str) -> dict[str, str]:
-        """guid → record hash of the current harvest objects whose dataset is active."""
-        rows = (
-            model.Session.query(HarvestObject.guid, HarvestObjectExtra.value)
-            .join(HarvestObjectExtra, HarvestObjectExtra.harvest_object_id == HarvestObject.id)
-            .join(model.Package, model.Package.id == HarvestObject.package_id)
-            .filter(HarvestObject.current == True)  # noqa: E712
-            .filter(HarvestObject.harvest_source_id == source_id)
-            .filter(HarvestObjectExtra.key == RECORD_EXTRA)
-            .filter(model.Package.state == "active")
-        )
-        return dict(rows)
 
     def _mark_withdrawals(self, guids_in_source: set, harvest_job) -> list[str]:
         """Harvest objects flagged for deletion for the datasets whose record left the source."""
@@ -355,14 +422,7 @@ class PoitiersHarvester(HarvesterBase):
             record = json.loads(harvest_object.content)
             mapped = self.with_defaults(self.map_record(record, source.url, cfg), cfg)
         except (MappingError, source_config.ConfigError, ValueError, KeyError, TypeError) as e:
-            self._save_object_error(
-                _("Record {guid} cannot become a dataset: {error}").format(
-                    guid=harvest_object.guid, error=e
-                ),
-                harvest_object,
-                "Import",
-            )
-            return False
+            return self._refuse_record(harvest_object, e)
 
         mapped_hash = content_hash(mapped)
         previous = self._current_object(harvest_object)
@@ -387,12 +447,7 @@ class PoitiersHarvester(HarvesterBase):
             and existing.state == "active"
             and self._get_object_extra(previous, HASH_EXTRA) == mapped_hash
         ):
-            # the record changed but not the dataset: remember the new record on the current
-            # object, so that the next gather skips it
-            digest = self._get_object_extra(harvest_object, RECORD_EXTRA)
-            for extra in previous.extras:
-                if extra.key == RECORD_EXTRA and digest:
-                    extra.value = digest
+            remember_record_hash(previous, harvest_object)
             model.Session.commit()
             return "unchanged"
 
@@ -427,6 +482,7 @@ class PoitiersHarvester(HarvesterBase):
             )
             return False
         model.Session.commit()
+        search_commit_now_and_then()
         return True
 
     def _create(self, harvest_object, source, mapped: dict) -> None:
@@ -443,7 +499,7 @@ class PoitiersHarvester(HarvesterBase):
         # the dataset is indexed with its harvest object id (harvest plugin's after_show)
         model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
         model.Session.flush()
-        toolkit.get_action("package_create")(self._context(), package)
+        create_dataset(self._context(), package)
 
     def _update(self, harvest_object, previous, existing, mapped: dict, cfg: dict) -> None:
         current = toolkit.get_action("package_show")(
@@ -465,6 +521,36 @@ class PoitiersHarvester(HarvesterBase):
         harvest_object.save()
         model.Session.commit()
         return True
+
+
+def create_dataset(context: dict, package: dict) -> str:
+    """``package_create``, indexed without a Solr commit of its own when CKAN allows it (2.12).
+
+    The dataset is in the search index at once (Solr's transaction log), searchable after the
+    next commit: :func:`search_commit_now_and_then`, the end of the harvest job, or Solr's auto
+    commit. The caller commits the database session."""
+    if not DEFERRED_INDEXING:
+        return toolkit.get_action("package_create")(context, package)["id"]
+    package_id = toolkit.get_action("package_create")(
+        dict(context, defer_commit=True, return_id_only=True), package
+    )
+    ckan_logic.index_update_package({"ignore_auth": True}, package_id, defer_commit=True)
+    return package_id
+
+
+_last_search_commit = [time.monotonic()]
+
+
+def search_commit_now_and_then() -> None:
+    """Ask Solr to commit (without waiting for a new searcher) when the last commit of this
+    process is more than ``SEARCH_COMMIT_EVERY`` seconds old: datasets indexed without a commit
+    become searchable within seconds, whatever the size of the harvest."""
+    if not DEFERRED_INDEXING or not toolkit.asbool(toolkit.config.get("ckan.search.solr_commit")):
+        return
+    now = time.monotonic()
+    if now - _last_search_commit[0] >= SEARCH_COMMIT_EVERY:
+        search.commit()
+        _last_search_commit[0] = now
 
 
 def unique_name(wanted: str, ensure_unique) -> str:

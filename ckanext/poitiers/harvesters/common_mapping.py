@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ckanext.poitiers.harvesters.i18n import _
 from ckanext.poitiers.harvesters.sanitize import plain_text
 
 _TAG_BAD = re.compile(r"[^\w \-.]+", re.UNICODE)
@@ -46,3 +47,19 @@ def temporal(start, end) -> list[dict]:
 def drop_empty(package: dict) -> dict:
     """Remove keys whose value is None, '' or an empty list (the schema applies its defaults)."""
     return {k: v for k, v in package.items() if v not in (None, "", [], {})}
+
+
+def required_title(record: dict, error: type[ValueError]) -> str:
+    """The plain-text title of a remote record; ``error`` (French message) when it has none."""
+    title = plain_text(record.get("title"))
+    if not title:
+        raise error(_("the record has no title."))
+    return title
+
+
+def finish_resource(resource: dict, remote: dict) -> dict:
+    """A mapped resource with the remote ``filesize`` as ``size`` (when an integer), without
+    empty values."""
+    if isinstance(remote.get("filesize"), int):
+        resource["size"] = remote["filesize"]
+    return drop_empty(resource)

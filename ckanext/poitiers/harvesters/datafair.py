@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ckanext.poitiers.harvesters import datafair_mapping as mapping
-from ckanext.poitiers.harvesters.base import MappingError, PoitiersHarvester
+from ckanext.poitiers.harvesters.base import PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _
@@ -39,17 +39,11 @@ class DataFairHarvester(PoitiersHarvester):
                     api,
                 )
             params = {**config["filters"], "size": size, "page": page, "select": SELECT}
-            body = client.get_json(f"{api}/datasets", params=params)
-            if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-                raise RemoteError(
-                    _("The answer of {url} is not a Data Fair dataset list.").format(
-                        url=f"{api}/datasets"
-                    ),
-                    api,
-                )
-            for record in body["results"]:
-                if isinstance(record, dict):
-                    yield record
+            body, records = self.json_records(
+                client, f"{api}/datasets", "results",
+                _("The answer of {url} is not a Data Fair dataset list."), params,
+            )
+            yield from records
             count = body.get("count")
             if not body["results"] or (isinstance(count, int) and page * size >= count):
                 return
@@ -59,7 +53,5 @@ class DataFairHarvester(PoitiersHarvester):
         return mapping.guid(record, mapping.api_base(source_url))
 
     def map_record(self, record, source_url, config):
-        try:
-            return mapping.map_dataset(record, mapping.api_base(source_url))
-        except mapping.DataFairMappingError as e:
-            raise MappingError(str(e)) from e
+        return self.mapped(mapping.map_dataset, record, mapping.api_base(source_url),
+                           errors=mapping.DataFairMappingError)

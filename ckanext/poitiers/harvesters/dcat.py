@@ -20,10 +20,16 @@ from ckanext.poitiers.harvesters import dcat_mapping as mapping
 from ckanext.poitiers.harvesters.base import (
     COMMON_OPTIONS,
     HASH_EXTRA,
+    RECORD_EXTRA,
+    STATUS_EXTRA,
+    RecordErrors,
     apply_defaults,
     content_hash,
+    current_record_hashes,
+    record_hash,
+    remember_record_hash,
 )
-from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
+from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError, decode_utf8
 from ckanext.poitiers.harvesters.i18n import N_, _
 
 MEDIA_TYPES = {
@@ -38,7 +44,7 @@ MEDIA_TYPES = {
 }
 
 
-class PoitiersDCATHarvester(DCATRDFHarvester):
+class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
     def __new__(cls, *args, **kwargs):
         # CKAN's SingletonPlugin keeps one instance per class but finds it with hasattr, so a
         # subclass of a loaded harvester (dcat_rdf_harvester) would get its parent's instance
@@ -75,8 +81,6 @@ class PoitiersDCATHarvester(DCATRDFHarvester):
         client = HttpClient(HttpSettings.from_config())
         try:
             body, response = client.get_bytes(url)
-            from ckanext.poitiers.harvesters.http import decode_utf8
-
             content = decode_utf8(body, url)
         except RemoteError as e:
             self._save_gather_error(
@@ -93,6 +97,35 @@ class PoitiersDCATHarvester(DCATRDFHarvester):
             media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             content_type = MEDIA_TYPES.get(media) or rdflib.util.guess_format(url) or "xml"
         return content, content_type
+
+    # -- gather: ckanext-dcat's, then unchanged records dropped ------------------------------
+    def gather_stage(self, harvest_job):
+        """ckanext-dcat's gather (pages, parsing, guids, withdrawals after a complete listing),
+        then the harvest objects of records unchanged since their last import are dropped: a
+        re-run of an unchanged catalogue queues nothing to fetch or import."""
+        ids = super().gather_stage(harvest_job)
+        if not ids:
+            return ids
+        source = harvest_job.source
+        known = current_record_hashes(source.id)
+        kept = []
+        for obj in model.Session.query(HarvestObject).filter(HarvestObject.id.in_(ids)):
+            if self._get_object_extra(obj, STATUS_EXTRA) == "delete" or not obj.content:
+                kept.append(obj.id)
+                continue
+            try:
+                parsed = json.loads(obj.content)
+            except ValueError:
+                kept.append(obj.id)  # the import stage reports it
+                continue
+            digest = record_hash(_canonical(_hashable(parsed)), "poitiers_dcat", source.config)
+            if known.get(obj.guid) == digest:
+                model.Session.delete(obj)
+                continue
+            obj.extras.append(HarvestObjectExtra(key=RECORD_EXTRA, value=digest))
+            kept.append(obj.id)
+        model.Session.commit()
+        return [i for i in ids if i in set(kept)]
 
     # -- mapping -------------------------------------------------------------------------------
     def poitiers_dict(self, dataset: dict, source) -> dict:
@@ -113,14 +146,7 @@ class PoitiersDCATHarvester(DCATRDFHarvester):
         try:
             mapped = self.poitiers_dict(json.loads(harvest_object.content), harvest_object.source)
         except (ValueError, KeyError, TypeError) as e:
-            self._save_object_error(
-                _("Record {guid} cannot become a dataset: {error}").format(
-                    guid=harvest_object.guid, error=e
-                ),
-                harvest_object,
-                "Import",
-            )
-            return False
+            return self._refuse_record(harvest_object, e)
         previous = (
             model.Session.query(HarvestObject)
             .filter(HarvestObject.guid == harvest_object.guid)
@@ -136,6 +162,8 @@ class PoitiersDCATHarvester(DCATRDFHarvester):
                 and self._get_object_extra(previous, HASH_EXTRA)
                 == content_hash(_hashable(mapped))
             ):
+                remember_record_hash(previous, harvest_object)
+                model.Session.commit()
                 return "unchanged"
         return super().import_stage(harvest_object)
 
@@ -152,6 +180,18 @@ def _schema_fields_only(package: dict) -> dict:
         {"ignore_auth": True}, {"type": package.get("type") or "dataset"})
     known = CORE_KEYS | {f["field_name"] for f in schema["dataset_fields"]}
     return {k: v for k, v in package.items() if k in known}
+
+
+def _canonical(value):
+    """``value`` with its lists in a fixed order: RDF graphs are sets, and the order in which
+    a parse lists keywords or distributions may differ from one process to the next."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False,
+                                                      default=str))
+    return value
 
 
 def _hashable(mapped: dict) -> dict:

@@ -4,7 +4,8 @@ A ``requests.Session`` with a timeout on every call, retries with exponential ba
 429 and 5xx (honouring ``Retry-After``), a cap on the size of a response body, strict UTF-8
 and JSON decoding, and a guard against server-side request forgery: a harvest URL, and every
 redirect it leads to, must resolve to public addresses unless private ones are allowed by
-``ckanext.poitiers.harvest.allow_private_addresses``.
+``ckanext.poitiers.harvest.allow_private_addresses``; the connection then goes to the address
+that was checked (no second resolution, so no DNS rebinding).
 
 Every failure is a :class:`RemoteError` whose message is in French (gettext) and names the URL.
 """
@@ -20,6 +21,9 @@ from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
 
 from ckanext.poitiers.harvesters.i18n import _
 
@@ -77,22 +81,42 @@ def address_is_public(ip: str) -> bool:
     )
 
 
-def check_url(url: str, allow_private: bool, resolve: Callable = socket.getaddrinfo) -> None:
-    """Refuse what is not an http(s) URL to a public host (unless private hosts are allowed)."""
+def check_scheme(url: str) -> None:
+    """Refuse what is not an http(s) URL with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RemoteError(_("The address {url} is not an http or https URL.").format(url=url), url)
-    if allow_private:
-        return
+
+
+def vetted_address(
+    url: str,
+    allow_private: bool,
+    resolve: Callable = socket.getaddrinfo,
+    address_allowed: Callable[[str], bool] | None = None,
+) -> str:
+    """Resolve the host of ``url`` once and return the address to connect to.
+
+    Every address the name resolves to must be public (``address_allowed``, by default
+    :func:`address_is_public`) unless private ones are allowed; the connection then goes to the
+    returned address and nowhere else, so that a second resolution cannot lead it elsewhere
+    (DNS rebinding)."""
+    check_scheme(url)
+    parts = urlsplit(url)
+    default_port = 443 if parts.scheme == "https" else 80
     try:
-        infos = resolve(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = resolve(parts.hostname, parts.port or default_port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as e:
         raise RemoteError(
             _("The host of {url} cannot be resolved ({error}).").format(url=url, error=e), url
         ) from e
-    for info in infos:
-        ip = info[4][0]
-        if not address_is_public(ip):
+    allowed = address_allowed or address_is_public
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise RemoteError(
+            _("The host of {url} cannot be resolved ({error}).").format(url=url, error="-"), url
+        )
+    for ip in addresses:
+        if not allow_private and not allowed(ip):
             raise RemoteError(
                 _(
                     "The address {url} leads to a private or local network address ({ip}); "
@@ -100,6 +124,86 @@ def check_url(url: str, allow_private: bool, resolve: Callable = socket.getaddri
                 ).format(url=url, ip=ip),
                 url,
             )
+    return addresses[0]
+
+
+def check_url(url: str, allow_private: bool, resolve: Callable = socket.getaddrinfo) -> None:
+    """Refuse what is not an http(s) URL to a public host (unless private hosts are allowed)."""
+    check_scheme(url)
+    if not allow_private:
+        vetted_address(url, allow_private, resolve)
+
+
+# -- connections pinned to the vetted address ------------------------------------------------------
+class _PinnedConnectionMixin:
+    """A urllib3 connection that opens its socket to ``pinned_address`` (the address the guard
+    checked) while ``host`` stays the name: Host header, TLS SNI and certificate verification
+    are those of the name."""
+
+    pinned_address: str | None = None
+
+    def _new_conn(self):
+        if self.pinned_address is None:
+            return super()._new_conn()
+        name = self._dns_host
+        self._dns_host = self.pinned_address
+        try:
+            return super()._new_conn()
+        finally:
+            self._dns_host = name
+
+
+class _PinnedHTTPConnection(_PinnedConnectionMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _PinnedHTTPSConnection(_PinnedConnectionMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _PinnedPoolMixin:
+    pinned_address: str | None = None
+
+    def _new_conn(self):
+        conn = super()._new_conn()
+        conn.pinned_address = self.pinned_address
+        return conn
+
+
+class _PinnedHTTPPool(_PinnedPoolMixin, urllib3.HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
+
+
+class _PinnedHTTPSPool(_PinnedPoolMixin, urllib3.HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+class GuardedAdapter(requests.adapters.HTTPAdapter):
+    """The transport of the harvesters: each request (each redirect hop included) resolves its
+    host once, is refused when an address is not allowed, and connects to the checked address.
+
+    Through a proxy, the proxy connects: the name is still checked, the connection not pinned."""
+
+    def __init__(self, allow_private: bool, resolve: Callable = socket.getaddrinfo,
+                 address_allowed: Callable[[str], bool] | None = None):
+        self.allow_private = allow_private
+        self.resolve = resolve
+        self.address_allowed = address_allowed
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PinnedHTTPPool,
+                                                   "https": _PinnedHTTPSPool}
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        address = vetted_address(request.url, self.allow_private, self.resolve,
+                                 self.address_allowed)
+        pool = super().get_connection_with_tls_context(request, verify, proxies, cert)
+        if isinstance(pool, _PinnedPoolMixin):
+            # idle connections of the pool go to an address checked before; new ones to this one
+            pool.pinned_address = address
+        return pool
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -119,10 +223,19 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 
 class HttpClient:
-    def __init__(self, settings: HttpSettings | None = None, sleep: Callable = time.sleep):
+    def __init__(
+        self,
+        settings: HttpSettings | None = None,
+        sleep: Callable = time.sleep,
+        resolve: Callable = socket.getaddrinfo,
+        address_allowed: Callable[[str], bool] | None = None,
+    ):
         self.settings = settings or HttpSettings()
         self.sleep = sleep
         self.session = requests.Session()
+        adapter = GuardedAdapter(self.settings.allow_private, resolve, address_allowed)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept-Encoding"] = "identity"
 
@@ -162,7 +275,7 @@ class HttpClient:
         s = self.settings
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            check_url(current, s.allow_private)
+            check_scheme(current)  # the transport checks and pins the address
             try:
                 resp = self.session.get(
                     current,
@@ -173,22 +286,18 @@ class HttpClient:
                     allow_redirects=False,
                 )
             except requests.Timeout as e:
-                raise _Retryable(
-                    RemoteError(
-                        _("{url} did not answer within {seconds} seconds.").format(
-                            url=current, seconds=s.timeout
-                        ),
-                        current,
-                    )
+                raise _Retryable.of(
+                    _("{url} did not answer within {seconds} seconds.").format(
+                        url=current, seconds=s.timeout
+                    ),
+                    current,
                 ) from e
             except requests.RequestException as e:
-                raise _Retryable(
-                    RemoteError(
-                        _("{url} cannot be reached ({error}).").format(
-                            url=current, error=type(e).__name__
-                        ),
-                        current,
-                    )
+                raise _Retryable.of(
+                    _("{url} cannot be reached ({error}).").format(
+                        url=current, error=type(e).__name__
+                    ),
+                    current,
                 ) from e
             params = None  # the query string is part of the redirect location from here on
             if resp.is_redirect:
@@ -197,25 +306,18 @@ class HttpClient:
                 current = urljoin(current, location)
                 continue
             try:
-                if resp.status_code in RETRY_STATUSES:
-                    raise _Retryable(
-                        RemoteError(
-                            _("{url} answered with the HTTP error {status}.").format(
-                                url=current, status=resp.status_code
-                            ),
-                            current,
-                            resp.status_code,
-                        ),
-                        retry_after_seconds(resp.headers.get("Retry-After")),
-                    )
                 if resp.status_code >= 400:
-                    raise RemoteError(
+                    error = RemoteError(
                         _("{url} answered with the HTTP error {status}.").format(
                             url=current, status=resp.status_code
                         ),
                         current,
                         resp.status_code,
                     )
+                    if resp.status_code in RETRY_STATUSES:
+                        wait = retry_after_seconds(resp.headers.get("Retry-After"))
+                        raise _Retryable(error, wait)
+                    raise error
                 return self._read_capped(resp, current), resp
             finally:
                 resp.close()
@@ -240,13 +342,11 @@ class HttpClient:
                     raise too_big
                 chunks.append(chunk)
         except requests.RequestException as e:
-            raise _Retryable(
-                RemoteError(
-                    _("The answer of {url} was interrupted ({error}).").format(
-                        url=url, error=type(e).__name__
-                    ),
-                    url,
-                )
+            raise _Retryable.of(
+                _("The answer of {url} was interrupted ({error}).").format(
+                    url=url, error=type(e).__name__
+                ),
+                url,
             ) from e
         return b"".join(chunks)
 
@@ -261,10 +361,17 @@ class HttpClient:
 
 
 class _Retryable(Exception):
+    """A failure worth another try (timeout, connection error, 429, 5xx), carrying the
+    :class:`RemoteError` to raise when the tries are exhausted."""
+
     def __init__(self, error: RemoteError, retry_after: float | None = None):
         super().__init__(str(error))
         self.error = error
         self.retry_after = retry_after
+
+    @classmethod
+    def of(cls, message: str, url: str) -> _Retryable:
+        return cls(RemoteError(message, url))
 
 
 def decode_utf8(body: bytes, url: str = "") -> str:

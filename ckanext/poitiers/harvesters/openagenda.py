@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import openagenda_mapping as mapping
-from ckanext.poitiers.harvesters.base import MappingError, PoitiersHarvester
+from ckanext.poitiers.harvesters.base import PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _
@@ -26,7 +26,7 @@ class OpenAgendaHarvester(PoitiersHarvester):
 
     def validate_config(self, config):
         text = super().validate_config(config)
-        parsed = source_config.parse(text, self.all_options())
+        parsed = self.parsed_config(text)
         errors = []
         if not parsed["key"]:
             errors.append(_("« key » (the public OpenAgenda key, oa_pk_…) is required."))
@@ -59,17 +59,11 @@ class OpenAgendaHarvester(PoitiersHarvester):
         if config["official_only"]:
             params["official"] = 1
         for _page in range(MAX_PAGES):
-            body = client.get_json(f"{api}/agendas", params=params)
-            if not isinstance(body, dict) or not isinstance(body.get("agendas"), list):
-                raise RemoteError(
-                    _("The answer of {url} is not an OpenAgenda agenda list.").format(
-                        url=f"{api}/agendas"
-                    ),
-                    api,
-                )
-            for record in body["agendas"]:
-                if isinstance(record, dict):
-                    yield record
+            body, records = self.json_records(
+                client, f"{api}/agendas", "agendas",
+                _("The answer of {url} is not an OpenAgenda agenda list."), params,
+            )
+            yield from records
             after = body.get("after")
             if not after or not body["agendas"]:
                 return
@@ -81,7 +75,5 @@ class OpenAgendaHarvester(PoitiersHarvester):
         return mapping.guid(record)
 
     def map_record(self, record, source_url, config):
-        try:
-            return mapping.map_agenda(record, self._api(source_url), config["license_id"])
-        except mapping.OpenAgendaMappingError as e:
-            raise MappingError(str(e)) from e
+        return self.mapped(mapping.map_agenda, record, self._api(source_url),
+                           config["license_id"], errors=mapping.OpenAgendaMappingError)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ckanext.poitiers.harvesters import gtfs_facts
 from ckanext.poitiers.harvesters import transport_mapping as mapping
-from ckanext.poitiers.harvesters.base import WARNINGS_KEY, MappingError, PoitiersHarvester
+from ckanext.poitiers.harvesters.base import WARNINGS_KEY, PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _
@@ -66,7 +66,4 @@ class TransportHarvester(PoitiersHarvester):
         return {**record, "_gtfs": facts, "_gtfs_key": key}
 
     def map_record(self, record, source_url, config):
-        try:
-            return mapping.map_dataset(record)
-        except mapping.TransportMappingError as e:
-            raise MappingError(str(e)) from e
+        return self.mapped(mapping.map_dataset, record, errors=mapping.TransportMappingError)

@@ -7,7 +7,12 @@ filesize}]``, plus ``_gtfs`` (facts added by the harvester's fetch stage).
 """
 from __future__ import annotations
 
-from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags
+from ckanext.poitiers.harvesters.common_mapping import (
+    drop_empty,
+    finish_resource,
+    required_title,
+    tags,
+)
 from ckanext.poitiers.harvesters.i18n import _
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import remote
@@ -77,15 +82,11 @@ def _resource(res: dict) -> dict | None:
         "format": fmt or remote.resource_format(res.get("format"), url) or "",
         "resource_kind": kind,
     }
-    if isinstance(res.get("filesize"), int):
-        resource["size"] = res["filesize"]
-    return drop_empty(resource)
+    return finish_resource(resource, res)
 
 
 def map_dataset(record: dict) -> dict:
-    title = plain_text(record.get("title"))
-    if not title:
-        raise TransportMappingError(_("the record has no title."))
+    title = required_title(record, TransportMappingError)
     publisher = (record.get("publisher") or {}).get("name")
     eu, local = remote.themes(["mobilite"])
     notes = clean_html(record.get("description")) or _(

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import udata_mapping as mapping
-from ckanext.poitiers.harvesters.base import MappingError, PoitiersHarvester
+from ckanext.poitiers.harvesters.base import PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _
@@ -26,7 +26,7 @@ class UdataHarvester(PoitiersHarvester):
 
     def validate_config(self, config):
         text = super().validate_config(config)
-        parsed = source_config.parse(text, self.all_options())
+        parsed = self.parsed_config(text)
         if not parsed["organization"] and not parsed["filters"]:
             raise source_config.ConfigError(
                 _(
@@ -47,14 +47,12 @@ class UdataHarvester(PoitiersHarvester):
         url = f"{api}/datasets/"
         seen_urls = set()
         for _page in range(MAX_PAGES):
-            body = client.get_json(url, params=params)
-            if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-                raise RemoteError(
-                    _("The answer of {url} is not a udata dataset list.").format(url=url), url
-                )
-            for record in body["data"]:
-                if isinstance(record, dict) and not record.get("private") \
-                        and not record.get("deleted") and not record.get("archived"):
+            body, records = self.json_records(
+                client, url, "data", _("The answer of {url} is not a udata dataset list."), params
+            )
+            for record in records:
+                if not record.get("private") and not record.get("deleted") \
+                        and not record.get("archived"):
                     yield record
             next_page = body.get("next_page")
             if not next_page:
@@ -74,7 +72,4 @@ class UdataHarvester(PoitiersHarvester):
         return mapping.guid(record, mapping.api_base(source_url))
 
     def map_record(self, record, source_url, config):
-        try:
-            return mapping.map_dataset(record)
-        except mapping.UdataMappingError as e:
-            raise MappingError(str(e)) from e
+        return self.mapped(mapping.map_dataset, record, errors=mapping.UdataMappingError)

@@ -7,8 +7,13 @@ schema{name, version}, resources[{id, title, description, url, format, mime, fil
 """
 from __future__ import annotations
 
-from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags, temporal
-from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers.harvesters.common_mapping import (
+    drop_empty,
+    finish_resource,
+    required_title,
+    tags,
+    temporal,
+)
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import remote
 
@@ -46,15 +51,11 @@ def _resource(res: dict) -> dict | None:
         "format": fmt,
         "resource_kind": RESOURCE_KINDS.get(res.get("type"), "file"),
     }
-    if isinstance(res.get("filesize"), int):
-        resource["size"] = res["filesize"]
-    return drop_empty(resource)
+    return finish_resource(resource, res)
 
 
 def map_dataset(record: dict) -> dict:
-    title = plain_text(record.get("title"))
-    if not title:
-        raise UdataMappingError(_("the record has no title."))
+    title = required_title(record, UdataMappingError)
     spatial = record.get("spatial") or {}
     temporal_ = record.get("temporal_coverage") or {}
     organization = record.get("organization") or {}
