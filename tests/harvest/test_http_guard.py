@@ -138,3 +138,14 @@ def test_https_keeps_sni_and_certificate_checks_of_the_name(tls_server, monkeypa
     with pytest.raises(RemoteError, match="SSLError"):
         client.get_json(f"https://other.test:{server.port}/data")
     assert len(server.log) == 1
+
+
+def test_the_checked_addresses_are_tried_in_order(httpserver):
+    # nothing listens on 127.0.0.2 (the server is bound to 127.0.0.1): the next checked
+    # address is tried, as a plain connection would do with the answers of the name
+    httpserver.expect_request("/data").respond_with_json({"ok": True})
+    resolver = Resolver({"two.test": [["127.0.0.2", "127.0.0.1"]]})
+    client = HttpClient(HttpSettings(allow_private=False, **FAST), resolve=resolver,
+                        address_allowed=lambda ip: ip.startswith("127."))
+    assert client.get_json(f"http://two.test:{httpserver.port}/data") == {"ok": True}
+    assert resolver.asked == ["two.test"]

@@ -66,6 +66,7 @@ STATUS_EXTRA = "status"
 DEFERRED_INDEXING = hasattr(ckan_logic, "index_update_package") and toolkit.check_ckan_version(
     min_version="2.12.0b0"
 )
+GATHER_BATCH = 100  # harvest objects written per database commit at gather time
 SEARCH_COMMIT_EVERY = 10.0  # seconds between two Solr commits during an import
 
 COMMON_OPTIONS = {
@@ -287,7 +288,19 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                                     harvest_job)
             return []
         client = self.make_client()
-        records: dict[str, dict] = {}
+        known = current_record_hashes(source.id)
+        seen: set[str] = set()  # the guids of the source, to detect duplicates and withdrawals
+        ids: list[str] = []
+        pending: list[HarvestObject] = []
+
+        def save_pending():
+            # harvest objects are written page by page, so that memory does not grow with the
+            # size of the source; their ids are given here (reading them back after the commit
+            # would reload each object)
+            model.Session.add_all(pending)
+            model.Session.commit()
+            pending.clear()
+
         complete = True
         try:
             for record in self.list_records(client, source.url, cfg):
@@ -297,7 +310,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                         _("A record of the source has no identifier; it is ignored."), harvest_job
                     )
                     continue
-                if guid in records:
+                if guid in seen:
                     self._save_gather_error(
                         _(
                             "The identifier {guid} appears twice in the source; only its first "
@@ -306,7 +319,18 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                         harvest_job,
                     )
                     continue
-                records[guid] = record
+                seen.add(guid)
+                digest = record_hash(record, self.NAME, source.config)
+                if known.get(guid) == digest:
+                    continue  # same record, same mapping, same configuration: nothing to do
+                obj = HarvestObject(
+                    id=str(uuid.uuid4()), guid=guid, job=harvest_job, content=json.dumps(record),
+                    extras=[HarvestObjectExtra(key=RECORD_EXTRA, value=digest)],
+                )
+                pending.append(obj)
+                ids.append(obj.id)
+                if len(pending) >= GATHER_BATCH:
+                    save_pending()
         except RemoteError as e:
             complete = False
             self._save_gather_error(
@@ -314,28 +338,15 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                     "The source could not be read completely: {error} No dataset is withdrawn "
                     "after an incomplete harvest; {count} records read before the failure are "
                     "updated."
-                ).format(error=e, count=len(records)),
+                ).format(error=e, count=len(seen)),
                 harvest_job,
             )
         finally:
             client.close()
-
-        known = current_record_hashes(source.id)
-        objects = []
-        for guid, record in records.items():
-            digest = record_hash(record, self.NAME, source.config)
-            if known.get(guid) == digest:
-                continue  # same record, same mapping, same configuration: nothing to do
-            objects.append(HarvestObject(
-                guid=guid, job=harvest_job, content=json.dumps(record),
-                extras=[HarvestObjectExtra(key=RECORD_EXTRA, value=digest)],
-            ))
-        model.Session.add_all(objects)
-        model.Session.commit()
-        ids = [o.id for o in objects]
+        save_pending()
         if complete:
-            ids.extend(self._mark_withdrawals(set(records), harvest_job))
-        elif not records:
+            ids.extend(self._mark_withdrawals(seen, harvest_job))
+        elif not seen:
             return []
         return ids
 

@@ -24,6 +24,7 @@ import requests
 import requests.adapters
 import urllib3
 import urllib3.connection
+import urllib3.exceptions
 
 from ckanext.poitiers.harvesters.i18n import _
 
@@ -88,17 +89,17 @@ def check_scheme(url: str) -> None:
         raise RemoteError(_("The address {url} is not an http or https URL.").format(url=url), url)
 
 
-def vetted_address(
+def vetted_addresses(
     url: str,
     allow_private: bool,
     resolve: Callable = socket.getaddrinfo,
     address_allowed: Callable[[str], bool] | None = None,
-) -> str:
-    """Resolve the host of ``url`` once and return the address to connect to.
+) -> list[str]:
+    """Resolve the host of ``url`` once and return the addresses to connect to, in order.
 
     Every address the name resolves to must be public (``address_allowed``, by default
-    :func:`address_is_public`) unless private ones are allowed; the connection then goes to the
-    returned address and nowhere else, so that a second resolution cannot lead it elsewhere
+    :func:`address_is_public`) unless private ones are allowed; the connection then goes to
+    these addresses and nowhere else, so that a second resolution cannot lead it elsewhere
     (DNS rebinding)."""
     check_scheme(url)
     parts = urlsplit(url)
@@ -110,7 +111,7 @@ def vetted_address(
             _("The host of {url} cannot be resolved ({error}).").format(url=url, error=e), url
         ) from e
     allowed = address_allowed or address_is_public
-    addresses = [info[4][0] for info in infos]
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise RemoteError(
             _("The host of {url} cannot be resolved ({error}).").format(url=url, error="-"), url
@@ -124,31 +125,36 @@ def vetted_address(
                 ).format(url=url, ip=ip),
                 url,
             )
-    return addresses[0]
+    return addresses
 
 
 def check_url(url: str, allow_private: bool, resolve: Callable = socket.getaddrinfo) -> None:
     """Refuse what is not an http(s) URL to a public host (unless private hosts are allowed)."""
     check_scheme(url)
     if not allow_private:
-        vetted_address(url, allow_private, resolve)
+        vetted_addresses(url, allow_private, resolve)
 
 
 # -- connections pinned to the vetted address ------------------------------------------------------
 class _PinnedConnectionMixin:
-    """A urllib3 connection that opens its socket to ``pinned_address`` (the address the guard
-    checked) while ``host`` stays the name: Host header, TLS SNI and certificate verification
-    are those of the name."""
+    """A urllib3 connection that opens its socket to one of ``pinned_addresses`` (those the
+    guard checked, tried in order) while ``host`` stays the name: Host header, TLS SNI and
+    certificate verification are those of the name."""
 
-    pinned_address: str | None = None
+    pinned_addresses: list[str] | None = None
 
     def _new_conn(self):
-        if self.pinned_address is None:
+        if not self.pinned_addresses:
             return super()._new_conn()
         name = self._dns_host
-        self._dns_host = self.pinned_address
         try:
-            return super()._new_conn()
+            for address in self.pinned_addresses:
+                self._dns_host = address
+                try:
+                    return super()._new_conn()
+                except urllib3.exceptions.ConnectTimeoutError as e:  # refused or timed out
+                    error = e
+            raise error
         finally:
             self._dns_host = name
 
@@ -162,11 +168,11 @@ class _PinnedHTTPSConnection(_PinnedConnectionMixin, urllib3.connection.HTTPSCon
 
 
 class _PinnedPoolMixin:
-    pinned_address: str | None = None
+    pinned_addresses: list[str] | None = None
 
     def _new_conn(self):
         conn = super()._new_conn()
-        conn.pinned_address = self.pinned_address
+        conn.pinned_addresses = self.pinned_addresses
         return conn
 
 
@@ -197,12 +203,12 @@ class GuardedAdapter(requests.adapters.HTTPAdapter):
                                                    "https": _PinnedHTTPSPool}
 
     def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
-        address = vetted_address(request.url, self.allow_private, self.resolve,
-                                 self.address_allowed)
+        addresses = vetted_addresses(request.url, self.allow_private, self.resolve,
+                                     self.address_allowed)
         pool = super().get_connection_with_tls_context(request, verify, proxies, cert)
         if isinstance(pool, _PinnedPoolMixin):
-            # idle connections of the pool go to an address checked before; new ones to this one
-            pool.pinned_address = address
+            # idle connections of the pool go to an address checked before; new ones to these
+            pool.pinned_addresses = addresses
         return pool
 
 
