@@ -185,6 +185,7 @@ def _reset():
 
 
 def _run_job(source_id: str, harvester) -> float:
+    from ckan import model
     from ckan.plugins import toolkit
 
     from ckanext.harvest import queue
@@ -198,6 +199,7 @@ def _run_job(source_id: str, harvester) -> float:
     ids = queue.gather_stage(harvester, job)
     for obj_id in ids or []:
         queue.fetch_and_import_stages(harvester, HarvestObject.get(obj_id))
+        model.Session.remove()  # as ckanext-harvest's fetch consumer does after each object
     toolkit.get_action("harvest_jobs_run")({"ignore_auth": True}, {})
     return time.perf_counter() - started
 
@@ -365,8 +367,10 @@ def _write(args, runs: dict) -> None:
             "floor = package_create loop of the dicts our mapping produces (Poitiers schema), "
             "CKAN's package_create as is.",
             "ours = our Data Fair harvester (Poitiers schema) through ckanext-harvest's gather, "
-            "fetch and import stages, then harvest_jobs_run (which marks the job finished and "
-            "commits the search index). On CKAN 2.12 it creates each dataset with a deferred "
+            "fetch and import stages (each object as ckanext-harvest's fetch consumer handles "
+            "it, the database session removed after each; the same for dcat), then "
+            "harvest_jobs_run (which marks the job finished and commits the search index). "
+            "On CKAN 2.12 it creates each dataset with a deferred "
             "commit and indexes it without a Solr commit of its own (a commit at most every "
             "10 s, and at the end of the job); that is the main reason it is faster than the "
             "floor. reharvest = the same source unchanged (skipped at gather time).",
