@@ -19,7 +19,7 @@ function (``map_record``). This base then:
   local value once set;
 * stores per-record errors as harvest object errors, in French;
 * on CKAN 2.12, indexes a new dataset without asking Solr for a commit of its own (a hard
-  commit per dataset is most of the cost of ``package_create``): Solr commits at most every
+  commit per dataset is a large part of the cost of ``package_create``): Solr commits at most every
   ``SEARCH_COMMIT_EVERY`` seconds of an import, and at the end of the harvest job (ckanext-harvest
   reindexes the source with a commit); ``ckan.search.solr_commit = false`` leaves every commit
   to Solr's own auto commit.
