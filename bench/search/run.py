@@ -390,9 +390,9 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False, indent=2)
         f.write("\n")
-    summary = {k: result[k] for k in ("ndcg10_ours", "ndcg10_stock", "recall10_ours",
+    headline = {k: result[k] for k in ("ndcg10_ours", "ndcg10_stock", "recall10_ours",
                                        "recall10_stock", "latency_p95_ratio")}
-    print(json.dumps(summary, indent=2))
+    print(json.dumps(headline, indent=2))
 
 
 if __name__ == "__main__":

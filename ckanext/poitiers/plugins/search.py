@@ -15,10 +15,9 @@ import copy
 import logging
 from typing import Any
 
-from flask import has_request_context
-
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from flask import has_request_context
 
 from ckanext.poitiers import search, vocabularies
 
