@@ -40,8 +40,9 @@ EXTRA_SOLR_PARAMETERS = ("pf", "ps", "q.op")
 # first (multiplied by this), without hiding the same data of the other communes
 COMMUNE_BOOST = 2.5
 # words that do not make a query on their own once a commune name is taken out ("à Lusignan")
-_FUNCTION_WORDS = frozenset(
-    ["a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur", "dans", "par", "vers", "entre", "chez"])
+_FUNCTION_WORDS = frozenset([
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur",
+    "dans", "par", "vers", "entre", "chez"])
 _PLAIN_QUERY = re.compile(r"^[\w\s'’\-]+$", re.UNICODE)
 
 _SOLR_SPECIAL = re.compile(r'([\\+\-&|!(){}\[\]^"~*?:/])')
