@@ -185,13 +185,16 @@ def test_autocomplete_bad_input_is_a_structured_error_in_french(app, params, fie
 
 
 @pytest.mark.usefixtures("clean_db")
-def test_search_page_loads_the_autocomplete_script(app):
+@pytest.mark.parametrize("path", ["/dataset/", "/", "/organization/"])
+def test_every_page_loads_the_autocomplete_script_and_its_french_labels(app, path):
     import re
 
-    page = app.get("/dataset/")
+    page = app.get(path)
     src = re.search(r'src="([^"]*autocomplete[^"]*\.js)"', page.body)
-    assert src, "autocomplete script missing from the dataset search page"
+    assert src, f"autocomplete script missing from {path}"
     script = app.get(src.group(1))
     assert script.status_code == 200
-    assert "poitiers_autocomplete" in script.body
-    assert "#field-giant-search" in script.body
+    assert "#field-sitewide-search" in script.body and "#field-giant-search" in script.body
+    assert 'data-url="/api/3/action/poitiers_autocomplete"' in page.body
+    assert 'data-list-label="Suggestions de recherche"' in page.body
+    assert 'id="field-sitewide-search"' in page.body
