@@ -208,14 +208,19 @@ def clear_site() -> None:
     clear_all()
 
 
-def search(q: str, rows: int = 10) -> tuple[list[str], float]:
+def search(q: str, rows: int = 10, detail: bool = False):
+    """Names found (ranked) and wall time; with ``detail``, also the correction applied (an
+    empty search answered with the results of its spelling correction), or None."""
     import ckan.plugins.toolkit as tk
 
     t0 = time.perf_counter()
     result = tk.get_action("package_search")(
         {"ignore_auth": True}, {"q": q, "rows": rows, "fl": ["name"]})
     elapsed = time.perf_counter() - t0
-    return [r["name"] for r in result["results"]], elapsed
+    names = [r["name"] for r in result["results"]]
+    if detail:
+        return names, elapsed, result.get("poitiers_corrected_to")
+    return names, elapsed
 
 
 def variants(records: list[dict], families: dict[str, dict], names: dict[str, str],
@@ -298,7 +303,9 @@ def main() -> None:
             clear_site()
             indexing[name] = index_all(pkgs)
             for row, q, grades in zip(per_query, queries, judgements, strict=True):
-                ranked, _ = search(q["q"])
+                ranked, _, corrected = search(q["q"], detail=True)
+                if name == "ours":
+                    row["corrected"] = corrected
                 row[f"ndcg10_{name}"] = round(ndcg_at_10(ranked, grades), 4)
                 row[f"recall10_{name}"] = round(recall_at_10(ranked, grades), 4)
                 row[f"top3_{name}"] = ranked[:3]
@@ -353,6 +360,18 @@ def main() -> None:
                 statistics.median(by_query[(row["q"], name)]) * 1000, 2)
     lat = {name: {"p50_ms": round(percentile(v, 0.5) * 1000, 2),
                   "p95_ms": round(percentile(v, 0.95) * 1000, 2)} for name, v in times.items()}
+
+    def latency_of(rows: list[dict]) -> dict:
+        """p50 / p95 over the searches of these queries only, and the p95 ratio."""
+        out: dict = {}
+        for name in targets:
+            v = [t for r in rows for t in by_query[(r["q"], name)]]
+            out[name] = {"p50_ms": round(percentile(v, 0.5) * 1000, 2),
+                         "p95_ms": round(percentile(v, 0.95) * 1000, 2)}
+        out["p95_ratio"] = round(out["ours"]["p95_ms"] / out["stock"]["p95_ms"], 3)
+        out["p50_ratio"] = round(out["ours"]["p50_ms"] / out["stock"]["p50_ms"], 3)
+        return out
+
     result = {
         "ndcg10_ours": mean("ndcg10_ours"),
         "ndcg10_stock": mean("ndcg10_stock"),
@@ -369,6 +388,13 @@ def main() -> None:
         "latency_p95_ratio": round(lat["ours"]["p95_ms"] / lat["stock"]["p95_ms"], 3),
         "latency_p50_ratio": round(lat["ours"]["p50_ms"] / lat["stock"]["p50_ms"], 3),
         "latency": lat,
+        "latency_sets": {
+            "all": latency_of(per_query),
+            "original": latency_of([r for r in per_query if r["set"] == "original"]),
+            "added": latency_of([r for r in per_query if r["set"] == "added"]),
+            "corrected": latency_of([r for r in per_query if r.get("corrected")]),
+            "not_corrected": latency_of([r for r in per_query if not r.get("corrected")]),
+        },
         "latency_datasets": args.latency_size,
         "latency_searches_per_schema": len(times["ours"]),
         "corpus_records": len(records),

@@ -74,6 +74,7 @@ def commune_names() -> search.CommuneIndex:
 
 ORIGINAL_Q = "poitiers_q"  # key of the query as typed, in package_search's ``extras``
 EXACT = "ext_poitiers_exact"  # search parameter: no automatic correction of an empty search
+NO_SUGGESTION = "poitiers_no_suggestion"  # in extras: the search of a correction
 
 
 def correct_empty() -> bool:
@@ -136,6 +137,7 @@ class PoitiersSearchPlugin(p.SingletonPlugin):
         q = (extras.get(ORIGINAL_Q) if isinstance(extras, dict) else None) or \
             search_params.get("q")
         if (search_results.get("count", 0) < suggest_below()
+                and not (isinstance(extras, dict) and extras.get(NO_SUGGESTION))
                 and search.is_plain_text(q) and live_schema_kind() == search.POITIERS):
             suggestion = search.spelling_suggestion(
                 _solr_url(), q, search_params.get("fq") or [], timeout=min(_timeout(), 5),
@@ -179,7 +181,8 @@ def package_search(original_action, context, data_dict):
     extras = asked.get("extras") if isinstance(asked.get("extras"), dict) else {}
     if tk.asbool(asked.get(EXACT) or extras.get(EXACT)):
         return result
-    corrected_ask = dict(asked, q=suggestion)
+    # the correction's own search needs no suggestion of its own (one Solr request less)
+    corrected_ask = dict(asked, q=suggestion, extras={**extras, NO_SUGGESTION: True})
     corrected = original_action(dict(context), corrected_ask)
     if not corrected.get("count"):
         return result
