@@ -316,6 +316,16 @@ start_bg() { # name, command...
   echo $! > "$RUN/$name.pid"
 }
 
+wait_http() { # name (its pid and log), url, tries, pause, what (French, for messages)
+  local name="$1" url="$2" tries="$3" pause="$4" what="$5"
+  for _ in $(seq 1 "$tries"); do
+    curl -fsS -m 5 -o /dev/null "$url" 2>/dev/null && return 0
+    alive "$RUN/$name.pid" || { tail -n 30 "$LOGS/$name.log" >&2; die "$what s'est arrêté (journal : $LOGS/$name.log)."; }
+    sleep "$pause"
+  done
+  die "$what ne répond pas (journal : $LOGS/$name.log)."
+}
+
 start_web() {
   if ! alive "$RUN/web.pid"; then
     port_busy "$WEB_PORT" && die "le port $WEB_PORT (portail) est déjà pris ; choisissez POITIERS_WEB_PORT."
@@ -324,12 +334,7 @@ start_web() {
   fi
   start_bg harvest-gather "$VENV/bin/ckan" -c "$INI" harvester gather-consumer
   start_bg harvest-fetch "$VENV/bin/ckan" -c "$INI" harvester fetch-consumer
-  for _ in $(seq 1 120); do
-    curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$WEB_PORT/api/3/action/status_show" 2>/dev/null && return 0
-    alive "$RUN/web.pid" || { tail -n 30 "$LOGS/web.log" >&2; die "le portail s'est arrêté (journal : $LOGS/web.log)."; }
-    sleep 0.5
-  done
-  die "le portail ne répond pas (journal : $LOGS/web.log)."
+  wait_http web "http://127.0.0.1:$WEB_PORT/api/3/action/status_show" 120 0.5 "le portail"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -361,12 +366,8 @@ start_demo_sources() {
     say "Sources moissonnées de démonstration : http://127.0.0.1:$SOURCES_PORT"
     start_bg demo-sources "$VENV/bin/python" -m ckanext.poitiers.demo_server --port "$SOURCES_PORT"
   fi
-  for _ in $(seq 1 50); do
-    curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$SOURCES_PORT/data-fair/api/v1/datasets?size=1" 2>/dev/null && return 0
-    alive "$RUN/demo-sources.pid" || { tail -n 20 "$LOGS/demo-sources.log" >&2; die "le serveur des sources de démonstration s'est arrêté."; }
-    sleep 0.2
-  done
-  die "le serveur des sources de démonstration ne répond pas (journal : $LOGS/demo-sources.log)."
+  wait_http demo-sources "http://127.0.0.1:$SOURCES_PORT/data-fair/api/v1/datasets?size=1" 50 0.2 \
+    "le serveur des sources de démonstration"
 }
 
 cmd_demo() {

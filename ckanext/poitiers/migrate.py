@@ -94,15 +94,19 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
         if key:
             result.used_extras[key] = target
 
-    # frequency
-    key, raw = _source(pkg, extras, "frequency", lambda v: voc.is_valid("frequencies", v))
-    if raw is not None:
-        uri = voc.lookup("frequencies", str(raw))
-        if uri:
-            result.changes["frequency"] = uri
-            take("frequency", key)
+    def single(target, vocabulary):
+        """A one-valued field whose text (label, code or URI) is looked up in ``vocabulary``."""
+        key, raw = _source(pkg, extras, target, lambda v: voc.is_valid(vocabulary, v))
+        if raw is None:
+            return
+        found = voc.lookup(vocabulary, str(raw))
+        if found:
+            result.changes[target] = found
+            take(target, key)
         else:
-            result.unmapped.append(("frequency", raw))
+            result.unmapped.append((target, raw))
+
+    single("frequency", "frequencies")
 
     # themes: EU themes, else Poitiers sub-themes (which bring their EU theme)
     key, raw = _source(pkg, extras, "theme", _is_valid_list("eu_themes"))
@@ -139,12 +143,7 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
             result.changes["communes"] = list(dict.fromkeys(codes))
             take("communes", key)
 
-    key, raw = _source(pkg, extras, "granularity", lambda v: voc.is_valid("granularities", v))
-    if raw is not None:
-        found = voc.lookup("granularities", str(raw))
-        if found:
-            result.changes["granularity"] = found
-            take("granularity", key)
+    single("granularity", "granularities")
 
     # temporal coverage
     if not pkg.get("temporal_coverage"):

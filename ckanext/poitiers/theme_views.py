@@ -7,7 +7,7 @@ from flask import Blueprint
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError as CSRFInvalid
 
-from ckanext.poitiers import requests_model
+from ckanext.poitiers import requests_model, sitemap
 
 pages = Blueprint("poitiers_pages", __name__)
 
@@ -104,6 +104,7 @@ pages.add_url_rule("/mentions-legales", view_func=legal, endpoint="legal")
 pages.add_url_rule("/a-propos", view_func=about, endpoint="about")
 pages.add_url_rule("/contribuer", view_func=contribute, endpoint="contribute",
                    methods=["GET", "POST"])
+pages.add_url_rule("/sitemap.xml", view_func=sitemap.sitemap, endpoint="sitemap")
 pages.add_url_rule("/ckan-admin/demandes", view_func=requests_admin, endpoint="requests_admin")
 pages.add_url_rule("/ckan-admin/demandes/<id>/repondre", view_func=request_answer,
                    endpoint="request_answer", methods=["POST"])

@@ -186,6 +186,8 @@ def portal(tmp_path_factory):
     env = dict(os.environ, CKAN_SITE_URL=url, CKAN_INI=str(ini))
     # a fresh database and index, with the plugins' tables (harvest, activity, ours)
     _cli(ini, "db", "clean", "--yes", env=env)
+    # CKAN 2.11's `db clean` leaves the search index alone (2.12 clears it)
+    _cli(ini, "search-index", "clear", env=env)
     _cli(ini, "db", "init", env=env)
     _cli(ini, "db", "pending-migrations", "--apply", env=env)
     passwords = {}

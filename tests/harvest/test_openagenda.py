@@ -41,7 +41,9 @@ def test_recorded_agenda():
               encoding="utf-8") as f:
         d = m.map_agenda(json.load(f), API, "notspecified")
     assert d["title"] == "La Semaine Nationale de la Petite Enfance"
-    assert d["resources"][0]["url"] == "https://openagenda.com/agendas/41648/events.v2.csv"
+    assert [r["url"] for r in d["resources"][:4]] == [
+        f"https://openagenda.com/agendas/41648/events.v2.{ext}"
+        for ext in ("csv", "json", "ics", "xlsx")]
 
 
 @pytest.fixture

@@ -13,12 +13,13 @@ from ckanext.poitiers.vocabularies import remote
 
 SITE = "https://openagenda.com"
 CONTINUOUS = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
-# exports of an agenda's public page: path, format
+# exports of an agenda's public page (the "v2" export family of openagenda.com/agendas/{uid}/):
+# path, format
 EXPORTS = (
     ("events.v2.csv", "CSV"),
-    ("events.json", "JSON"),
-    ("events.ics", "ICS"),
-    ("events.xlsx", "XLSX"),
+    ("events.v2.json", "JSON"),
+    ("events.v2.ics", "ICS"),
+    ("events.v2.xlsx", "XLSX"),
 )
 
 
@@ -33,9 +34,9 @@ def guid(record: dict) -> str | None:
 def export_names() -> dict[str, str]:
     return {
         "events.v2.csv": _("Events (CSV)"),
-        "events.json": _("Events (JSON)"),
-        "events.ics": _("Events (iCalendar)"),
-        "events.xlsx": _("Events (spreadsheet)"),
+        "events.v2.json": _("Events (JSON)"),
+        "events.v2.ics": _("Events (iCalendar)"),
+        "events.v2.xlsx": _("Events (spreadsheet)"),
     }
 
 
