@@ -72,6 +72,41 @@ def expand(families: list[dict], names: dict[str, str]) -> list[dict]:
     return records
 
 
+# the categories of the issue, read from each query's `kind` (a query may be in several);
+# a query in none of them is "plain"
+CATEGORIES = (
+    ("accents", ("accent",)),
+    ("plurals", ("plural", "singular")),
+    ("elisions", ("elision",)),
+    ("synonyms", ("synonym", "sigle", "abbreviation")),
+    ("commune names", ("commune",)),
+    ("typos", ("typo",)),
+)
+
+
+def categories(kind: str) -> list[str]:
+    kind = kind.lower()
+    found = [name for name, words in CATEGORIES if any(w in kind for w in words)]
+    return found or ["plain"]
+
+
+def summary(rows: list[dict]) -> dict:
+    """Means of a set of per-query rows, and the gain of ours over stock."""
+    if not rows:
+        return {"queries": 0}
+    out: dict = {"queries": len(rows)}
+    for key in ("ndcg10_ours", "ndcg10_stock", "recall10_ours", "recall10_stock"):
+        out[key] = round(statistics.fmean(r[key] for r in rows), 4)
+    out["ndcg10_gain"] = round(out["ndcg10_ours"] - out["ndcg10_stock"], 4)
+    out["recall10_gain"] = round(out["recall10_ours"] - out["recall10_stock"], 4)
+    return out
+
+
+def by_category(rows: list[dict]) -> dict:
+    names = [name for name, _ in CATEGORIES] + ["plain"]
+    return {name: summary([r for r in rows if name in r["categories"]]) for name in names}
+
+
 def grade(record: dict, rules: list[dict]) -> int:
     best = 0
     for rule in rules:
@@ -173,14 +208,19 @@ def clear_site() -> None:
     clear_all()
 
 
-def search(q: str, rows: int = 10) -> tuple[list[str], float]:
+def search(q: str, rows: int = 10, detail: bool = False):
+    """Names found (ranked) and wall time; with ``detail``, also the correction applied (an
+    empty search answered with the results of its spelling correction), or None."""
     import ckan.plugins.toolkit as tk
 
     t0 = time.perf_counter()
     result = tk.get_action("package_search")(
         {"ignore_auth": True}, {"q": q, "rows": rows, "fl": ["name"]})
     elapsed = time.perf_counter() - t0
-    return [r["name"] for r in result["results"]], elapsed
+    names = [r["name"] for r in result["results"]]
+    if detail:
+        return names, elapsed, result.get("poitiers_corrected_to")
+    return names, elapsed
 
 
 def variants(records: list[dict], families: dict[str, dict], names: dict[str, str],
@@ -217,6 +257,8 @@ def main() -> None:
     parser.add_argument("--out", default=os.path.join(HERE, "..", "results", "search.json"))
     parser.add_argument("--latency-size", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--relevance-only", action="store_true",
+                        help="skip the latency part (10,000 datasets): nDCG and recall only")
     parser.add_argument("--keep", action="store_true",
                         help="leave the benchmark documents in both cores (to inspect them)")
     args = parser.parse_args()
@@ -252,14 +294,18 @@ def main() -> None:
         pkgs = [package_dict(r, names) for r in records]
 
         # 1. relevance on the judged corpus
-        per_query = [{"q": q["q"], "kind": q.get("kind", "")} for q in queries]
+        per_query = [{"q": q["q"], "kind": q.get("kind", ""),
+                      "categories": categories(q.get("kind", "")),
+                      "set": "added" if q.get("added") else "original"} for q in queries]
         indexing = {}
         for name, url in targets.items():
             use_solr(url)
             clear_site()
             indexing[name] = index_all(pkgs)
             for row, q, grades in zip(per_query, queries, judgements, strict=True):
-                ranked, _ = search(q["q"])
+                ranked, _, corrected = search(q["q"], detail=True)
+                if name == "ours":
+                    row["corrected"] = corrected
                 row[f"ndcg10_{name}"] = round(ndcg_at_10(ranked, grades), 4)
                 row[f"recall10_{name}"] = round(recall_at_10(ranked, grades), 4)
                 row[f"top3_{name}"] = ranked[:3]
@@ -268,6 +314,17 @@ def main() -> None:
             return round(statistics.fmean(r[key] for r in per_query), 4)
 
         # 2. latency with 10,000 datasets in each core
+        if args.relevance_only:
+            if not args.keep:
+                for url in targets.values():
+                    use_solr(url)
+                    clear_site()
+            use_solr(ours_url)
+            rows = per_query
+            print(json.dumps({"all": summary(rows),
+                              "original": summary([r for r in rows if r["set"] == "original"]),
+                              "by_category": by_category(rows)}, indent=2))
+            return
         rng = random.Random(6)
         fam_by_name = {f["family"]: f for f in families}
         extra = variants(records, fam_by_name, names, args.latency_size - len(records), rng)
@@ -303,14 +360,41 @@ def main() -> None:
                 statistics.median(by_query[(row["q"], name)]) * 1000, 2)
     lat = {name: {"p50_ms": round(percentile(v, 0.5) * 1000, 2),
                   "p95_ms": round(percentile(v, 0.95) * 1000, 2)} for name, v in times.items()}
+
+    def latency_of(rows: list[dict]) -> dict:
+        """p50 / p95 over the searches of these queries only, and the p95 ratio."""
+        out: dict = {}
+        for name in targets:
+            v = [t for r in rows for t in by_query[(r["q"], name)]]
+            out[name] = {"p50_ms": round(percentile(v, 0.5) * 1000, 2),
+                         "p95_ms": round(percentile(v, 0.95) * 1000, 2)}
+        out["p95_ratio"] = round(out["ours"]["p95_ms"] / out["stock"]["p95_ms"], 3)
+        out["p50_ratio"] = round(out["ours"]["p50_ms"] / out["stock"]["p50_ms"], 3)
+        return out
+
     result = {
         "ndcg10_ours": mean("ndcg10_ours"),
         "ndcg10_stock": mean("ndcg10_stock"),
         "recall10_ours": mean("recall10_ours"),
         "recall10_stock": mean("recall10_stock"),
+        "ndcg10_gain": round(mean("ndcg10_ours") - mean("ndcg10_stock"), 4),
+        "sets": {
+            "all": summary(per_query),
+            "original": summary([r for r in per_query if r["set"] == "original"]),
+            "added": summary([r for r in per_query if r["set"] == "added"]),
+        },
+        "by_category": by_category(per_query),
+        "by_category_original": by_category([r for r in per_query if r["set"] == "original"]),
         "latency_p95_ratio": round(lat["ours"]["p95_ms"] / lat["stock"]["p95_ms"], 3),
         "latency_p50_ratio": round(lat["ours"]["p50_ms"] / lat["stock"]["p50_ms"], 3),
         "latency": lat,
+        "latency_sets": {
+            "all": latency_of(per_query),
+            "original": latency_of([r for r in per_query if r["set"] == "original"]),
+            "added": latency_of([r for r in per_query if r["set"] == "added"]),
+            "corrected": latency_of([r for r in per_query if r.get("corrected")]),
+            "not_corrected": latency_of([r for r in per_query if not r.get("corrected")]),
+        },
         "latency_datasets": args.latency_size,
         "latency_searches_per_schema": len(times["ours"]),
         "corpus_records": len(records),
@@ -332,9 +416,9 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False, indent=2)
         f.write("\n")
-    summary = {k: result[k] for k in ("ndcg10_ours", "ndcg10_stock", "recall10_ours",
+    headline = {k: result[k] for k in ("ndcg10_ours", "ndcg10_stock", "recall10_ours",
                                        "recall10_stock", "latency_p95_ratio")}
-    print(json.dumps(summary, indent=2))
+    print(json.dumps(headline, indent=2))
 
 
 if __name__ == "__main__":

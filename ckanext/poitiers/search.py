@@ -36,6 +36,15 @@ MINIMUM_MATCH = "2<-1 5<80%"
 # q.op=AND, which CKAN sets, instead of applying CKAN's minimum-match rule (mm)
 EXTRA_SOLR_PARAMETERS = ("pf", "ps", "q.op")
 
+# a commune named in a free-text query ("défibrillateur Ligugé") ranks the datasets covering it
+# first (multiplied by this), without hiding the same data of the other communes
+COMMUNE_BOOST = 2.5
+# words that do not make a query on their own once a commune name is taken out ("à Lusignan")
+_FUNCTION_WORDS = frozenset([
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur",
+    "dans", "par", "vers", "entre", "chez"])
+_PLAIN_QUERY = re.compile(r"^[\w\s'’\-]+$", re.UNICODE)
+
 _SOLR_SPECIAL = re.compile(r'([\\+\-&|!(){}\[\]^"~*?:/])')
 _ELISION = re.compile(r"\b(?:l|m|t|qu|n|s|j|d|c|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 
@@ -109,12 +118,88 @@ def is_plain_text(q: Any) -> bool:
         "*", "*:*", '""', "''")
 
 
-def search_params(data_dict: dict[str, Any]) -> dict[str, Any]:
-    """French relevance for a free-text dataset search, unless the caller chose its own."""
+CommuneIndex = dict[tuple[str, ...], str]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text), flags=re.UNICODE)
+
+
+def commune_index(entries: Iterable[dict[str, Any]], label: Callable[[Any], str]) -> CommuneIndex:
+    """Folded word sequences of commune names and aliases → INSEE (or SIREN) code.
+
+    ``entries`` are the vocabulary entries of ``communes`` (value, label, aliases); ``label``
+    gives the French text of a label. The label of a grouping ("Grand Poitiers (les 40
+    communes)") is left out: its aliases name it.
+    """
+    index: CommuneIndex = {}
+    for entry in entries:
+        code = str(entry.get("value") or "")
+        if not code:
+            continue
+        names = list(entry.get("aliases") or [])
+        if entry.get("kind", "commune") == "commune":
+            names.insert(0, label(entry.get("label") or ""))
+        for name in names:
+            words = tuple(_words(name))
+            if words:
+                index.setdefault(words, code)
+    return index
+
+
+def split_communes(q: str, index: CommuneIndex) -> tuple[str, list[str]]:
+    """The query without the commune names it holds, and their codes.
+
+    "marches de Lusignan" → ("marches de", ["86139"]); longest names first ("Grand Poitiers"
+    before "Poitiers"). A query that is only a commune name, or a commune name and function
+    words ("à Chauvigny"), or that uses Solr syntax, is returned as it is, with no code.
+    """
+    if not index or not _PLAIN_QUERY.match(q):
+        return q, []
+    tokens = re.findall(r"\w+", q, flags=re.UNICODE)
+    folded = [fold(t) for t in tokens]
+    longest = max(len(k) for k in index)
+    rest: list[str] = []
+    codes: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            code = index.get(tuple(folded[i:i + size]))
+            if code:
+                if code not in codes:
+                    codes.append(code)
+                i += size
+                break
+        else:
+            rest.append(tokens[i])
+            i += 1
+    if not codes or all(fold(w) in _FUNCTION_WORDS for w in rest):
+        return q, []
+    return " ".join(rest), codes
+
+
+def commune_boost(codes: list[str]) -> str:
+    """An edismax ``boost`` function: datasets covering one of ``codes`` score more."""
+    tests = ",".join(f"termfreq(communes,'{c}')" for c in codes if c.isalnum())
+    return f"if(or({tests}),{COMMUNE_BOOST},1)"
+
+
+def search_params(data_dict: dict[str, Any],
+                  communes: CommuneIndex | None = None) -> dict[str, Any]:
+    """French relevance for a free-text dataset search, unless the caller chose its own.
+
+    With ``communes``, a commune named among other words stops being a required word and
+    boosts the datasets covering it instead ("défibrillateur Ligugé": the defibrillators of
+    Ligugé first, then those of the other communes).
+    """
     if not is_plain_text(data_dict.get("q")):
         return data_dict
     if data_dict.get("defType") not in (None, "", "dismax", "edismax") or data_dict.get("qf"):
         return data_dict
+    rest, codes = split_communes(data_dict["q"], communes or {})
+    if codes and not data_dict.get("boost"):
+        data_dict["q"] = rest
+        data_dict["boost"] = commune_boost(codes)
     data_dict["defType"] = "edismax"
     data_dict["qf"] = QUERY_FIELDS
     data_dict.setdefault("pf", PHRASE_FIELDS)
@@ -222,12 +307,13 @@ def forget_schema_kinds() -> None:
 
 
 def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: float = 5,
-                        auth: tuple | None = None) -> str | None:
+                        auth: tuple | None = None, found: int = 0) -> str | None:
     """A corrected query that finds datasets the same searcher may see, or None.
 
     Solr's spellchecker proposes words of the index; its collation step re-runs the corrected
     query with the searcher's own filters (fq: site, state, permission labels), so a word seen
-    only in private datasets is never proposed.
+    only in private datasets is never proposed. A correction must find more datasets than the
+    search did (``found``): « piscines » is no news to whoever searched « piscine ».
     """
     words = spelling_query(q)
     if len(words) < 3:
@@ -259,7 +345,7 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
             text, hits = entry.get("collationQuery"), entry.get("hits", 0)
         else:
             text, hits = entry, 1
-        if text and hits and fold(text) != words:
+        if text and hits and hits > found and fold(text) != words:
             return restore_accents(solr_url, text, timeout=timeout, auth=auth)
     return None
 

@@ -84,7 +84,8 @@ def test_commune_name_finds_datasets_covering_its_insee_code(make):
          communes=["86070"])
     make("poitiers-eclairage", "Points lumineux", "Inventaire.", communes=["86194"])
     assert names("Chauvigny") == ["chauvigny-eclairage"]
-    assert names("éclairage chauvigny") == ["chauvigny-eclairage"]
+    # with another word the commune ranks first ("points lumineux" is a synonym of éclairage)
+    assert names("éclairage chauvigny") == ["chauvigny-eclairage", "poitiers-eclairage"]
     doc = solr_docs(tk.config["solr_url"], "name:chauvigny-eclairage")[0]
     assert doc["communes"] == ["86070"]
     # and a theme label ("Mobilité et transports" for poitiers_theme mobilite)
@@ -100,7 +101,22 @@ def test_minimum_match_is_ckans_rule_not_every_word(make):
          communes=["86194"])
     assert names("arrêts de bus Buxerolles") == ["arrets-buxerolles", "arrets-poitiers"]
     # two words: both are needed
-    assert names("arrêts Chauvigny") == []
+    assert names("arrêts piscine") == []
+
+
+def test_a_commune_named_with_other_words_ranks_its_datasets_first(make):
+    # "défibrillateur Ligugé": Ligugé's defibrillators first, then those of the other
+    # communes; Ligugé's other datasets are not found (the topic word stays required)
+    make("dae-poitiers", "Défibrillateurs automatisés externes de Poitiers", "DAE.",
+         communes=["86194"])
+    make("dae-liguge", "Défibrillateurs automatisés externes", "DAE.", communes=["86133"])
+    make("budget-liguge", "Budget primitif", "Budget de la commune.", communes=["86133"])
+    assert names("defibrillateur Ligugé") == ["dae-liguge", "dae-poitiers"]
+    assert names("défibrillateurs Poitiers") == ["dae-poitiers", "dae-liguge"]
+    # a commune with nothing on that topic: the topic's datasets are still found
+    assert set(names("défibrillateurs Chauvigny")) == {"dae-poitiers", "dae-liguge"}
+    # a commune name alone finds that commune's datasets only
+    assert set(names("Ligugé")) == {"dae-liguge", "budget-liguge"}
 
 
 def test_plurals_and_singulars(make):

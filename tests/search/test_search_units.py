@@ -77,3 +77,43 @@ def test_spelling_query_and_accents():
 ])
 def test_is_plain_text(q, plain):
     assert search.is_plain_text(q) is plain
+
+
+COMMUNES = search.commune_index([
+    {"value": "200069854", "kind": "epci", "label": {"fr": "Grand Poitiers (les 40 communes)"},
+     "aliases": ["Grand Poitiers"]},
+    {"value": "86194", "kind": "commune", "label": {"fr": "Poitiers"}},
+    {"value": "86133", "kind": "commune", "label": {"fr": "Ligugé"}},
+    {"value": "86214", "kind": "commune", "label": {"fr": "Saint-Benoît"}},
+    {"value": "86226", "kind": "commune", "label": {"fr": "Saint-Julien-l'Ars"}},
+], lambda label: label["fr"])
+
+
+@pytest.mark.parametrize(("q", "rest", "codes"), [
+    ("défibrillateur Ligugé", "défibrillateur", ["86133"]),
+    ("defibrillateur LIGUGE", "defibrillateur", ["86133"]),
+    ("éclairage public saint benoit", "éclairage public", ["86214"]),
+    ("éclairage public Saint-Benoît", "éclairage public", ["86214"]),
+    ("parcs à Saint-Julien-l'Ars", "parcs à", ["86226"]),
+    ("vitalis Grand Poitiers", "vitalis", ["200069854"]),  # the longest name wins
+    ("budget Poitiers Ligugé", "budget", ["86194", "86133"]),
+    ("Ligugé", "Ligugé", []),  # a commune name alone stays the query
+    ("à Ligugé", "à Ligugé", []),  # so does a name with function words only
+    ("ligugé:x", "ligugé:x", []),  # Solr syntax is left alone
+    ('"budget Ligugé"', '"budget Ligugé"', []),
+    ("budget", "budget", []),
+    ("les 40 communes", "les 40 communes", []),  # the grouping's label is not a name
+])
+def test_split_communes(q, rest, codes):
+    assert search.split_communes(q, COMMUNES) == (rest, codes)
+
+
+def test_commune_named_among_other_words_boosts_instead_of_being_required():
+    params = search.search_params({"q": "défibrillateur Ligugé"}, COMMUNES)
+    assert params["q"] == "défibrillateur"
+    assert params["boost"] == \
+        f"if(or(termfreq(communes,'86133')),{search.COMMUNE_BOOST},1)"
+    # a caller's own boost is kept, and the query then stays as typed
+    own = search.search_params({"q": "défibrillateur Ligugé", "boost": "1"}, COMMUNES)
+    assert own["q"] == "défibrillateur Ligugé" and own["boost"] == "1"
+    assert "boost" not in search.search_params({"q": "défibrillateur"}, COMMUNES)

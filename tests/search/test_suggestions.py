@@ -35,23 +35,58 @@ def datasets(clean_db, clean_index):
     return owner
 
 
-def search(q, user=""):
+def search(q, user="", **kwargs):
     return helpers.call_action("package_search", context={"user": user, "ignore_auth": False},
-                               q=q, include_private=True)
+                               q=q, include_private=True, **kwargs)
 
 
 @pytest.mark.usefixtures("datasets")
 def test_vouliez_vous_dire_on_a_typo():
-    result = search("electoins")
+    result = search("electoins", ext_poitiers_exact="1")
     assert result["count"] == 0
     assert result["poitiers_suggestion"] == "élections"
+    assert "poitiers_corrected_from" not in result
     # the suggestion finds what was meant
     assert search(result["poitiers_suggestion"])["count"] == 1
 
 
 @pytest.mark.usefixtures("datasets")
+def test_a_search_that_finds_nothing_gives_the_results_of_its_correction():
+    result = search("electoins")
+    assert [d["name"] for d in result["results"]] == ["elections-municipales"]
+    assert result["count"] == 1
+    assert result["poitiers_corrected_from"] == "electoins"
+    assert result["poitiers_corrected_to"] == "élections"
+    assert "poitiers_suggestion" not in result
+
+
+@pytest.mark.usefixtures("datasets")
+def test_no_correction_when_the_search_finds_something_or_nothing_is_close(ckan_config):
+    result = search("vélo")
+    assert result["count"] == 2
+    assert "poitiers_corrected_from" not in result
+    nothing = search("qwxzkv")
+    assert nothing["count"] == 0
+    assert "poitiers_corrected_from" not in nothing and "poitiers_suggestion" not in nothing
+
+
+@pytest.mark.usefixtures("datasets")
+@pytest.mark.ckan_config("ckanext.poitiers.search.correct_empty", "false")
+def test_correction_can_be_turned_off():
+    result = search("electoins")
+    assert result["count"] == 0
+    assert result["poitiers_suggestion"] == "élections"
+
+
+@pytest.mark.usefixtures("datasets")
+def test_a_suggestion_that_finds_no_more_is_not_offered():
+    # "vélos" is the same word for the French analysis: it finds the same two datasets
+    assert "poitiers_suggestion" not in search("velos")
+
+
+@pytest.mark.usefixtures("datasets")
 def test_suggestion_for_a_two_word_query_with_one_typo():
-    result = search("comptages velso")
+    result = search("comptages velso", ext_poitiers_exact="1")
     assert result["poitiers_suggestion"] in ("comptages vélos", "comptages vélo")
 
 
@@ -64,18 +99,43 @@ def test_no_suggestion_when_results_are_plenty_or_query_is_right():
 
 
 def test_suggestion_never_reveals_words_of_private_datasets(datasets):
-    assert "poitiers_suggestion" not in search("zephirinade")
-    # whereas its owner, who may see the dataset, gets it
-    assert search("zephirinade", user=datasets["name"]).get("poitiers_suggestion") == \
-        "zéphyrinade"
+    anonymous = search("zephirinade")
+    assert anonymous["count"] == 0
+    assert "poitiers_suggestion" not in anonymous
+    assert "poitiers_corrected_from" not in anonymous
+    # whereas its owner, who may see the dataset, gets it, and its results
+    owner = search("zephirinade", user=datasets["name"])
+    assert owner.get("poitiers_corrected_to") == "zéphyrinade"
+    assert [d["name"] for d in owner["results"]] == ["registre-marches-secrets"]
+    assert search("zephirinade", user=datasets["name"], ext_poitiers_exact="1").get(
+        "poitiers_suggestion") == "zéphyrinade"
+
+
+@pytest.mark.usefixtures("datasets")
+def test_search_page_shows_the_results_of_the_correction(app):
+    page = app.get("/dataset/", query_string={"q": "electoins"})
+    assert page.status_code == 200
+    assert "Aucun jeu de données ne contient « electoins »" in page.body
+    assert "voici les résultats pour « élections »" in page.body
+    assert "/dataset/elections-municipales" in page.body
+    assert "ext_poitiers_exact=1" in page.body  # « Rechercher exactement « electoins » »
+    assert "Vouliez-vous dire" not in page.body
+
+
+@pytest.mark.usefixtures("datasets")
+def test_search_page_correction_escapes_the_query(app):
+    page = app.get("/dataset/", query_string={"q": "electoins <b>x</b>"})
+    assert page.status_code == 200
+    assert "<b>x</b>" not in page.body
 
 
 @pytest.mark.usefixtures("datasets")
 def test_search_page_says_vouliez_vous_dire(app):
-    page = app.get("/dataset/", query_string={"q": "electoins"})
+    page = app.get("/dataset/", query_string={"q": "electoins", "ext_poitiers_exact": "1"})
     assert page.status_code == 200
     assert "Vouliez-vous dire" in page.body
     assert "/dataset/?q=%C3%A9lections" in page.body or "q=élections" in page.body
+    assert "/dataset/elections-municipales" not in page.body
 
 
 def autocomplete(q, user="", **kwargs):
@@ -125,13 +185,16 @@ def test_autocomplete_bad_input_is_a_structured_error_in_french(app, params, fie
 
 
 @pytest.mark.usefixtures("clean_db")
-def test_search_page_loads_the_autocomplete_script(app):
+@pytest.mark.parametrize("path", ["/dataset/", "/", "/organization/"])
+def test_every_page_loads_the_autocomplete_script_and_its_french_labels(app, path):
     import re
 
-    page = app.get("/dataset/")
+    page = app.get(path)
     src = re.search(r'src="([^"]*autocomplete[^"]*\.js)"', page.body)
-    assert src, "autocomplete script missing from the dataset search page"
+    assert src, f"autocomplete script missing from {path}"
     script = app.get(src.group(1))
     assert script.status_code == 200
-    assert "poitiers_autocomplete" in script.body
-    assert "#field-giant-search" in script.body
+    assert "#field-sitewide-search" in script.body and "#field-giant-search" in script.body
+    assert 'data-url="/api/3/action/poitiers_autocomplete"' in page.body
+    assert 'data-list-label="Suggestions de recherche"' in page.body
+    assert 'id="field-sitewide-search"' in page.body

@@ -11,11 +11,13 @@ overrides it); with CKAN's stock schema every hook leaves CKAN's behaviour as it
 """
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from flask import has_request_context
 
 from ckanext.poitiers import search, vocabularies
 
@@ -56,6 +58,27 @@ def vocabulary_label(field: str, code: str) -> str | None:
     if not found:
         return None
     return vocabularies.text(found.get("label") or "", "fr") or None
+
+
+_communes: search.CommuneIndex | None = None
+
+
+def commune_names() -> search.CommuneIndex:
+    """Commune names and aliases of the vocabulary, read once per process."""
+    global _communes
+    if _communes is None:
+        _communes = search.commune_index(
+            vocabularies.communes(), lambda label: vocabularies.text(label, "fr"))
+    return _communes
+
+
+ORIGINAL_Q = "poitiers_q"  # key of the query as typed, in package_search's ``extras``
+EXACT = "ext_poitiers_exact"  # search parameter: no automatic correction of an empty search
+NO_SUGGESTION = "poitiers_no_suggestion"  # in extras: the search of a correction
+
+
+def correct_empty() -> bool:
+    return tk.asbool(tk.config.get("ckanext.poitiers.search.correct_empty", True))
 
 
 def suggest_below() -> int:
@@ -100,24 +123,32 @@ class PoitiersSearchPlugin(p.SingletonPlugin):
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         if live_schema_kind() == search.POITIERS:
-            search.search_params(search_params)
+            q = search_params.get("q")
+            search.search_params(search_params, commune_names())
+            if search_params.get("q") != q:  # CKAN gives extras back to after_dataset_search
+                extras = search_params.get("extras")
+                if isinstance(extras, dict):
+                    extras[ORIGINAL_Q] = q
         return search_params
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:
-        q = search_params.get("q")
+        extras = search_params.get("extras")
+        q = (extras.get(ORIGINAL_Q) if isinstance(extras, dict) else None) or \
+            search_params.get("q")
         if (search_results.get("count", 0) < suggest_below()
+                and not (isinstance(extras, dict) and extras.get(NO_SUGGESTION))
                 and search.is_plain_text(q) and live_schema_kind() == search.POITIERS):
             suggestion = search.spelling_suggestion(
                 _solr_url(), q, search_params.get("fq") or [], timeout=min(_timeout(), 5),
-                auth=_solr_auth())
+                auth=_solr_auth(), found=search_results.get("count", 0))
             if suggestion:
                 search_results["poitiers_suggestion"] = suggestion
         return search_results
 
     # IActions
     def get_actions(self):
-        return {"poitiers_autocomplete": poitiers_autocomplete}
+        return {"poitiers_autocomplete": poitiers_autocomplete, "package_search": package_search}
 
     # IAuthFunctions
     def get_auth_functions(self):
@@ -125,7 +156,44 @@ class PoitiersSearchPlugin(p.SingletonPlugin):
 
     # ITemplateHelpers
     def get_helpers(self):
-        return {"poitiers_search_suggestion": poitiers_search_suggestion}
+        return {"poitiers_search_suggestion": poitiers_search_suggestion,
+                "poitiers_search_correction": poitiers_search_correction}
+
+
+# ---------------------------------------------------------------------------------------------
+# A search that finds nothing shows the results of its correction
+# ---------------------------------------------------------------------------------------------
+@tk.chained_action
+@tk.side_effect_free
+def package_search(original_action, context, data_dict):
+    """package_search, and when a free-text search finds nothing but Solr's spellchecker has a
+    correction that finds datasets (« electoins » → « élections »), the results of the
+    correction, with ``poitiers_corrected_from`` holding the query as typed.
+
+    Off with ``ckanext.poitiers.search.correct_empty = false``, or for one search with
+    ``ext_poitiers_exact=1`` (the « Rechercher exactement … » link of the search page).
+    """
+    asked = copy.deepcopy(data_dict)
+    result = original_action(context, data_dict)
+    suggestion = result.get("poitiers_suggestion")
+    if result.get("count") or not suggestion or not correct_empty():
+        return result
+    extras = asked.get("extras") if isinstance(asked.get("extras"), dict) else {}
+    if tk.asbool(asked.get(EXACT) or extras.get(EXACT)):
+        return result
+    # the correction's own search needs no suggestion of its own (one Solr request less)
+    corrected_ask = dict(asked, q=suggestion, extras={**extras, NO_SUGGESTION: True})
+    corrected = original_action(dict(context), corrected_ask)
+    if not corrected.get("count"):
+        return result
+    corrected.pop("poitiers_suggestion", None)
+    corrected["poitiers_corrected_from"] = asked.get("q")
+    corrected["poitiers_corrected_to"] = suggestion
+    if has_request_context():
+        corrections = getattr(tk.g, "poitiers_search_corrections", None) or {}
+        corrections[asked.get("q")] = suggestion
+        tk.g.poitiers_search_corrections = corrections
+    return corrected
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,14 +279,23 @@ def poitiers_autocomplete_auth(context, data_dict):
 # ---------------------------------------------------------------------------------------------
 # Template helper
 # ---------------------------------------------------------------------------------------------
+def poitiers_search_correction(q: str | None) -> str | None:
+    """The correction whose results the page shows instead of those of ``q`` (none found)."""
+    if not q or not has_request_context():
+        return None
+    return (getattr(tk.g, "poitiers_search_corrections", None) or {}).get(q)
+
+
 def poitiers_search_suggestion(q: str | None, count: int | None) -> str | None:
     """« Vouliez-vous dire … » for the dataset search page, as the current user sees it."""
     if not search.is_plain_text(q) or (count or 0) >= suggest_below():
         return None
+    if poitiers_search_correction(q):
+        return None
     try:
         result = tk.get_action("package_search")(
             {"user": tk.current_user.name if tk.current_user else ""},
-            {"q": q, "rows": 0})
+            {"q": q, "rows": 0, EXACT: "1"})
     except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as exc:
         log.debug("no suggestion for %r: %s", q, exc)
         return None

@@ -1,0 +1,33 @@
+"""The dataset search blocks the theme changes (one body, poitiers/snippets/
+search_results_blocks.html, used by CKAN 2.11's package/search.html and 2.12's
+package/snippets/search_results.html): core's results list, our pager, the empty state."""
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
+
+
+@pytest.mark.ckan_config("ckan.datasets_per_page", "2")
+def test_results_list_and_pager(app, make_dataset):
+    for title in ("Arbres d'alignement", "Arbres remarquables", "Arbres des parcs"):
+        make_dataset(title=title)
+    soup = BeautifulSoup(app.get("/dataset/?q=arbres").body, "html.parser")
+    # core's list (the block's super(), through the macro's caller)
+    items = soup.select(".dataset-list .dataset-item")
+    assert len(items) == 2
+    assert soup.find(class_="poitiers-empty-state") is None
+    nav = soup.find("nav", attrs={"aria-label": "Pages de résultats"})
+    assert nav is not None
+    assert any("page=2" in a["href"] and "q=arbres" in a["href"] for a in nav.find_all("a"))
+    assert len(soup.find_all("nav", attrs={"aria-label": "Pages de résultats"})) == 1
+    page2 = BeautifulSoup(app.get("/dataset/?q=arbres&page=2").body, "html.parser")
+    assert len(page2.select(".dataset-list .dataset-item")) == 1
+
+
+def test_empty_state_replaces_the_list(app, make_dataset):
+    make_dataset(title="Arbres")
+    soup = BeautifulSoup(app.get("/dataset/?q=zzzintrouvable").body, "html.parser")
+    assert soup.find(class_="poitiers-empty-state") is not None
+    assert not soup.select(".dataset-list .dataset-item")
