@@ -258,6 +258,22 @@ def accent_pattern(word: str) -> str:
     return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in word)
 
 
+def accents_from_texts(text: str, texts) -> tuple[str, list[str]]:
+    """Put the accents back on the words of ``text`` from the way ``texts`` write them
+    (« elections » → « élections » when the datasets found say « élections »), without asking
+    Solr. Returns the text and the words no text contains (for :func:`restore_accents`)."""
+    words = text.split()
+    plain = {w for w in words if w.isascii() and w.isalpha()}
+    counts: dict[str, int] = {}
+    for chunk in texts:
+        for token in re.findall(r"\w+", (chunk or "").lower(), flags=re.UNICODE):
+            if fold(token) in plain:
+                counts[token] = counts.get(token, 0) + 1
+    seen = {fold(token) for token in counts}
+    restored = " ".join(best_accented(w, counts) if w in plain else w for w in words)
+    return restored, sorted(w for w in plain if w not in seen)
+
+
 def best_accented(word: str, counts: dict[str, int]) -> str:
     """The written form of ``word`` most used in the dictionary (accents included)."""
     accented = {w: n for w, n in counts.items() if w != word and fold(w) == word}
@@ -307,7 +323,8 @@ def forget_schema_kinds() -> None:
 
 
 def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: float = 5,
-                        auth: tuple | None = None, found: int = 0) -> str | None:
+                        auth: tuple | None = None, found: int = 0,
+                        restore: bool = True) -> str | None:
     """A corrected query that finds datasets the same searcher may see, or None.
 
     Solr's spellchecker proposes words of the index; its collation step re-runs the corrected
@@ -346,6 +363,8 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
         else:
             text, hits = entry, 1
         if text and hits and hits > found and fold(text) != words:
+            if not restore:  # the caller puts the accents back (see accents_from_texts)
+                return text
             return restore_accents(solr_url, text, timeout=timeout, auth=auth)
     return None
 

@@ -72,6 +72,17 @@ def test_spelling_query_and_accents():
     assert not re.fullmatch(search.accent_pattern("elections"), "electionz")
 
 
+def test_accents_come_back_from_the_datasets_found():
+    texts = ["Élections municipales 2020", "Résultats des élections, bureau par bureau",
+             "parking", "L'électricité"]
+    assert search.accents_from_texts("elections municipales", texts) == (
+        "élections municipales", [])
+    # a word written without accents by the datasets stays so; an unseen word is reported
+    assert search.accents_from_texts("parking electricite velo", texts) == (
+        "parking électricité velo", ["velo"])
+    assert search.accents_from_texts("velo", []) == ("velo", ["velo"])
+
+
 @pytest.mark.parametrize(("q", "plain"), [
     ("vélo", True), ("tags:vélo", False), ("", False), ("*:*", False), (None, False),
 ])

@@ -58,6 +58,23 @@ def test_a_search_that_finds_nothing_gives_the_results_of_its_correction():
     assert result["poitiers_corrected_from"] == "electoins"
     assert result["poitiers_corrected_to"] == "élections"
     assert "poitiers_suggestion" not in result
+    assert "_poitiers_raw_suggestion" not in result
+
+
+@pytest.mark.usefixtures("datasets")
+def test_a_correction_takes_its_accents_from_the_datasets_it_finds(monkeypatch):
+    from ckanext.poitiers import search as poitiers_search
+
+    lookups = []
+    real = poitiers_search.restore_accents
+    monkeypatch.setattr(poitiers_search, "restore_accents",
+                        lambda *a, **kw: lookups.append(a[1]) or real(*a, **kw))
+    # « élections » is written in the dataset found: no dictionary lookup in Solr
+    assert search("electoins")["poitiers_corrected_to"] == "élections"
+    assert lookups == []
+    # without a correction of the results (exact search), the dictionary gives the accents
+    assert search("electoins", ext_poitiers_exact="1")["poitiers_suggestion"] == "élections"
+    assert lookups == ["elections"]
 
 
 @pytest.mark.usefixtures("datasets")

@@ -75,6 +75,7 @@ def commune_names() -> search.CommuneIndex:
 ORIGINAL_Q = "poitiers_q"  # key of the query as typed, in package_search's ``extras``
 EXACT = "ext_poitiers_exact"  # search parameter: no automatic correction of an empty search
 NO_SUGGESTION = "poitiers_no_suggestion"  # in extras: the search of a correction
+RAW_SUGGESTION = "_poitiers_raw_suggestion"  # correction of an empty search, accents not restored
 
 
 def correct_empty() -> bool:
@@ -139,11 +140,14 @@ class PoitiersSearchPlugin(p.SingletonPlugin):
         if (search_results.get("count", 0) < suggest_below()
                 and not (isinstance(extras, dict) and extras.get(NO_SUGGESTION))
                 and search.is_plain_text(q) and live_schema_kind() == search.POITIERS):
+            # a search that found nothing: package_search below searches the correction and
+            # takes its accents from the datasets it finds (one Solr request less)
+            empty = not search_results.get("count")
             suggestion = search.spelling_suggestion(
                 _solr_url(), q, search_params.get("fq") or [], timeout=min(_timeout(), 5),
-                auth=_solr_auth(), found=search_results.get("count", 0))
+                auth=_solr_auth(), found=search_results.get("count", 0), restore=not empty)
             if suggestion:
-                search_results["poitiers_suggestion"] = suggestion
+                search_results[RAW_SUGGESTION if empty else "poitiers_suggestion"] = suggestion
         return search_results
 
     # IActions
@@ -175,17 +179,24 @@ def package_search(original_action, context, data_dict):
     """
     asked = copy.deepcopy(data_dict)
     result = original_action(context, data_dict)
-    suggestion = result.get("poitiers_suggestion")
-    if result.get("count") or not suggestion or not correct_empty():
+    raw = result.pop(RAW_SUGGESTION, None)
+    if not raw:
         return result
     extras = asked.get("extras") if isinstance(asked.get("extras"), dict) else {}
-    if tk.asbool(asked.get(EXACT) or extras.get(EXACT)):
+    corrected = None
+    if correct_empty() and not tk.asbool(asked.get(EXACT) or extras.get(EXACT)):
+        # the correction's own search needs no suggestion of its own (one Solr request less);
+        # accents or not, text_fr finds the same datasets
+        corrected_ask = dict(asked, q=raw, extras={**extras, NO_SUGGESTION: True})
+        corrected = original_action(dict(context), corrected_ask)
+    if not corrected or not corrected.get("count"):
+        result["poitiers_suggestion"] = search.restore_accents(
+            _solr_url(), raw, timeout=min(_timeout(), 5), auth=_solr_auth())
         return result
-    # the correction's own search needs no suggestion of its own (one Solr request less)
-    corrected_ask = dict(asked, q=suggestion, extras={**extras, NO_SUGGESTION: True})
-    corrected = original_action(dict(context), corrected_ask)
-    if not corrected.get("count"):
-        return result
+    suggestion, unseen = search.accents_from_texts(raw, _texts(corrected.get("results")))
+    if unseen:
+        suggestion = search.restore_accents(_solr_url(), suggestion,
+                                            timeout=min(_timeout(), 5), auth=_solr_auth())
     corrected.pop("poitiers_suggestion", None)
     corrected["poitiers_corrected_from"] = asked.get("q")
     corrected["poitiers_corrected_to"] = suggestion
@@ -194,6 +205,16 @@ def package_search(original_action, context, data_dict):
         corrections[asked.get("q")] = suggestion
         tk.g.poitiers_search_corrections = corrections
     return corrected
+
+
+def _texts(results) -> list[str]:
+    """The words of the datasets found, as written: titles, descriptions, keywords."""
+    out = []
+    for pkg in results or []:
+        if isinstance(pkg, dict):
+            out += [pkg.get("title") or "", pkg.get("notes") or ""]
+            out += [t.get("name") or "" for t in pkg.get("tags") or [] if isinstance(t, dict)]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
