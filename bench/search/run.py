@@ -254,6 +254,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ini", required=True)
     parser.add_argument("--stock-solr", required=True, help="URL of the stock-schema core")
+    parser.add_argument("--ours-solr", help="URL of the Poitiers-schema core (default: the "
+                                            "ini's solr_url)")
     parser.add_argument("--out", default=os.path.join(HERE, "..", "results", "search.json"))
     parser.add_argument("--latency-size", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=5)
@@ -272,7 +274,7 @@ def main() -> None:
 
     with app._wsgi_app.test_request_context():
         tk.config["ckan.site_id"] = SITE_ID
-        ours_url = tk.config["solr_url"]
+        ours_url = args.ours_solr or tk.config["solr_url"]
         targets = {"ours": ours_url, "stock": args.stock_solr}
 
         from ckanext.poitiers.plugins.search import live_schema_kind
