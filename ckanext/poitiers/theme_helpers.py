@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ckanext.poitiers import freshness as fresh
 from ckanext.poitiers import indexing, vocabularies
+from ckanext.poitiers.search import as_list
 
 log = logging.getLogger(__name__)
 
@@ -193,20 +194,6 @@ def _first(value) -> dict:
     return {}
 
 
-def _as_list(value) -> list:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                return list(json.loads(text))
-            except ValueError:
-                pass
-        return [v.strip() for v in text.split(",") if v.strip()]
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
 def format_date(value) -> str:
     d = fresh.parse_date(value)
     if not d:
@@ -263,7 +250,7 @@ def licence_sentence(licence_id: str | None) -> str:
 
 
 def territory(pkg: dict) -> list[str]:
-    return [vocabulary_label("communes", c) for c in _as_list(pkg.get("communes"))]
+    return [vocabulary_label("communes", c) for c in as_list(pkg.get("communes"))]
 
 
 def period(pkg: dict) -> dict:

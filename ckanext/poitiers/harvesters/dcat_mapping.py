@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
-from ckanext.poitiers.vocabularies import remote
+from ckanext.poitiers.vocabularies import as_list, remote
 
 EU_THEME = remote.EU_THEME
 MAPPED_EXTRAS = {"frequency", "license_url", "theme", "spatial_text", "spatial_uri",
@@ -35,29 +35,13 @@ def theme_label(value: str) -> str:
     return value
 
 
-def _as_list(value) -> list:
-    if value is None or value == "":
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, str) and value.startswith("["):
-        import json
-
-        try:
-            parsed = json.loads(value)
-            return parsed if isinstance(parsed, list) else [value]
-        except ValueError:
-            return [value]
-    return [value]
-
-
 def map_dataset(dataset: dict) -> dict:
     extras = _extras(dataset)
     package = {k: v for k, v in dataset.items() if k not in ("extras",)}
     package["title"] = plain_text(dataset.get("title"))
     package["notes"] = clean_html(dataset.get("notes"))
 
-    themes = _as_list(dataset.get("theme") or extras.get("theme"))
+    themes = as_list(dataset.get("theme") or extras.get("theme"))
     eu = [t for t in themes if str(t).startswith(EU_THEME)]
     mapped_eu, local = remote.themes([theme_label(str(t)) for t in themes
                                       if not str(t).startswith(EU_THEME)])
