@@ -265,9 +265,10 @@ def accents_from_texts(text: str, texts) -> tuple[str, list[str]]:
     words = text.split()
     plain = {w for w in words if w.isascii() and w.isalpha()}
     counts: dict[str, int] = {}
+    lengths = {len(w) for w in plain}  # folding keeps the length of a French word
     for chunk in texts:
         for token in re.findall(r"\w+", (chunk or "").lower(), flags=re.UNICODE):
-            if fold(token) in plain:
+            if len(token) in lengths and fold(token) in plain:
                 counts[token] = counts.get(token, 0) + 1
     seen = {fold(token) for token in counts}
     restored = " ".join(best_accented(w, counts) if w in plain else w for w in words)
@@ -287,6 +288,20 @@ def best_accented(word: str, counts: dict[str, int]) -> str:
 # ---------------------------------------------------------------------------------------------
 _kinds: dict[str, str] = {}
 _kinds_lock = threading.Lock()
+_local = threading.local()
+
+
+def _get(url: str, **kwargs: Any) -> requests.Response:
+    """GET on Solr through a kept-alive connection of this thread: a search that finds nothing
+    asks Solr two or three more things, a new connection each time would cost as much as the
+    answers."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+        # Solr is a service of the portal: no proxy or .netrc looked up in the environment
+        # at every request (as much time as Solr's own answer)
+        session.trust_env = False
+    return session.get(url, **kwargs)
 
 
 def schema_kind(solr_url: str, timeout: float = 5, auth: tuple | None = None) -> str:
@@ -300,7 +315,7 @@ def schema_kind(solr_url: str, timeout: float = 5, auth: tuple | None = None) ->
         if base in _kinds:
             return _kinds[base]
     try:
-        resp = requests.get(f"{base}/schema/fieldtypes/text_fr", params={"wt": "json"},
+        resp = _get(f"{base}/schema/fieldtypes/text_fr", params={"wt": "json"},
                             timeout=timeout, auth=auth)
     except requests.RequestException as exc:
         log.warning("Solr schema check at %s failed: %s", base, exc)
@@ -345,7 +360,7 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
         if f and f.strip():
             params.append(("fq", f))
     try:
-        resp = requests.get(f"{solr_url.rstrip('/')}/spell", params=params, timeout=timeout,
+        resp = _get(f"{solr_url.rstrip('/')}/spell", params=params, timeout=timeout,
                             auth=auth)
         resp.raise_for_status()
         body = resp.json()
@@ -377,7 +392,7 @@ def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
     if not plain:
         return text
     try:  # one request for all the words
-        resp = requests.get(f"{solr_url.rstrip('/')}/terms", params={
+        resp = _get(f"{solr_url.rstrip('/')}/terms", params={
             "terms.fl": "spell", "terms.limit": "50", "wt": "json",
             "terms.regex": "|".join(accent_pattern(w) for w in dict.fromkeys(plain))},
             timeout=timeout, auth=auth)

@@ -78,6 +78,24 @@ def test_a_correction_takes_its_accents_from_the_datasets_it_finds(monkeypatch):
 
 
 @pytest.mark.usefixtures("datasets")
+@pytest.mark.parametrize("fl", [["name"], "name,title", ["name", "tags"]])
+def test_a_correction_asked_for_some_fields_gives_those_fields_and_the_accents(monkeypatch, fl):
+    from ckanext.poitiers import search as poitiers_search
+
+    lookups = []
+    real = poitiers_search.restore_accents
+    monkeypatch.setattr(poitiers_search, "restore_accents",
+                        lambda *a, **kw: lookups.append(a[1]) or real(*a, **kw))
+    result = search("electoins", fl=fl)
+    asked = fl.split(",") if isinstance(fl, str) else fl
+    assert [sorted(d) for d in result["results"]] == [sorted(asked)]
+    assert result["results"][0]["name"] == "elections-municipales"
+    # the texts read for the accents came from Solr with the datasets, not from a lookup
+    assert result["poitiers_corrected_to"] == "élections"
+    assert lookups == []
+
+
+@pytest.mark.usefixtures("datasets")
 def test_no_correction_when_the_search_finds_something_or_nothing_is_close(ckan_config):
     result = search("vélo")
     assert result["count"] == 2

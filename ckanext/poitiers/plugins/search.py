@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from typing import Any
 
 import ckan.plugins as p
@@ -188,12 +189,21 @@ def package_search(original_action, context, data_dict):
         # the correction's own search needs no suggestion of its own (one Solr request less);
         # accents or not, text_fr finds the same datasets
         corrected_ask = dict(asked, q=raw, extras={**extras, NO_SUGGESTION: True})
+        # the texts that give the accents back, even to a caller asking only for names
+        asked_fl = _field_list(asked.get("fl"))
+        added_fl = [f for f in TEXT_FIELDS if asked_fl and f not in asked_fl]
+        if added_fl:
+            corrected_ask["fl"] = asked_fl + added_fl
         corrected = original_action(dict(context), corrected_ask)
+        texts = _texts(corrected.get("results"))
+        if added_fl:
+            corrected["results"] = [{k: v for k, v in r.items() if k not in added_fl}
+                                    for r in corrected.get("results") or []]
     if not corrected or not corrected.get("count"):
         result["poitiers_suggestion"] = search.restore_accents(
             _solr_url(), raw, timeout=min(_timeout(), 5), auth=_solr_auth())
         return result
-    suggestion, unseen = search.accents_from_texts(raw, _texts(corrected.get("results")))
+    suggestion, unseen = search.accents_from_texts(raw, texts)
     if unseen:
         suggestion = search.restore_accents(_solr_url(), suggestion,
                                             timeout=min(_timeout(), 5), auth=_solr_auth())
@@ -207,13 +217,25 @@ def package_search(original_action, context, data_dict):
     return corrected
 
 
+TEXT_FIELDS = ("title", "notes", "tags")
+
+
+def _field_list(fl: Any) -> list[str]:
+    """package_search's ``fl`` as a list ([] for whole datasets)."""
+    if isinstance(fl, str):
+        return [f for f in re.split(r"[\s,]+", fl) if f]
+    return [f for f in fl if isinstance(f, str) and f] if isinstance(fl, list) else []
+
+
 def _texts(results) -> list[str]:
-    """The words of the datasets found, as written: titles, descriptions, keywords."""
+    """The words of the datasets found, as written: titles, descriptions, keywords (whole
+    datasets, or the fields of a search with ``fl``)."""
     out = []
     for pkg in results or []:
         if isinstance(pkg, dict):
-            out += [pkg.get("title") or "", pkg.get("notes") or ""]
-            out += [t.get("name") or "" for t in pkg.get("tags") or [] if isinstance(t, dict)]
+            out += [str(pkg.get("title") or ""), str(pkg.get("notes") or "")]
+            for tag in pkg.get("tags") or []:
+                out.append(str((tag.get("name") if isinstance(tag, dict) else tag) or ""))
     return out
 
 
