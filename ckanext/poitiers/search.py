@@ -289,6 +289,7 @@ def best_accented(word: str, counts: dict[str, int]) -> str:
 _kinds: dict[str, str] = {}
 _kinds_lock = threading.Lock()
 _local = threading.local()
+SPELLING_DICTIONARIES = ("near", "default")
 
 
 def _get(url: str, **kwargs: Any) -> requests.Response:
@@ -359,14 +360,37 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
     for f in [fq] if isinstance(fq, str) else fq or []:
         if f and f.strip():
             params.append(("fq", f))
-    try:
-        resp = _get(f"{solr_url.rstrip('/')}/spell", params=params, timeout=timeout,
-                            auth=auth)
-        resp.raise_for_status()
-        body = resp.json()
-    except (requests.RequestException, ValueError) as exc:
-        log.warning("Solr spellcheck failed: %s", exc)
-        return None
+    # one edit away first (cheap), two edits only when that finds nothing (see solrconfig.xml);
+    # a Solr configured before "near" existed answers 404 to it and is asked "default"
+    for dictionary in SPELLING_DICTIONARIES:
+        try:
+            text = _collation(solr_url, params + [("spellcheck.dictionary", dictionary)],
+                              words, found, timeout=timeout, auth=auth)
+        except _NoSuchDictionary:
+            continue
+        except (requests.RequestException, ValueError) as exc:  # Solr down or garbled
+            log.warning("Solr spellcheck failed: %s", exc)
+            return None
+        if text:
+            return restore_accents(solr_url, text, timeout=timeout, auth=auth) if restore \
+                else text  # else the caller puts the accents back (see accents_from_texts)
+    return None
+
+
+class _NoSuchDictionary(Exception):
+    pass
+
+
+def _collation(solr_url: str, params: list[tuple[str, str]], words: str, found: int, *,
+               timeout: float, auth: tuple | None) -> str | None:
+    """The first collation of one spelling dictionary that finds more than ``found``."""
+    resp = _get(f"{solr_url.rstrip('/')}/spell", params=params, timeout=timeout, auth=auth)
+    if resp.status_code in (400, 404) and "dictionar" in resp.text:
+        log.warning("Solr has no spelling dictionary %s: see docs/search.md",
+                    dict(params).get("spellcheck.dictionary"))
+        raise _NoSuchDictionary
+    resp.raise_for_status()
+    body = resp.json()
     collations = (body.get("spellcheck") or {}).get("collations") or []
     # [ "collation", {"collationQuery": "...", "hits": n, ...}, ... ]
     for i in range(0, len(collations) - 1, 2):
@@ -378,9 +402,7 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
         else:
             text, hits = entry, 1
         if text and hits and hits > found and fold(text) != words:
-            if not restore:  # the caller puts the accents back (see accents_from_texts)
-                return text
-            return restore_accents(solr_url, text, timeout=timeout, auth=auth)
+            return text
     return None
 
 

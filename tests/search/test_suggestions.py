@@ -233,3 +233,50 @@ def test_every_page_loads_the_autocomplete_script_and_its_french_labels(app, pat
     assert 'data-url="/api/3/action/poitiers_autocomplete"' in page.body
     assert 'data-list-label="Suggestions de recherche"' in page.body
     assert 'id="field-sitewide-search"' in page.body
+
+
+@pytest.mark.usefixtures("datasets")
+def test_a_typo_two_edits_away_is_corrected_by_the_wider_dictionary(monkeypatch):
+    from ckanext.poitiers import search as poitiers_search
+
+    asked = []
+    real = poitiers_search._collation
+    monkeypatch.setattr(poitiers_search, "_collation", lambda url, params, *a, **kw: asked.append(
+        dict(params)["spellcheck.dictionary"]) or real(url, params, *a, **kw))
+    # « electons »: one letter missing, the near dictionary is enough
+    assert search("electons")["poitiers_corrected_to"] == "élections"
+    assert asked == ["near"]
+    # « elexsions »: two letters wrong, found by the second dictionary only
+    asked.clear()
+    result = search("elexsions")
+    assert result["poitiers_corrected_to"] == "élections"
+    assert [d["name"] for d in result["results"]] == ["elections-municipales"]
+    assert asked == ["near", "default"]
+
+
+@pytest.mark.usefixtures("datasets")
+def test_a_solr_without_the_near_dictionary_still_corrects(monkeypatch):
+    from ckanext.poitiers import search as poitiers_search
+
+    # a solrconfig.xml copied before "near" existed: Solr answers 404 to an unknown dictionary
+    monkeypatch.setattr(poitiers_search, "SPELLING_DICTIONARIES", ("absent", "default"))
+    answers = []
+    real = poitiers_search._get
+    monkeypatch.setattr(poitiers_search, "_get", lambda url, **kw: answers.append(
+        (dict(kw["params"]).get("spellcheck.dictionary"), (r := real(url, **kw)).status_code))
+        or r)
+    assert search("electoins")["poitiers_corrected_to"] == "élections"
+    assert answers[:2] == [("absent", 404), ("default", 200)]
+
+
+def test_no_correction_and_one_request_when_solr_does_not_answer(monkeypatch):
+    from ckanext.poitiers import search as poitiers_search
+
+    calls = []
+    real = poitiers_search._get
+    monkeypatch.setattr(poitiers_search, "_get",
+                        lambda url, **kw: calls.append(url) or real(url, **kw))
+    # a closed port: the spellcheck fails once, the other dictionary is not asked
+    assert poitiers_search.spelling_suggestion("http://127.0.0.1:9/solr/ckan", "electoins",
+                                               [], timeout=2) is None
+    assert calls == ["http://127.0.0.1:9/solr/ckan/spell"]
