@@ -360,8 +360,10 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
     for f in [fq] if isinstance(fq, str) else fq or []:
         if f and f.strip():
             params.append(("fq", f))
-    # one edit away first (cheap), two edits only when that finds nothing (see solrconfig.xml);
-    # a Solr configured before "near" existed answers 404 to it and is asked "default"
+    # one edit away first (cheap), two edits only when that finds nothing (see solrconfig.xml)
+    # and only for a search that found nothing: one that found a few datasets is offered a
+    # near word or nothing. A Solr configured before "near" existed answers 404 to it and is
+    # asked "default".
     for dictionary in SPELLING_DICTIONARIES:
         try:
             text = _collation(solr_url, params + [("spellcheck.dictionary", dictionary)],
@@ -374,6 +376,8 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
         if text:
             return restore_accents(solr_url, text, timeout=timeout, auth=auth) if restore \
                 else text  # else the caller puts the accents back (see accents_from_texts)
+        if found:
+            break
     return None
 
 

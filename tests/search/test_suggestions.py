@@ -280,3 +280,17 @@ def test_no_correction_and_one_request_when_solr_does_not_answer(monkeypatch):
     assert poitiers_search.spelling_suggestion("http://127.0.0.1:9/solr/ckan", "electoins",
                                                [], timeout=2) is None
     assert calls == ["http://127.0.0.1:9/solr/ckan/spell"]
+
+
+@pytest.mark.usefixtures("datasets")
+def test_a_search_that_found_a_few_datasets_asks_the_near_dictionary_only(monkeypatch):
+    from ckanext.poitiers import search as poitiers_search
+
+    asked = []
+    real = poitiers_search._collation
+    monkeypatch.setattr(poitiers_search, "_collation", lambda url, params, *a, **kw: asked.append(
+        dict(params)["spellcheck.dictionary"]) or real(url, params, *a, **kw))
+    result = search("comptages")
+    assert result["count"] == 1
+    assert "poitiers_suggestion" not in result
+    assert asked == ["near"]
