@@ -35,6 +35,17 @@ def datasets(clean_db, clean_index):
     return owner
 
 
+def dictionaries_asked(monkeypatch) -> list[str]:
+    """The spelling dictionaries asked, in order, from now on."""
+    from ckanext.poitiers import search as poitiers_search
+
+    asked: list[str] = []
+    real = poitiers_search._collation
+    monkeypatch.setattr(poitiers_search, "_collation", lambda url, params, *a, **kw: asked.append(
+        dict(params)["spellcheck.dictionary"]) or real(url, params, *a, **kw))
+    return asked
+
+
 def search(q, user="", **kwargs):
     return helpers.call_action("package_search", context={"user": user, "ignore_auth": False},
                                q=q, include_private=True, **kwargs)
@@ -237,12 +248,7 @@ def test_every_page_loads_the_autocomplete_script_and_its_french_labels(app, pat
 
 @pytest.mark.usefixtures("datasets")
 def test_a_typo_two_edits_away_is_corrected_by_the_wider_dictionary(monkeypatch):
-    from ckanext.poitiers import search as poitiers_search
-
-    asked = []
-    real = poitiers_search._collation
-    monkeypatch.setattr(poitiers_search, "_collation", lambda url, params, *a, **kw: asked.append(
-        dict(params)["spellcheck.dictionary"]) or real(url, params, *a, **kw))
+    asked = dictionaries_asked(monkeypatch)
     # « electons »: one letter missing, the near dictionary is enough
     assert search("electons")["poitiers_corrected_to"] == "élections"
     assert asked == ["near"]
@@ -284,12 +290,7 @@ def test_no_correction_and_one_request_when_solr_does_not_answer(monkeypatch):
 
 @pytest.mark.usefixtures("datasets")
 def test_a_search_that_found_a_few_datasets_asks_the_near_dictionary_only(monkeypatch):
-    from ckanext.poitiers import search as poitiers_search
-
-    asked = []
-    real = poitiers_search._collation
-    monkeypatch.setattr(poitiers_search, "_collation", lambda url, params, *a, **kw: asked.append(
-        dict(params)["spellcheck.dictionary"]) or real(url, params, *a, **kw))
+    asked = dictionaries_asked(monkeypatch)
     result = search("comptages")
     assert result["count"] == 1
     assert "poitiers_suggestion" not in result
