@@ -6,7 +6,6 @@ or runs CKAN's stock schema: search then stays CKAN's plain search.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -15,6 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import requests
+
+from ckanext.poitiers import lists
 
 log = logging.getLogger(__name__)
 
@@ -52,31 +53,7 @@ _ELISION = re.compile(r"\b(?:l|m|t|qu|n|s|j|d|c|jusqu|lorsqu|puisqu)['’]", re.
 # ---------------------------------------------------------------------------------------------
 # Index
 # ---------------------------------------------------------------------------------------------
-def as_list(value: Any) -> list[str]:
-    """A multi-valued field as a list of non-empty strings.
-
-    Accepts what CKAN, scheming and the harvesters may hand over: a list, a JSON list in a
-    string (scheming's multiple fields), a comma-separated string, a single value or nothing.
-    """
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                value = text.strip("[]").split(",")
-        else:
-            value = text.split(",") if "," in text else [text]
-    if not isinstance(value, (list, tuple, set)):
-        value = [value]
-    out: list[str] = []
-    for item in value:
-        item = str(item).strip().strip('"').strip()
-        if item and item not in out:
-            out.append(item)
-    return out
+as_list = lists.strings  # a multi-valued field as non-empty strings (see lists.py)
 
 
 Labeller = Callable[[str, str], "str | None"]

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.poitiers import lists
 from ckanext.poitiers import vocabularies as voc
 from ckanext.scheming.validation import scheming_validator
 
@@ -85,20 +86,7 @@ def _unknown_message(vocabulary: str, value) -> str:
 
 def _as_list(value) -> list | None:
     """Form (one string), API (list) or stored (JSON list string) value → list; None if invalid."""
-    if _empty(value):
-        return []
-    if isinstance(value, str):
-        stripped = value.strip()
-        if stripped.startswith("["):
-            try:
-                loaded = json.loads(stripped)
-            except ValueError:
-                return None
-            return loaded if isinstance(loaded, list) else None
-        return [stripped]
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return None
+    return [] if _empty(value) else lists.strict(value)
 
 
 @scheming_validator

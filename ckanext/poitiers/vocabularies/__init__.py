@@ -17,6 +17,8 @@ import re
 
 import yaml
 
+from ckanext.poitiers import lists
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 LICENCES_FILE = os.path.join(HERE, "licences.json")
 DEFAULT_LICENCE = "lov2"
@@ -320,22 +322,7 @@ def siren_or_siret_ok(value: str) -> bool:
     return False
 
 
-def as_list(value) -> list:
-    """A multi-valued field as stored (list, JSON list string, or one string) → a list."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    if isinstance(value, str):
-        stripped = value.strip()
-        if stripped.startswith("["):
-            try:
-                loaded = json.loads(stripped)
-            except ValueError:
-                return [value]
-            return loaded if isinstance(loaded, list) else [loaded]
-        return [value]
-    return [value]
+as_list = lists.stored  # a multi-valued field as stored → a list (see lists.py)
 
 
 def _fold(text: str) -> str:
