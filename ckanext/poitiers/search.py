@@ -235,21 +235,51 @@ def accent_pattern(word: str) -> str:
     return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in word)
 
 
+_WORD = re.compile(r"\w+", flags=re.UNICODE)
+
+
+def _plain_words(text: str) -> set[str]:
+    """The words of ``text`` without accents (lower case), the ones accents may be missing on."""
+    return {w.lower() for w in _WORD.findall(text) if w.isascii() and w.isalpha()}
+
+
+def _reaccent(text: str, counts: dict[str, int]) -> str:
+    """``text`` with each word replaced by its most used accented form in ``counts``; case,
+    elisions and punctuation kept (« Qualite de l'aire » → « Qualité de l'aire »)."""
+    def one(match: re.Match) -> str:
+        word = match.group()
+        if not (word.isascii() and word.isalpha()):
+            return word
+        best = best_accented(word.lower(), counts)
+        if best == word.lower():
+            return word
+        if word.isupper() and len(word) > 1:
+            return best.upper()
+        return best[:1].upper() + best[1:] if word[:1].isupper() else best
+    return _WORD.sub(one, text)
+
+
+def apply_corrections(q: str, corrections: dict[str, str]) -> str:
+    """The query as typed, its misspelt words (as the spellchecker read them: folded) replaced
+    by their corrections; elisions, case and the other words kept (« qualite de l'aire » with
+    aire → air gives « qualite de l'air », not « qualite de air »)."""
+    return _WORD.sub(lambda m: corrections.get(fold(m.group()), m.group()), q)
+
+
 def accents_from_texts(text: str, texts) -> tuple[str, list[str]]:
     """Put the accents back on the words of ``text`` from the way ``texts`` write them
     (« elections » → « élections » when the datasets found say « élections »), without asking
     Solr. Returns the text and the words no text contains (for :func:`restore_accents`)."""
-    words = text.split()
-    plain = {w for w in words if w.isascii() and w.isalpha()}
+    plain = _plain_words(text)
     counts: dict[str, int] = {}
     lengths = {len(w) for w in plain}  # folding keeps the length of a French word
     for chunk in texts:
-        for token in re.findall(r"\w+", (chunk or "").lower(), flags=re.UNICODE):
+        for token in _WORD.findall((chunk or "").lower()):
             if len(token) in lengths and fold(token) in plain:
                 counts[token] = counts.get(token, 0) + 1
     seen = {fold(token) for token in counts}
-    restored = " ".join(best_accented(w, counts) if w in plain else w for w in words)
-    return restored, sorted(w for w in plain if w not in seen)
+    # « a », « ou », « l »: too short to look up alone (« à » or « a » is the sentence's choice)
+    return _reaccent(text, counts), sorted(w for w in plain if w not in seen and len(w) > 2)
 
 
 def best_accented(word: str, counts: dict[str, int]) -> str:
@@ -344,7 +374,7 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
     for dictionary in SPELLING_DICTIONARIES:
         try:
             text = _collation(solr_url, params + [("spellcheck.dictionary", dictionary)],
-                              words, found, timeout=timeout, auth=auth)
+                              q, words, found, timeout=timeout, auth=auth)
         except _NoSuchDictionary:
             continue
         except (requests.RequestException, ValueError) as exc:  # Solr down or garbled
@@ -362,9 +392,10 @@ class _NoSuchDictionary(Exception):
     pass
 
 
-def _collation(solr_url: str, params: list[tuple[str, str]], words: str, found: int, *,
-               timeout: float, auth: tuple | None) -> str | None:
-    """The first collation of one spelling dictionary that finds more than ``found``."""
+def _collation(solr_url: str, params: list[tuple[str, str]], q: str, words: str, found: int,
+               *, timeout: float, auth: tuple | None) -> str | None:
+    """The first collation of one spelling dictionary that finds more than ``found``, as the
+    query ``q`` typed with its corrections."""
     resp = _get(f"{solr_url.rstrip('/')}/spell", params=params, timeout=timeout, auth=auth)
     if resp.status_code in (400, 404) and "dictionar" in resp.text:
         log.warning("Solr has no spelling dictionary %s: see docs/search.md",
@@ -383,21 +414,31 @@ def _collation(solr_url: str, params: list[tuple[str, str]], words: str, found: 
         else:
             text, hits = entry, 1
         if text and hits and hits > found and fold(text) != words:
-            return text
+            corrections = _pairs(entry.get("misspellingsAndCorrections")) \
+                if isinstance(entry, dict) else {}
+            return apply_corrections(q, corrections) if corrections else text
     return None
+
+
+def _pairs(value: Any) -> dict[str, str]:
+    """Solr's misspellingsAndCorrections, flat ([wrong, right, …]) or a map."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return {str(k): str(v) for k, v in zip(value[0::2], value[1::2], strict=False)}
+    return {}
 
 
 def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
                     auth: tuple | None = None) -> str:
     """"elections municipales" → "élections municipales", from the spelling dictionary."""
-    words = text.split()
-    plain = [w for w in words if w.isascii() and w.isalpha()]
+    plain = sorted(_plain_words(text))
     if not plain:
         return text
     try:  # one request for all the words
         resp = _get(f"{solr_url.rstrip('/')}/terms", params={
             "terms.fl": "spell", "terms.limit": "50", "wt": "json",
-            "terms.regex": "|".join(accent_pattern(w) for w in dict.fromkeys(plain))},
+            "terms.regex": "|".join(accent_pattern(w) for w in plain)},
             timeout=timeout, auth=auth)
         resp.raise_for_status()
         flat = resp.json().get("terms", {}).get("spell", [])
@@ -405,4 +446,4 @@ def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
         log.warning("Solr terms lookup failed: %s", exc)
         return text
     counts = dict(zip(flat[0::2], flat[1::2], strict=False))
-    return " ".join(best_accented(w, counts) if w in plain else w for w in words)
+    return _reaccent(text, counts)

@@ -81,6 +81,20 @@ def test_accents_come_back_from_the_datasets_found():
     assert search.accents_from_texts("parking electricite velo", texts) == (
         "parking électricité velo", ["velo"])
     assert search.accents_from_texts("velo", []) == ("velo", ["velo"])
+    # elisions, case and punctuation are kept; words the texts lack are reported (« de »: too
+    # short to look up)
+    assert search.accents_from_texts("Qualite de l'electricite, ELECTIONS", texts) == (
+        "Qualite de l'électricité, ÉLECTIONS", ["qualite"])
+
+
+@pytest.mark.parametrize(("q", "corrections", "expected"), [
+    ("qualite de l'aire", {"aire": "air"}, "qualite de l'air"),
+    ("Bibliotèque", {"biblioteque": "bibliotheques"}, "bibliotheques"),
+    ("Résultats d'electoins", {"electoins": "elections"}, "Résultats d'elections"),
+    ("pistes cyclabes", {}, "pistes cyclabes"),
+])
+def test_corrections_apply_to_the_query_as_typed(q, corrections, expected):
+    assert search.apply_corrections(q, corrections) == expected
 
 
 @pytest.mark.parametrize(("q", "plain"), [

@@ -73,6 +73,16 @@ def test_a_search_that_finds_nothing_gives_the_results_of_its_correction():
 
 
 @pytest.mark.usefixtures("datasets")
+def test_a_correction_keeps_the_query_as_typed_around_the_corrected_word():
+    # « d' » and the capital stay; the corrected word gets its accents from the dataset found
+    result = search("Résultats d'electoins")
+    assert result["poitiers_corrected_to"] == "Résultats d'élections"
+    assert [d["name"] for d in result["results"]] == ["elections-municipales"]
+    assert search("Résultats d'electoins", ext_poitiers_exact="1")[
+        "poitiers_suggestion"] == "Résultats d'élections"
+
+
+@pytest.mark.usefixtures("datasets")
 def test_a_correction_takes_its_accents_from_the_datasets_it_finds(monkeypatch):
     from ckanext.poitiers import search as poitiers_search
 
