@@ -88,7 +88,20 @@ def package_show(up_func, context: dict, data_dict: dict) -> Any:
     toolkit.check_access("package_show", context, data_dict)
     creation.both = index_dicts(creation.package_id)
     # the activity keeps its own copy: the index serialises the pair later
-    return copy.deepcopy(creation.both[1])
+    return json_copy(creation.both[1])
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of a dataset dict: new dicts and lists, the same immutable leaves (strings,
+    numbers, None); anything else through ``copy.deepcopy``. Several times faster than
+    ``copy.deepcopy`` on the dicts of ``package_show``."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return copy.deepcopy(value)
 
 
 def chained_actions() -> dict:

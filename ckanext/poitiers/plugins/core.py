@@ -28,7 +28,8 @@ def _org_type(owner_org: str | None) -> str | None:
         return None
     from ckan import model
 
-    group = model.Group.get(owner_org)
+    # the organization is usually in the session already (the owner_org validator loaded it)
+    group = model.Session.get(model.Group, owner_org) or model.Group.get(owner_org)
     extras = getattr(group, "extras", None) or {}
     return extras.get("org_type") or None
 
