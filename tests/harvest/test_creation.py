@@ -13,6 +13,7 @@ from ckan import model
 from ckan.lib import search
 from ckan.lib.dictization import model_dictize
 from ckan.plugins import get_plugin, toolkit
+from sqlalchemy import inspect as sa_inspect
 
 from ckanext.harvest.model import HarvestObject
 from ckanext.poitiers.harvesters import base, creation
@@ -151,3 +152,33 @@ def test_only_the_activity_call_is_shared(harvested):
             {"id": package_id, "include_tracking": False},
         )
         assert created.both is None
+
+
+def test_an_object_extra_is_stored_whether_the_extras_are_loaded_or_not(harvested):
+    from ckanext.harvest.model import HarvestObjectExtra
+
+    ids, _calls = harvested
+    obj_id = (model.Session.query(HarvestObject.id)
+              .filter(HarvestObject.package_id == ids[0]).scalar())
+
+    def stored(key):
+        return [v for (v,) in model.Session.query(HarvestObjectExtra.value).filter_by(
+            harvest_object_id=obj_id, key=key)]
+
+    # extras not loaded: added to the session, not loaded for that
+    model.Session.remove()
+    obj = HarvestObject.get(obj_id)
+    base.add_object_extra(obj, "poitiers_test_a", "a")
+    assert "extras" in sa_inspect(obj).unloaded
+    model.Session.commit()
+    assert stored("poitiers_test_a") == ["a"]
+    # extras loaded in this session: they show the new extra at once (a later step of the same
+    # session reads them, e.g. the content hash of the previous object)
+    assert base.PoitiersHarvester._get_object_extra(obj, "poitiers_test_a") == "a"
+    base.add_object_extra(obj, "poitiers_test_b", "b")
+    assert base.PoitiersHarvester._get_object_extra(obj, "poitiers_test_b") == "b"
+    model.Session.commit()
+    assert stored("poitiers_test_b") == ["b"]
+    # the content hash of each new dataset is stored on its harvest object
+    hashes = model.Session.query(HarvestObjectExtra).filter_by(key=base.HASH_EXTRA).count()
+    assert hashes == len(ids)

@@ -145,6 +145,17 @@ def current_record_hashes(source_id: str) -> dict[str, str]:
     return dict(rows)
 
 
+def add_object_extra(harvest_object, key: str, value: str) -> None:
+    """A new extra of a harvest object, without loading its extras for nothing: appended to
+    ``harvest_object.extras`` when this session loaded them (so that they stay true), else
+    added to the session."""
+    extra = HarvestObjectExtra(harvest_object_id=harvest_object.id, key=key, value=value)
+    if "extras" in sa.inspect(harvest_object).unloaded:
+        model.Session.add(extra)
+    else:
+        harvest_object.extras.append(extra)
+
+
 def remember_record_hash(previous, harvest_object) -> None:
     """A record changed but not its dataset: keep the new record hash on the current object, so
     that the next gather skips the record."""
@@ -478,9 +489,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             model.Session.commit()
             return "unchanged"
 
-        # added to the session, not to harvest_object.extras (that would load them for nothing)
-        model.Session.add(HarvestObjectExtra(harvest_object_id=harvest_object.id, key=HASH_EXTRA,
-                                             value=mapped_hash))
+        add_object_extra(harvest_object, HASH_EXTRA, mapped_hash)
         try:
             if existing is None:
                 self._create(harvest_object, source, mapped)
