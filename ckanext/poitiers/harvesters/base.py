@@ -45,6 +45,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.poitiers import vocabularies
 from ckanext.poitiers.harvesters import config as source_config
+from ckanext.poitiers.harvesters import creation
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
 from ckanext.poitiers.harvesters.i18n import _
 
@@ -142,6 +143,17 @@ def current_record_hashes(source_id: str) -> dict[str, str]:
         .filter(model.Package.state == "active")
     )
     return dict(rows)
+
+
+def add_object_extra(harvest_object, key: str, value: str) -> None:
+    """A new extra of a harvest object, without loading its extras for nothing: appended to
+    ``harvest_object.extras`` when this session loaded them (so that they stay true), else
+    added to the session."""
+    extra = HarvestObjectExtra(harvest_object_id=harvest_object.id, key=key, value=value)
+    if "extras" in sa.inspect(harvest_object).unloaded:
+        model.Session.add(extra)
+    else:
+        harvest_object.extras.append(extra)
 
 
 def remember_record_hash(previous, harvest_object) -> None:
@@ -243,6 +255,14 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             if extra.key == key:
                 return extra.value
         return None
+
+    @classmethod
+    def _is_withdrawal(cls, harvest_object) -> bool:
+        """An object of ``_mark_withdrawals``: no content, status ``delete``. A gathered record
+        always has content, so its extras are not loaded for this."""
+        return not harvest_object.content and (
+            cls._get_object_extra(harvest_object, STATUS_EXTRA) == "delete"
+        )
 
     # -- IHarvester --------------------------------------------------------------------------
     def info(self):
@@ -378,7 +398,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
     def fetch_stage(self, harvest_object):
         if type(self).fetch_record is PoitiersHarvester.fetch_record:
             return True  # the listing carried the whole record
-        if self._get_object_extra(harvest_object, STATUS_EXTRA) == "delete":
+        if self._is_withdrawal(harvest_object):
             return True
         try:
             cfg = self.source_settings(harvest_object.source)
@@ -424,8 +444,25 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             .first()
         )
 
+    @staticmethod
+    def _previous_object(harvest_object):
+        """The current object of the record; else, for a record withdrawn earlier and published
+        again, its latest other object that had a dataset (one query for both)."""
+        return (
+            model.Session.query(HarvestObject)
+            .filter(HarvestObject.guid == harvest_object.guid)
+            .filter(HarvestObject.harvest_source_id == harvest_object.harvest_source_id)
+            .filter(sa.or_(
+                HarvestObject.current == True,  # noqa: E712
+                sa.and_(HarvestObject.package_id.isnot(None),
+                        HarvestObject.id != harvest_object.id),
+            ))
+            .order_by(HarvestObject.current.desc().nullslast(), HarvestObject.gathered.desc())
+            .first()
+        )
+
     def import_stage(self, harvest_object):
-        if self._get_object_extra(harvest_object, STATUS_EXTRA) == "delete":
+        if self._is_withdrawal(harvest_object):
             return self._withdraw(harvest_object)
         source = harvest_object.source
         try:
@@ -436,18 +473,8 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             return self._refuse_record(harvest_object, e)
 
         mapped_hash = content_hash(mapped)
-        previous = self._current_object(harvest_object)
-        if previous is None:
-            # a record withdrawn earlier and published again: revive its dataset
-            previous = (
-                model.Session.query(HarvestObject)
-                .filter(HarvestObject.guid == harvest_object.guid)
-                .filter(HarvestObject.harvest_source_id == source.id)
-                .filter(HarvestObject.package_id.isnot(None))
-                .filter(HarvestObject.id != harvest_object.id)
-                .order_by(HarvestObject.gathered.desc())
-                .first()
-            )
+        # a record withdrawn earlier and published again revives its dataset
+        previous = self._previous_object(harvest_object)
         existing = None
         if previous is not None and previous.package_id:
             pkg = model.Package.get(previous.package_id)
@@ -462,7 +489,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             model.Session.commit()
             return "unchanged"
 
-        harvest_object.extras.append(HarvestObjectExtra(key=HASH_EXTRA, value=mapped_hash))
+        add_object_extra(harvest_object, HASH_EXTRA, mapped_hash)
         try:
             if existing is None:
                 self._create(harvest_object, source, mapped)
@@ -504,12 +531,24 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         source_pkg = model.Package.get(source.id)
         if source_pkg is not None and source_pkg.owner_org:
             package["owner_org"] = source_pkg.owner_org
-        harvest_object.package_id = package["id"]
-        harvest_object.current = True
-        harvest_object.add()
-        # the dataset is indexed with its harvest object id (harvest plugin's after_show)
+
+        def link(package_id: str) -> None:
+            # the dataset is indexed with its harvest object id: ckanext-harvest's
+            # before_dataset_index reads it from the database (CKAN's session does not
+            # autoflush), so the link is flushed before indexing
+            harvest_object.package_id = package_id
+            harvest_object.current = True
+            harvest_object.add()
+            model.Session.flush()
+
+        if DEFERRED_INDEXING:
+            # CKAN 2.12: linked once package_create has written the dataset, before indexing
+            create_dataset(self._context(), package, on_created=link)
+            return
+        # CKAN 2.11 indexes at the commit of package_create: linked before, with the foreign
+        # key to the dataset checked at the commit
         model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
-        model.Session.flush()
+        link(package["id"])
         create_dataset(self._context(), package)
 
     def _update(self, harvest_object, previous, existing, mapped: dict, cfg: dict) -> None:
@@ -534,18 +573,25 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         return True
 
 
-def create_dataset(context: dict, package: dict) -> str:
+def create_dataset(context: dict, package: dict, on_created=None) -> str:
     """``package_create``, indexed without a Solr commit of its own when CKAN allows it (2.12).
 
     The dataset is in the search index at once (Solr's transaction log), searchable after the
     next commit: :func:`search_commit_now_and_then`, the end of the harvest job, or Solr's auto
-    commit. The caller commits the database session."""
+    commit. ``on_created(package_id)`` runs once the dataset is written, before it is indexed
+    (CKAN 2.12). The caller commits the database session."""
     if not DEFERRED_INDEXING:
         return toolkit.get_action("package_create")(context, package)["id"]
-    package_id = toolkit.get_action("package_create")(
-        dict(context, defer_commit=True, return_id_only=True), package
-    )
-    ckan_logic.index_update_package({"ignore_auth": True}, package_id, defer_commit=True)
+    # the activity's package_show and the index share one dictization (see creation.py)
+    with creation.creating(package.get("id")) as created:
+        package_id = toolkit.get_action("package_create")(
+            dict(context, defer_commit=True, return_id_only=True), package
+        )
+    if on_created is not None:
+        on_created(package_id)
+    both = created.both if created.package_id == package_id else None
+    ckan_logic.index_update_package_dicts(both or creation.index_dicts(package_id),
+                                          defer_commit=True)
     return package_id
 
 

@@ -9,6 +9,7 @@ import yaml
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.poitiers import actions, cli, harvest_queue, helpers, indexing, udata, validators
+from ckanext.poitiers.harvesters import creation
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,7 +28,8 @@ def _org_type(owner_org: str | None) -> str | None:
         return None
     from ckan import model
 
-    group = model.Group.get(owner_org)
+    # the organization is usually in the session already (the owner_org validator loaded it)
+    group = model.Session.get(model.Group, owner_org) or model.Group.get(owner_org)
     extras = getattr(group, "extras", None) or {}
     return extras.get("org_type") or None
 
@@ -132,7 +134,8 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IActions
     def get_actions(self):
-        return actions.all_actions()
+        # a harvested dataset's activity and index share one dictization (harvesters/creation.py)
+        return {**actions.all_actions(), **creation.chained_actions()}
 
     # IAuthFunctions
     def get_auth_functions(self):
