@@ -271,7 +271,8 @@ test_env() { # the test suite's services; CKAN reads these over test.ini
   export CKAN_SQLALCHEMY_URL="postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/$DB_TEST"
   export CKAN_SOLR_URL="$SOLR_URL"
   export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
-  export POITIERS_VENV="$VENV" POITIERS_RUN_DIR="$RUN" POITIERS_SOLR_PORT="$SOLR_PORT"
+  export POITIERS_VENV="$VENV" POITIERS_RUN_DIR="$RUN" POITIERS_SOLR_PORT="$SOLR_PORT" \
+    POITIERS_PG_PORT="$PG_PORT" POITIERS_REDIS_PORT="$REDIS_PORT"
 }
 
 write_config() {
