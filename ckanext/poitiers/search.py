@@ -47,6 +47,7 @@ _FUNCTION_WORDS = frozenset([
 _PLAIN_QUERY = re.compile(r"^[\w\s'’\-]+$", re.UNICODE)
 
 _SOLR_SPECIAL = re.compile(r'([\\+\-&|!(){}\[\]^"~*?:/])')
+_WORD = re.compile(r"\w+", flags=re.UNICODE)
 _ELISION = re.compile(r"\b(?:l|m|t|qu|n|s|j|d|c|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 
 
@@ -99,7 +100,7 @@ CommuneIndex = dict[tuple[str, ...], str]
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text), flags=re.UNICODE)
+    return _WORD.findall(fold(text))
 
 
 def commune_index(entries: Iterable[dict[str, Any]], label: Callable[[Any], str]) -> CommuneIndex:
@@ -133,7 +134,7 @@ def split_communes(q: str, index: CommuneIndex) -> tuple[str, list[str]]:
     """
     if not index or not _PLAIN_QUERY.match(q):
         return q, []
-    tokens = re.findall(r"\w+", q, flags=re.UNICODE)
+    tokens = _WORD.findall(q)
     folded = [fold(t) for t in tokens]
     longest = max(len(k) for k in index)
     rest: list[str] = []
@@ -199,9 +200,7 @@ def fold(text: str) -> str:
 
 def prefix_words(text: str, max_words: int = 6) -> list[str]:
     """The words of an autocomplete prefix, elisions removed ("l'éner" → "éner")."""
-    text = _ELISION.sub(" ", text)
-    words = re.findall(r"\w+", text, flags=re.UNICODE)
-    return words[:max_words]
+    return _WORD.findall(_ELISION.sub(" ", text))[:max_words]
 
 
 def autocomplete_query(words: list[str], field: str) -> str:
@@ -213,7 +212,7 @@ def keyword_matches(keywords: Iterable[str], words: list[str], limit: int) -> li
     wanted = [fold(w) for w in words]
     out = []
     for keyword in keywords:
-        parts = re.findall(r"\w+", fold(keyword), flags=re.UNICODE)
+        parts = _words(keyword)
         if all(any(p.startswith(w) for p in parts) for w in wanted):
             out.append(keyword)
         if len(out) >= limit:
@@ -233,9 +232,6 @@ _ACCENTED = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "o
 def accent_pattern(word: str) -> str:
     """A regular expression matching ``word`` with or without French accents."""
     return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in word)
-
-
-_WORD = re.compile(r"\w+", flags=re.UNICODE)
 
 
 def _plain_words(text: str) -> set[str]:
@@ -324,7 +320,7 @@ def schema_kind(solr_url: str, timeout: float = 5, auth: tuple | None = None) ->
             return _kinds[base]
     try:
         resp = _get(f"{base}/schema/fieldtypes/text_fr", params={"wt": "json"},
-                            timeout=timeout, auth=auth)
+                    timeout=timeout, auth=auth)
     except requests.RequestException as exc:
         log.warning("Solr schema check at %s failed: %s", base, exc)
         return STOCK
@@ -414,18 +410,19 @@ def _collation(solr_url: str, params: list[tuple[str, str]], q: str, words: str,
         else:
             text, hits = entry, 1
         if text and hits and hits > found and fold(text) != words:
-            corrections = _pairs(entry.get("misspellingsAndCorrections")) \
-                if isinstance(entry, dict) else {}
+            corrections = {str(k): str(v) for k, v in _pairs(
+                entry.get("misspellingsAndCorrections")).items()} if isinstance(entry, dict) else {}
             return apply_corrections(q, corrections) if corrections else text
     return None
 
 
-def _pairs(value: Any) -> dict[str, str]:
-    """Solr's misspellingsAndCorrections, flat ([wrong, right, …]) or a map."""
+def _pairs(value: Any) -> dict:
+    """One of Solr's named lists (misspellingsAndCorrections, terms), flat ([key, value, …],
+    Solr's default in JSON) or a map."""
     if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
+        return dict(value)
     if isinstance(value, list):
-        return {str(k): str(v) for k, v in zip(value[0::2], value[1::2], strict=False)}
+        return dict(zip(value[0::2], value[1::2], strict=False))
     return {}
 
 
@@ -441,9 +438,8 @@ def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
             "terms.regex": "|".join(accent_pattern(w) for w in plain)},
             timeout=timeout, auth=auth)
         resp.raise_for_status()
-        flat = resp.json().get("terms", {}).get("spell", [])
+        counts = _pairs(resp.json().get("terms", {}).get("spell"))
     except (requests.RequestException, ValueError) as exc:
         log.warning("Solr terms lookup failed: %s", exc)
         return text
-    counts = dict(zip(flat[0::2], flat[1::2], strict=False))
     return _reaccent(text, counts)

@@ -184,7 +184,7 @@ def package_search(original_action, context, data_dict):
     if not raw:
         return result
     extras = asked.get("extras") if isinstance(asked.get("extras"), dict) else {}
-    corrected = None
+    corrected, texts = None, []
     if correct_empty() and not tk.asbool(asked.get(EXACT) or extras.get(EXACT)):
         # the correction's own search needs no suggestion of its own (one Solr request less);
         # accents or not, text_fr finds the same datasets
