@@ -12,12 +12,19 @@ import json
 import time
 
 import pytest
+import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import get_plugin, toolkit
 from ckan.tests import factories
 from werkzeug import Response
 
-from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObjectError
+from ckanext.harvest import queue
+from ckanext.harvest.model import (
+    HarvestGatherError,
+    HarvestJob,
+    HarvestObject,
+    HarvestObjectError,
+)
 from tests.harvest.datafair_server import Catalogue, load_records
 
 pytestmark = pytest.mark.integration
@@ -174,6 +181,72 @@ def test_vanished_record_is_withdrawn_after_a_complete_gather(catalogue, make_ru
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
     same = model.Session.query(model.Package).filter(model.Package.name.like(PARKINGS + "%"))
     assert same.count() == 1
+
+
+def test_withdrawals_are_written_all_or_none(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    # PostgreSQL itself refuses the second withdrawal object of a job (after the first one is
+    # written): none of the withdrawals may stay written
+    model.Session.execute(sa.text("""
+        CREATE FUNCTION poitiers_test_refuse_second_withdrawal() RETURNS trigger AS $$
+        BEGIN
+          IF (SELECT count(*) FROM harvest_object WHERE harvest_job_id = NEW.harvest_job_id
+              AND content IS NULL) >= 2 THEN
+            RAISE EXCEPTION 'second withdrawal refused';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER poitiers_test_refuse_second_withdrawal AFTER INSERT ON harvest_object
+          FOR EACH ROW EXECUTE FUNCTION poitiers_test_refuse_second_withdrawal();
+    """))
+    model.Session.commit()
+    try:
+        catalogue.records = [r for r in catalogue.records if r["slug"] == VITALIS]
+        job, results = runner.run()
+    finally:
+        model.Session.rollback()
+        model.Session.execute(sa.text(
+            "DROP TRIGGER poitiers_test_refuse_second_withdrawal ON harvest_object;"
+            "DROP FUNCTION poitiers_test_refuse_second_withdrawal();"))
+        model.Session.commit()
+    errors = gather_errors(job)
+    assert len(errors) == 1 and "aucun n'est retiré cette fois" in errors[0], errors
+    assert results == {}
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
+    # every dataset keeps its current harvest object, none was flagged for deletion
+    current = model.Session.query(HarvestObject.guid).filter(
+        HarvestObject.harvest_source_id == runner.source.id, HarvestObject.current == True  # noqa: E712
+    )
+    assert current.count() == 3
+    assert model.Session.query(HarvestObject).filter_by(harvest_job_id=job.id).count() == 0
+    # the next complete run withdraws them
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    assert sorted(datasets(runner.source.id)) == [VITALIS]
+    assert sorted(datasets(runner.source.id, state="deleted")) == sorted([PARKINGS, VERRE])
+
+
+def test_a_source_moved_to_another_organisation_mid_job(catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    job = HarvestJob(source=runner.source)
+    job.status = "Running"
+    job.save()
+    ids = queue.gather_stage(harvester, job)
+    assert len(ids) == 3
+    queue.fetch_and_import_stages(harvester, HarvestObject.get(ids[0]))
+    # the source changes organisation while its job runs: the next datasets are created there
+    other = factories.Organization(name="ville-de-poitiers", title="Ville de Poitiers")
+    toolkit.get_action("package_patch")(
+        {"user": runner.sysadmin["name"]}, {"id": runner.source.id, "owner_org": other["id"]}
+    )
+    for obj_id in ids[1:]:
+        queue.fetch_and_import_stages(harvester, HarvestObject.get(obj_id))
+    first = HarvestObject.get(ids[0]).package_id
+    organisations = {d["id"]: d["organization"]["name"]
+                     for d in datasets(runner.source.id).values()}
+    assert organisations.pop(first) == "grand-poitiers"
+    assert list(organisations.values()) == ["ville-de-poitiers", "ville-de-poitiers"]
 
 
 def _assert_nothing_lost(runner, job, before, expected_error):

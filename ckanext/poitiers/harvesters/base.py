@@ -371,28 +371,47 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         return ids
 
     def _mark_withdrawals(self, guids_in_source: set, harvest_job) -> list[str]:
-        """Harvest objects flagged for deletion for the datasets whose record left the source."""
+        """Harvest objects flagged for deletion for the datasets whose record left the source.
+
+        Written in one transaction: every withdrawal of the job or, when the database refuses
+        one, none of them (a gather error says so, and the next run tries again)."""
+        source_id = harvest_job.source.id
         current = (
             model.Session.query(HarvestObject.guid, HarvestObject.package_id)
             .filter(HarvestObject.current == True)  # noqa: E712
-            .filter(HarvestObject.harvest_source_id == harvest_job.source.id)
+            .filter(HarvestObject.harvest_source_id == source_id)
         )
-        ids = []
-        for guid, package_id in current:
-            if guid in guids_in_source:
-                continue
-            model.Session.query(HarvestObject).filter_by(
-                guid=guid, harvest_source_id=harvest_job.source.id
-            ).update({"current": False}, False)
-            obj = HarvestObject(
-                guid=guid,
-                job=harvest_job,
-                package_id=package_id,
-                extras=[HarvestObjectExtra(key=STATUS_EXTRA, value="delete")],
+        gone = [(guid, package_id) for guid, package_id in current
+                if guid not in guids_in_source]
+        if not gone:
+            return []
+        objects = []
+        try:
+            for guid, package_id in gone:
+                model.Session.query(HarvestObject).filter_by(
+                    guid=guid, harvest_source_id=source_id
+                ).update({"current": False}, False)
+                objects.append(HarvestObject(
+                    id=str(uuid.uuid4()),
+                    guid=guid,
+                    job=harvest_job,
+                    package_id=package_id,
+                    extras=[HarvestObjectExtra(key=STATUS_EXTRA, value="delete")],
+                ))
+            model.Session.add_all(objects)
+            model.Session.commit()
+        except sa.exc.SQLAlchemyError as e:
+            log.exception("Withdrawals of source %s not recorded", source_id)
+            model.Session.rollback()
+            self._save_gather_error(
+                _(
+                    "The datasets whose record left the source could not be marked for "
+                    "withdrawal ({error}); none is withdrawn this time."
+                ).format(error=type(e).__name__),
+                harvest_job,
             )
-            obj.save()
-            ids.append(obj.id)
-        return ids
+            return []
+        return [obj.id for obj in objects]
 
     # -- fetch -------------------------------------------------------------------------------
     def fetch_stage(self, harvest_object):
@@ -527,10 +546,13 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         package = dict(mapped)
         package["id"] = str(uuid.uuid4())
         wanted = munge_name(package.pop("name", "") or package.get("title", "")) or "jeu-de-donnees"
-        package["name"] = unique_name(wanted, self._ensure_name_is_unique)
-        source_pkg = model.Package.get(source.id)
-        if source_pkg is not None and source_pkg.owner_org:
-            package["owner_org"] = source_pkg.owner_org
+        wanted = wanted[: model.PACKAGE_NAME_MAX_LENGTH]
+        # the organisation is read at each creation (a source can change organisation while a
+        # job runs), in the same query as the name check
+        owner_org, taken = creation_facts(source.id, wanted)
+        package["name"] = unique_name(wanted, self._ensure_name_is_unique, taken=taken)
+        if owner_org:
+            package["owner_org"] = owner_org
 
         def link(package_id: str) -> None:
             # the dataset is indexed with its harvest object id: ckanext-harvest's
@@ -610,11 +632,23 @@ def search_commit_now_and_then() -> None:
         _last_search_commit[0] = now
 
 
-def unique_name(wanted: str, ensure_unique) -> str:
-    """``wanted`` when no dataset has it (one indexed lookup), else ckanext-harvest's numbered
-    variant (``name1``, ``name2``…), else a random suffix: a harvested name never clashes."""
-    wanted = wanted[: model.PACKAGE_NAME_MAX_LENGTH]
-    if model.Session.query(model.Package.id).filter(model.Package.name == wanted).first() is None:
+def creation_facts(source_id: str, wanted: str) -> tuple[str | None, bool]:
+    """What a creation needs to know from the database, in one query: the organisation of the
+    harvest source's dataset (None when it has none) and whether a dataset (of any state or
+    type) already has the name ``wanted``."""
+    owner_org = (
+        sa.select(model.Package.owner_org).where(model.Package.id == source_id).scalar_subquery()
+    )
+    taken = sa.exists().where(model.Package.name == wanted)
+    row = model.Session.execute(sa.select(owner_org, taken)).one()
+    return row[0], bool(row[1])
+
+
+def unique_name(wanted: str, ensure_unique, taken: bool) -> str:
+    """``wanted`` when no dataset has it (``taken``: see :func:`creation_facts`), else
+    ckanext-harvest's numbered variant (``name1``, ``name2``…), else a random suffix: a harvested
+    name never clashes."""
+    if not taken:
         return wanted
     return ensure_unique(wanted, append_type="number-sequence") or ensure_unique(
         wanted, append_type="random-hex"
