@@ -154,6 +154,28 @@ def test_only_the_activity_call_is_shared(harvested):
         assert created.both is None
 
 
+def test_a_creation_known_by_its_name_shares_only_the_activity_call_of_that_dataset(harvested):
+    ids, _calls = harvested
+    first, second = (model.Package.get(pid) for pid in ids[:2])
+    expected = _plain_show(first.id)
+    activity_call = ({"for_view": False, "ignore_auth": True},
+                     {"id": second.id, "include_tracking": False})
+    with creation.creating(None, name=first.name) as created:
+        # the activity's call for another dataset: CKAN's, nothing kept
+        toolkit.get_action("package_show")(*activity_call)
+        assert created.both is None and created.package_id is None
+        # the call for the dataset of that name: shared, its id now known
+        got = toolkit.get_action("package_show")(
+            activity_call[0], dict(activity_call[1], id=first.id)
+        )
+        assert created.package_id == first.id
+        assert got == expected
+        assert created.both == creation.index_dicts(first.id)
+    with creation.creating(None, name=None) as created:
+        toolkit.get_action("package_show")(activity_call[0], dict(activity_call[1], id=first.id))
+        assert created.both is None and created.package_id is None
+
+
 def test_an_object_extra_is_stored_whether_the_extras_are_loaded_or_not(harvested):
     from ckanext.harvest.model import HarvestObjectExtra
 

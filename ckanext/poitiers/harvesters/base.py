@@ -544,7 +544,6 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
 
     def _create(self, harvest_object, source, mapped: dict) -> None:
         package = dict(mapped)
-        package["id"] = str(uuid.uuid4())
         wanted = munge_name(package.pop("name", "") or package.get("title", "")) or "jeu-de-donnees"
         wanted = wanted[: model.PACKAGE_NAME_MAX_LENGTH]
         # the organisation is read at each creation (a source can change organisation while a
@@ -564,11 +563,13 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             model.Session.flush()
 
         if DEFERRED_INDEXING:
-            # CKAN 2.12: linked once package_create has written the dataset, before indexing
+            # CKAN 2.12: linked once package_create has written the dataset (with an id of
+            # CKAN's), before indexing
             create_dataset(self._context(), package, on_created=link)
             return
-        # CKAN 2.11 indexes at the commit of package_create: linked before, with the foreign
-        # key to the dataset checked at the commit
+        # CKAN 2.11 indexes at the commit of package_create: linked before (so the id is
+        # ours), with the foreign key to the dataset checked at the commit
+        package["id"] = str(uuid.uuid4())
         model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
         link(package["id"])
         create_dataset(self._context(), package)
@@ -605,7 +606,7 @@ def create_dataset(context: dict, package: dict, on_created=None) -> str:
     if not DEFERRED_INDEXING:
         return toolkit.get_action("package_create")(context, package)["id"]
     # the activity's package_show and the index share one dictization (see creation.py)
-    with creation.creating(package.get("id")) as created:
+    with creation.creating(package.get("id"), name=package.get("name")) as created:
         package_id = toolkit.get_action("package_create")(
             dict(context, defer_commit=True, return_id_only=True), package
         )

@@ -13,6 +13,9 @@ While a harvester creates a dataset, the chained ``package_show`` below answers 
 call (and only that call: ``include_tracking=False``, ``for_view=False``, no other option) for
 that dataset with the result of ``package_show_default_and_custom_schemas`` — the very function,
 with the very arguments, that ``index_update_package`` calls — and keeps the pair for the index.
+The harvester lets ``package_create`` give the new dataset its id (CKAN checks with a query
+that an id it is given is free); the activity's call is then recognised by the name the harvester
+gave the dataset, read on the dataset this session has just written (no query).
 The activity gets the dict ``package_show`` would have returned (the custom show schema applied,
 then the ``after_dataset_show`` plugins), the index the pair it would have computed, both taken
 once ``package_create`` has returned (the activity is recorded from the ``action_succeeded``
@@ -29,16 +32,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from ckan import logic as ckan_logic
+from ckan import model
 from ckan.plugins import toolkit
 
 
 class Creation:
-    """The dataset a harvester is creating, and its (default, custom) show dicts once built."""
+    """The dataset a harvester is creating, and its (default, custom) show dicts once built.
 
-    __slots__ = ("package_id", "both")
+    Known by its id or, when ``package_create`` gives the id, by its name: the id is then the
+    one of the activity's call, if the dataset this session has just written under that id
+    has that name."""
 
-    def __init__(self, package_id: str):
+    __slots__ = ("package_id", "name", "both")
+
+    def __init__(self, package_id: str | None, name: str | None = None):
         self.package_id = package_id
+        self.name = name
         self.both: tuple[dict, dict] | None = None
 
 
@@ -51,9 +60,10 @@ ACTIVITY_SHOW_KEYS = frozenset({"id", "include_tracking"})
 
 
 @contextlib.contextmanager
-def creating(package_id: str) -> Iterator[Creation]:
-    """Within this block, the activity's ``package_show`` of ``package_id`` is shared."""
-    creation = Creation(package_id)
+def creating(package_id: str | None, name: str | None = None) -> Iterator[Creation]:
+    """Within this block, the activity's ``package_show`` of ``package_id`` (or, without an id,
+    of the new dataset named ``name``) is shared."""
+    creation = Creation(package_id, name)
     token = _creating.set(creation)
     try:
         yield creation
@@ -67,16 +77,23 @@ def index_dicts(package_id: str) -> tuple[dict, dict]:
 
 
 def _is_the_activity_call(context: dict, data_dict: dict, creation: Creation) -> bool:
-    return (
+    if not (
         creation.both is None
-        and data_dict.get("id") == creation.package_id
         and set(data_dict) == ACTIVITY_SHOW_KEYS
         and data_dict["include_tracking"] is False
         and context.get("for_view") is False
         and "schema" not in context
         and context.get("use_cache", True)
         and context.get("validate", True)
-    )
+    ):
+        return False
+    if creation.package_id is None and creation.name and isinstance(data_dict["id"], str):
+        # the dataset package_create has just written is in this session's identity map: no
+        # query to read its name
+        package = model.Session.get(model.Package, data_dict["id"])
+        if package is not None and package.name == creation.name:
+            creation.package_id = package.id
+    return creation.package_id is not None and data_dict["id"] == creation.package_id
 
 
 @toolkit.chained_action
