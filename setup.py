@@ -42,6 +42,7 @@ setup(
         "ckanext-dcat>=2.4.4",
         "ckanapi>=4.7",
         "requests>=2.31",
+        "urllib3>=2.0",
         "PyYAML>=6.0",
         "nh3>=0.3",
         "partridge>=1.1",

@@ -6,14 +6,16 @@ or runs CKAN's stock schema: search then stays CKAN's plain search.
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import requests
+import urllib3
 
 from ckanext.poitiers import lists
 
@@ -291,21 +293,64 @@ def best_accented(word: str, counts: dict[str, int]) -> str:
 # ---------------------------------------------------------------------------------------------
 _kinds: dict[str, str] = {}
 _kinds_lock = threading.Lock()
-_local = threading.local()
 SPELLING_DICTIONARIES = ("near", "default")
 
 
-def _get(url: str, **kwargs: Any) -> requests.Response:
-    """GET on Solr through a kept-alive connection of this thread: a search that finds nothing
-    asks Solr two or three more things, a new connection each time would cost as much as the
-    answers."""
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = _local.session = requests.Session()
-        # Solr is a service of the portal: no proxy or .netrc looked up in the environment
-        # at every request (as much time as Solr's own answer)
-        session.trust_env = False
-    return session.get(url, **kwargs)
+class SolrError(Exception):
+    """Solr did not answer, or answered an error status."""
+
+
+class SolrAnswer:
+    """Status and body of one answer of Solr."""
+
+    __slots__ = ("status_code", "content")
+
+    def __init__(self, status_code: int, content: bytes):
+        self.status_code, self.content = status_code, content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)  # ValueError when garbled
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise SolrError(f"Solr answered {self.status_code}: {self.text[:200]}")
+
+
+_pool: tuple[int, urllib3.PoolManager] | None = None
+_pool_lock = threading.Lock()
+
+
+def _connections() -> urllib3.PoolManager:
+    """Kept-alive connections to Solr, shared by the threads of this process (a new pool in a
+    forked worker: sockets are not shared across processes)."""
+    global _pool
+    pid = os.getpid()
+    if _pool is None or _pool[0] != pid:
+        with _pool_lock:
+            if _pool is None or _pool[0] != pid:
+                # no proxy or .netrc looked up: Solr is a service of the portal; no retry: a
+                # Solr that does not answer is reported at once (search stays CKAN's)
+                _pool = (pid, urllib3.PoolManager(num_pools=4, maxsize=8, retries=False))
+    return _pool[1]
+
+
+def _get(url: str, *, params: Iterable[tuple[str, str]] | dict[str, str], timeout: float,
+         auth: tuple | None = None) -> SolrAnswer:
+    """GET on Solr through a kept-alive connection. A search that finds nothing asks Solr two
+    or three more things; through urllib3 directly, one question to the spell handler takes
+    0.6 ms where a requests session takes 1.0 ms (most of it Python, not Solr)."""
+    headers = urllib3.make_headers(basic_auth=f"{auth[0]}:{auth[1]}") if auth else None
+    fields = list(params.items()) if isinstance(params, dict) else list(params)
+    try:
+        resp = _connections().request("GET", url, fields=fields, headers=headers,
+                                      timeout=timeout, redirect=False)
+    except urllib3.exceptions.HTTPError as exc:
+        raise SolrError(str(exc)) from exc
+    return SolrAnswer(resp.status, resp.data)
 
 
 def schema_kind(solr_url: str, timeout: float = 5, auth: tuple | None = None) -> str:
@@ -321,7 +366,7 @@ def schema_kind(solr_url: str, timeout: float = 5, auth: tuple | None = None) ->
     try:
         resp = _get(f"{base}/schema/fieldtypes/text_fr", params={"wt": "json"},
                     timeout=timeout, auth=auth)
-    except requests.RequestException as exc:
+    except SolrError as exc:
         log.warning("Solr schema check at %s failed: %s", base, exc)
         return STOCK
     if resp.status_code == 200:
@@ -373,7 +418,7 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
                               q, words, found, timeout=timeout, auth=auth)
         except _NoSuchDictionary:
             continue
-        except (requests.RequestException, ValueError) as exc:  # Solr down or garbled
+        except (SolrError, ValueError) as exc:  # Solr down or garbled
             log.warning("Solr spellcheck failed: %s", exc)
             return None
         if text:
@@ -439,7 +484,7 @@ def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
             timeout=timeout, auth=auth)
         resp.raise_for_status()
         counts = _pairs(resp.json().get("terms", {}).get("spell"))
-    except (requests.RequestException, ValueError) as exc:
+    except (SolrError, ValueError) as exc:
         log.warning("Solr terms lookup failed: %s", exc)
         return text
     return _reaccent(text, counts)

@@ -1,0 +1,104 @@
+"""The HTTP layer between the search plugin and Solr (ckanext.poitiers.search._get), against a
+real local HTTP server standing in for Solr's answers (no CKAN needed)."""
+from __future__ import annotations
+
+import base64
+import os
+import socket
+
+import pytest
+from werkzeug import Response
+
+from ckanext.poitiers import search
+
+
+def test_repeated_parameters_are_all_sent_and_the_answer_read(httpserver):
+    httpserver.expect_request("/solr/ckan/spell").respond_with_json({"spellcheck": {}})
+    answer = search._get(f"{httpserver.url_for('/solr/ckan')}/spell", timeout=2, params=[
+        ("q", "*:*"), ("fq", '+site_id:"poitiers"'), ("fq", "+state:active"),
+        ("spellcheck.q", "élections")])
+    assert answer.status_code == 200
+    assert answer.json() == {"spellcheck": {}}
+    request = httpserver.log[0][0]
+    assert request.args.getlist("fq") == ['+site_id:"poitiers"', "+state:active"]
+    assert request.args["spellcheck.q"] == "élections"
+    assert "Authorization" not in request.headers
+
+
+def test_solr_credentials_are_sent_as_basic_auth(httpserver):
+    httpserver.expect_request("/solr/ckan/terms").respond_with_json({"terms": {}})
+    search._get(httpserver.url_for("/solr/ckan/terms"), params={"wt": "json"}, timeout=2,
+                auth=("solr", "mot de passe"))
+    header = httpserver.log[0][0].headers["Authorization"]
+    assert header == "Basic " + base64.b64encode(b"solr:mot de passe").decode()
+
+
+def test_an_error_status_is_kept_and_raised_on_demand(httpserver):
+    httpserver.expect_request("/solr/ckan/spell").respond_with_data(
+        "undefined dictionary", status=400)
+    answer = search._get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=2)
+    assert answer.status_code == 400
+    assert "dictionary" in answer.text
+    with pytest.raises(search.SolrError, match="400"):
+        answer.raise_for_status()
+
+
+def test_a_garbled_answer_is_a_value_error(httpserver):
+    httpserver.expect_request("/solr/ckan/spell").respond_with_response(
+        Response(b'{"spellcheck": [\xff', content_type="application/json"))
+    with pytest.raises(ValueError):
+        search._get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=2).json()
+
+
+def test_a_closed_port_is_a_solr_error():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    with pytest.raises(search.SolrError):
+        search._get(f"http://127.0.0.1:{port}/solr/ckan/spell", params={}, timeout=2)
+
+
+def test_a_slow_solr_is_given_up_after_the_timeout(httpserver):
+    import time
+
+    def slow(request):
+        time.sleep(1.5)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request("/solr/ckan/spell").respond_with_handler(slow)
+    started = time.monotonic()
+    with pytest.raises(search.SolrError):
+        search._get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=0.3)
+    assert time.monotonic() - started < 1.2
+
+
+def test_no_proxy_of_the_environment_is_used(httpserver, monkeypatch):
+    # a proxy variable pointing nowhere: Solr, a service of the portal, is still reached
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    httpserver.expect_request("/solr/ckan/select").respond_with_json({"ok": 1})
+    assert search._get(httpserver.url_for("/solr/ckan/select"), params={},
+                       timeout=2).json() == {"ok": 1}
+
+
+def test_one_connection_to_the_real_solr_is_kept_alive_across_questions():
+    import ckan.plugins.toolkit as tk
+
+    url = tk.config["solr_url"].rstrip("/") + "/select"
+    pool = search._connections().connection_from_url(url)
+    connections, requests = pool.num_connections, pool.num_requests
+    for _ in range(3):
+        search._get(url, params={"q": "*:*", "rows": "0", "wt": "json"}, timeout=5)
+    assert pool.num_requests - requests == 3  # through this pool
+    assert pool.num_connections - connections <= 1  # on one connection
+
+
+def test_a_forked_worker_gets_its_own_connections():
+    parent = search._connections()
+    assert search._connections() is parent
+    pid = os.fork()
+    if pid == 0:  # child: a new pool, never the parent's sockets
+        os._exit(0 if search._connections() is not parent else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
