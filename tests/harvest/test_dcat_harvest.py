@@ -82,13 +82,20 @@ def test_hydra_paged_catalogue_mapped_into_our_vocabularies(catalogue, make_runn
 
 @pytest.mark.integration
 def test_a_changed_record_is_imported_again_the_others_skipped(catalogue, make_runner,
-                                                               harvester):
+                                                               harvester, monkeypatch):
     runner = make_runner(harvester, catalogue.url)
     runner.run()
     before = {d["title"]: d["metadata_modified"] for d in datasets(runner.source.id).values()}
     catalogue.pages["1"] = catalogue.pages["1"].replace("Horodateurs", "Horodateurs du centre")
+    mapped = []
+    real_map = dcat_mapping.map_dataset
+    monkeypatch.setattr(dcat_mapping, "map_dataset",
+                        lambda dataset, *a, **kw: mapped.append(dataset.get("title")) or
+                        real_map(dataset, *a, **kw))
     job, results = runner.run()
     assert len(results) == 1
+    # mapped once: compared with the previous record, then created from the same mapping
+    assert mapped == ["Horodateurs du centre"]
     after = {d["title"]: d["metadata_modified"] for d in datasets(runner.source.id).values()}
     assert sorted(after) == ["Bornes à verre", "Défibrillateurs", "Horodateurs du centre"]
     assert after["Bornes à verre"] == before["Bornes à verre"]

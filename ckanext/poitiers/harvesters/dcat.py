@@ -7,6 +7,7 @@ Works on OpenDataSoft exports (``/api/explore/v2.1/catalog/exports/dcat``), udat
 (ckanext-dcat ``/catalog.xml``) catalogues paged with Hydra."""
 from __future__ import annotations
 
+import contextvars
 import json
 
 import ckan.plugins.toolkit as toolkit
@@ -133,7 +134,13 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         return apply_defaults(_schema_fields_only(mapping.map_dataset(dataset)), cfg)
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
-        mapped = self.poitiers_dict(package_dict, harvest_object.source)
+        # import_stage has just mapped this object's content to compare it with the previous
+        # one; ckanext-dcat hands the same content, parsed again, to this method
+        mapped_already = _mapped.get()
+        if mapped_already is not None and mapped_already[0] is harvest_object:
+            mapped = mapped_already[1]
+        else:
+            mapped = self.poitiers_dict(package_dict, harvest_object.source)
         harvest_object.extras.append(
             HarvestObjectExtra(key=HASH_EXTRA, value=content_hash(_hashable(mapped)))
         )
@@ -165,7 +172,16 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
                 remember_record_hash(previous, harvest_object)
                 model.Session.commit()
                 return "unchanged"
-        return super().import_stage(harvest_object)
+        token = _mapped.set((harvest_object, mapped))
+        try:
+            return super().import_stage(harvest_object)
+        finally:
+            _mapped.reset(token)
+
+
+# the record import_stage has mapped, for modify_package_dict: (harvest object, mapped dict)
+_mapped: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("poitiers_dcat_mapped",
+                                                                       default=None)
 
 
 # keys CKAN accepts on a dataset besides the fields of the dataset schema
