@@ -25,6 +25,23 @@ def test_repeated_parameters_are_all_sent_and_the_answer_read(httpserver):
     assert "Authorization" not in request.headers
 
 
+def test_a_connection_closed_by_the_server_is_not_reused(httpserver):
+    # the server closes each connection after its answer, as Solr does after its idle timeout
+    # or a restart: the next question opens a new connection instead of failing
+    ports = []
+
+    def closing(request):
+        ports.append(request.environ["REMOTE_PORT"])
+        return Response('{"ok": 1}', content_type="application/json",
+                        headers={"Connection": "close"})
+
+    httpserver.expect_request("/solr/ckan/select").respond_with_handler(closing)
+    url = httpserver.url_for("/solr/ckan/select")
+    for _ in range(3):
+        assert search._get(url, params={}, timeout=2).json() == {"ok": 1}
+    assert len(set(ports)) == 3
+
+
 def test_solr_credentials_are_sent_as_basic_auth(httpserver):
     httpserver.expect_request("/solr/ckan/terms").respond_with_json({"terms": {}})
     search._get(httpserver.url_for("/solr/ckan/terms"), params={"wt": "json"}, timeout=2,
