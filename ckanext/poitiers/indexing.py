@@ -19,6 +19,7 @@ import logging
 import threading
 from collections import OrderedDict
 
+from ckanext.poitiers import search
 from ckanext.poitiers import vocabularies as voc
 
 log = logging.getLogger(__name__)
@@ -45,23 +46,23 @@ def forget_schema() -> None:
 
 def solr_field_is_multivalued(solr_url: str, field: str, timeout: float = 5) -> bool:
     """Whether the live Solr schema declares ``field`` itself as multi-valued (cached)."""
-    import requests
+    import ckan.plugins.toolkit as tk
 
     key = (solr_url.rstrip("/"), field)
     with _lock:
         if key in _multivalued_cache:
             return _multivalued_cache[key]
-    try:
-        resp = requests.get(f"{key[0]}/schema/fields/{field}", params={"wt": "json"},
-                            timeout=timeout)
-    except requests.RequestException as exc:
+    try:  # the search plugin's connections and CKAN's Solr credentials
+        resp = search.solr_get(f"{key[0]}/schema/fields/{field}", params={"wt": "json"},
+                           timeout=timeout, auth=search.configured_auth(tk.config))
+        if resp.status_code == 200:
+            answer = bool(resp.json().get("field", {}).get("multiValued"))
+        elif resp.status_code == 404:
+            answer = False
+        else:
+            return False
+    except (search.SolrError, ValueError) as exc:
         log.warning("Solr schema check for %s failed: %s", field, exc)
-        return False
-    if resp.status_code == 200:
-        answer = bool(resp.json().get("field", {}).get("multiValued"))
-    elif resp.status_code == 404:
-        answer = False
-    else:
         return False
     with _lock:
         _multivalued_cache[key] = answer

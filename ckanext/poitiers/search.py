@@ -338,8 +338,14 @@ def _connections() -> urllib3.PoolManager:
     return _pool[1]
 
 
-def _get(url: str, *, params: Iterable[tuple[str, str]] | dict[str, str], timeout: float,
-         auth: tuple | None = None) -> SolrAnswer:
+def configured_auth(config: Any) -> tuple[str, str] | None:
+    """The Solr credentials of CKAN's configuration (``solr_user``, ``solr_password``), if any."""
+    user, password = config.get("solr_user"), config.get("solr_password")
+    return (user, password) if user and password else None
+
+
+def solr_get(url: str, *, params: Iterable[tuple[str, str]] | dict[str, str], timeout: float,
+             auth: tuple | None = None) -> SolrAnswer:
     """GET on Solr through a kept-alive connection. A search that finds nothing asks Solr two
     or three more things; through urllib3 directly, one question to the spell handler takes
     0.6 ms where a requests session takes 1.0 ms (most of it Python, not Solr)."""
@@ -364,7 +370,7 @@ def schema_kind(solr_url: str, timeout: float = 5, auth: tuple | None = None) ->
         if base in _kinds:
             return _kinds[base]
     try:
-        resp = _get(f"{base}/schema/fieldtypes/text_fr", params={"wt": "json"},
+        resp = solr_get(f"{base}/schema/fieldtypes/text_fr", params={"wt": "json"},
                     timeout=timeout, auth=auth)
     except SolrError as exc:
         log.warning("Solr schema check at %s failed: %s", base, exc)
@@ -437,7 +443,7 @@ def _collation(solr_url: str, params: list[tuple[str, str]], q: str, words: str,
                *, timeout: float, auth: tuple | None) -> str | None:
     """The first collation of one spelling dictionary that finds more than ``found``, as the
     query ``q`` typed with its corrections."""
-    resp = _get(f"{solr_url.rstrip('/')}/spell", params=params, timeout=timeout, auth=auth)
+    resp = solr_get(f"{solr_url.rstrip('/')}/spell", params=params, timeout=timeout, auth=auth)
     if resp.status_code in (400, 404) and "dictionar" in resp.text:
         log.warning("Solr has no spelling dictionary %s: see docs/search.md",
                     dict(params).get("spellcheck.dictionary"))
@@ -478,7 +484,7 @@ def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
     if not plain:
         return text
     try:  # one request for all the words
-        resp = _get(f"{solr_url.rstrip('/')}/terms", params={
+        resp = solr_get(f"{solr_url.rstrip('/')}/terms", params={
             "terms.fl": "spell", "terms.limit": "50", "wt": "json",
             "terms.regex": "|".join(accent_pattern(w) for w in plain)},
             timeout=timeout, auth=auth)

@@ -1,4 +1,4 @@
-"""The HTTP layer between the search plugin and Solr (ckanext.poitiers.search._get), against a
+"""The HTTP layer between the extension and Solr (ckanext.poitiers.search.solr_get), against a
 real local HTTP server standing in for Solr's answers (no CKAN needed)."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ckanext.poitiers import search
 
 def test_repeated_parameters_are_all_sent_and_the_answer_read(httpserver):
     httpserver.expect_request("/solr/ckan/spell").respond_with_json({"spellcheck": {}})
-    answer = search._get(f"{httpserver.url_for('/solr/ckan')}/spell", timeout=2, params=[
+    answer = search.solr_get(f"{httpserver.url_for('/solr/ckan')}/spell", timeout=2, params=[
         ("q", "*:*"), ("fq", '+site_id:"poitiers"'), ("fq", "+state:active"),
         ("spellcheck.q", "élections")])
     assert answer.status_code == 200
@@ -38,13 +38,13 @@ def test_a_connection_closed_by_the_server_is_not_reused(httpserver):
     httpserver.expect_request("/solr/ckan/select").respond_with_handler(closing)
     url = httpserver.url_for("/solr/ckan/select")
     for _ in range(3):
-        assert search._get(url, params={}, timeout=2).json() == {"ok": 1}
+        assert search.solr_get(url, params={}, timeout=2).json() == {"ok": 1}
     assert len(set(ports)) == 3
 
 
 def test_solr_credentials_are_sent_as_basic_auth(httpserver):
     httpserver.expect_request("/solr/ckan/terms").respond_with_json({"terms": {}})
-    search._get(httpserver.url_for("/solr/ckan/terms"), params={"wt": "json"}, timeout=2,
+    search.solr_get(httpserver.url_for("/solr/ckan/terms"), params={"wt": "json"}, timeout=2,
                 auth=("solr", "mot de passe"))
     header = httpserver.log[0][0].headers["Authorization"]
     assert header == "Basic " + base64.b64encode(b"solr:mot de passe").decode()
@@ -53,7 +53,7 @@ def test_solr_credentials_are_sent_as_basic_auth(httpserver):
 def test_an_error_status_is_kept_and_raised_on_demand(httpserver):
     httpserver.expect_request("/solr/ckan/spell").respond_with_data(
         "undefined dictionary", status=400)
-    answer = search._get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=2)
+    answer = search.solr_get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=2)
     assert answer.status_code == 400
     assert "dictionary" in answer.text
     with pytest.raises(search.SolrError, match="400"):
@@ -64,7 +64,7 @@ def test_a_garbled_answer_is_a_value_error(httpserver):
     httpserver.expect_request("/solr/ckan/spell").respond_with_response(
         Response(b'{"spellcheck": [\xff', content_type="application/json"))
     with pytest.raises(ValueError):
-        search._get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=2).json()
+        search.solr_get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=2).json()
 
 
 def test_a_closed_port_is_a_solr_error():
@@ -73,7 +73,7 @@ def test_a_closed_port_is_a_solr_error():
     port = sock.getsockname()[1]
     sock.close()
     with pytest.raises(search.SolrError):
-        search._get(f"http://127.0.0.1:{port}/solr/ckan/spell", params={}, timeout=2)
+        search.solr_get(f"http://127.0.0.1:{port}/solr/ckan/spell", params={}, timeout=2)
 
 
 def test_a_slow_solr_is_given_up_after_the_timeout(httpserver):
@@ -86,7 +86,7 @@ def test_a_slow_solr_is_given_up_after_the_timeout(httpserver):
     httpserver.expect_request("/solr/ckan/spell").respond_with_handler(slow)
     started = time.monotonic()
     with pytest.raises(search.SolrError):
-        search._get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=0.3)
+        search.solr_get(httpserver.url_for("/solr/ckan/spell"), params={}, timeout=0.3)
     assert time.monotonic() - started < 1.2
 
 
@@ -95,7 +95,7 @@ def test_no_proxy_of_the_environment_is_used(httpserver, monkeypatch):
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     httpserver.expect_request("/solr/ckan/select").respond_with_json({"ok": 1})
-    assert search._get(httpserver.url_for("/solr/ckan/select"), params={},
+    assert search.solr_get(httpserver.url_for("/solr/ckan/select"), params={},
                        timeout=2).json() == {"ok": 1}
 
 
@@ -106,7 +106,7 @@ def test_one_connection_to_the_real_solr_is_kept_alive_across_questions():
     pool = search._connections().connection_from_url(url)
     connections, requests = pool.num_connections, pool.num_requests
     for _ in range(3):
-        search._get(url, params={"q": "*:*", "rows": "0", "wt": "json"}, timeout=5)
+        search.solr_get(url, params={"q": "*:*", "rows": "0", "wt": "json"}, timeout=5)
     assert pool.num_requests - requests == 3  # through this pool
     assert pool.num_connections - connections <= 1  # on one connection
 
@@ -119,3 +119,16 @@ def test_a_forked_worker_gets_its_own_connections():
         os._exit(0 if search._connections() is not parent else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.ckan_config("solr_user", "solr")
+@pytest.mark.ckan_config("solr_password", "secret")
+def test_the_index_schema_check_goes_through_this_layer_with_the_credentials(httpserver):
+    from ckanext.poitiers import indexing
+
+    httpserver.expect_request("/solr/ckan/schema/fields/communes").respond_with_json(
+        {"field": {"name": "communes", "multiValued": True}})
+    assert search.configured_auth({"solr_user": "solr", "solr_password": ""}) is None
+    assert indexing.solr_field_is_multivalued(httpserver.url_for("/solr/ckan"), "communes")
+    header = httpserver.log[0][0].headers["Authorization"]
+    assert header == "Basic " + base64.b64encode(b"solr:secret").decode()

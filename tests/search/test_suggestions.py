@@ -277,8 +277,8 @@ def test_a_solr_without_the_near_dictionary_still_corrects(monkeypatch):
     # a solrconfig.xml copied before "near" existed: Solr answers 404 to an unknown dictionary
     monkeypatch.setattr(poitiers_search, "SPELLING_DICTIONARIES", ("absent", "default"))
     answers = []
-    real = poitiers_search._get
-    monkeypatch.setattr(poitiers_search, "_get", lambda url, **kw: answers.append(
+    real = poitiers_search.solr_get
+    monkeypatch.setattr(poitiers_search, "solr_get", lambda url, **kw: answers.append(
         (dict(kw["params"]).get("spellcheck.dictionary"), (r := real(url, **kw)).status_code))
         or r)
     assert search("electoins")["poitiers_corrected_to"] == "élections"
@@ -289,8 +289,8 @@ def test_no_correction_and_one_request_when_solr_does_not_answer(monkeypatch):
     from ckanext.poitiers import search as poitiers_search
 
     calls = []
-    real = poitiers_search._get
-    monkeypatch.setattr(poitiers_search, "_get",
+    real = poitiers_search.solr_get
+    monkeypatch.setattr(poitiers_search, "solr_get",
                         lambda url, **kw: calls.append(url) or real(url, **kw))
     # a closed port: the spellcheck fails once, the other dictionary is not asked
     assert poitiers_search.spelling_suggestion("http://127.0.0.1:9/solr/ckan", "electoins",

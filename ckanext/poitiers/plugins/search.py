@@ -30,8 +30,7 @@ def _solr_url() -> str:
 
 
 def _solr_auth() -> tuple | None:
-    user, password = tk.config.get("solr_user"), tk.config.get("solr_password")
-    return (user, password) if user and password else None
+    return search.configured_auth(tk.config)
 
 
 def _timeout() -> float:
