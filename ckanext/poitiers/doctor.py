@@ -6,13 +6,13 @@ report always names every problem with the way to fix it.
 from __future__ import annotations
 
 import dataclasses
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable
 
 import ckan.plugins.toolkit as tk
+import urllib3
+from flask_babel import format_decimal
+
+from ckanext.poitiers import search
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 
@@ -43,15 +43,7 @@ class Check:
         return self.status == ERROR
 
 
-def _http_get(url: str, timeout: float) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, headers={"Accept": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
-        return resp.status, resp.read()
-
-
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, urllib.error.URLError) and getattr(exc, "reason", None):
-        return str(exc.reason)
     return str(exc) or exc.__class__.__name__
 
 
@@ -155,22 +147,53 @@ def solr_schema_kind(fieldtypes: Iterable[str]) -> str:
     return "poitiers" if "text_fr" in set(fieldtypes) else "stock"
 
 
+def _solr_reason(exc: BaseException, timeout: float) -> str:
+    """Why Solr gave no answer, in words an administrator reads (urllib3's own text names a
+    connection object and its pool)."""
+    _ = tk._
+    cause = exc.__cause__ or exc
+    if isinstance(cause, urllib3.exceptions.NameResolutionError):
+        return _("unknown host name")
+    if isinstance(cause, urllib3.exceptions.NewConnectionError):
+        return _("connection refused")
+    if isinstance(cause, urllib3.exceptions.TimeoutError):
+        return _("no answer within {seconds} s").format(seconds=format_decimal(timeout))
+    if isinstance(exc, (ValueError, KeyError, AttributeError, TypeError)):
+        return _("the answer is not Solr's JSON")
+    return _first_line(exc)
+
+
 def check_solr(config, timeout: float) -> list[Check]:
     _ = tk._
     base = (config.get("solr_url") or "").rstrip("/")
     if not base:
         return [Check("Solr", ERROR, _("solr_url is not set."),
                       _("Set solr_url = http://127.0.0.1:8983/solr/ckan."))]
+    auth = search.configured_auth(config)
     try:
-        _status, body = _http_get(base + "/admin/ping?wt=json", timeout)
-        if json.loads(body).get("status") != "OK":
-            raise ValueError(body[:200].decode("utf-8", "replace"))
-        _status, body = _http_get(base + "/schema?wt=json", timeout)
-        schema = json.loads(body)["schema"]
-    except Exception as exc:
+        answers = [search.solr_get(f"{base}/{path}", params={"wt": "json"}, timeout=timeout,
+                                   auth=auth) for path in ("admin/ping", "schema")]
+        refused = next((a.status_code for a in answers if a.status_code in (401, 403)), None)
+        if refused:
+            return [Check(
+                "Solr", ERROR,
+                _("Solr refuses access to {url} (HTTP {status}).").format(url=base,
+                                                                         status=refused),
+                _("Check solr_user and solr_password in the CKAN configuration."
+                  ) if auth else _("This Solr asks for credentials: set solr_user and "
+                                   "solr_password in the CKAN configuration."))]
+        for answer in answers:
+            if answer.status_code != 200:
+                raise search.SolrError(_("HTTP status {status}").format(
+                    status=answer.status_code))
+        if answers[0].json().get("status") != "OK":
+            raise search.SolrError(_("the ping does not say OK"))
+        schema = answers[1].json()["schema"]
+    except (search.SolrError, ValueError, KeyError, AttributeError, TypeError) as exc:
         return [Check(
             "Solr", ERROR,
-            _("Solr does not answer at {url} ({reason}).").format(url=base, reason=_reason(exc)),
+            _("Solr does not answer at {url} ({reason}).").format(
+                url=base, reason=_solr_reason(exc, timeout)),
             _("Start Solr (make setup in a checkout of this project) or fix solr_url; "
               "then run this check again."))]
     name = schema.get("name", "?")

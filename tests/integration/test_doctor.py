@@ -1,6 +1,8 @@
 """`ckan poitiers doctor` against the real services, and against stopped ones."""
 from __future__ import annotations
 
+import base64
+import json
 import os
 import subprocess
 import sys
@@ -77,3 +79,91 @@ def test_plugin_order_and_missing_plugins_are_reported():
 def test_stock_and_french_schemas_are_told_apart():
     assert doctor.solr_schema_kind(["string", "text", "text_general"]) == "stock"
     assert doctor.solr_schema_kind(["string", "text", "text_fr"]) == "poitiers"
+
+
+def _solr_answers(httpserver, *, auth: str | None = None, schema_name: str = "ckan-2.11"):
+    """A stand-in for Solr's ping and schema endpoints that answers 401 to any request without
+    the ``auth`` header (Solr's BasicAuthPlugin)."""
+    from werkzeug import Response
+
+    def answer(body):
+        def handler(request):
+            if auth and request.headers.get("Authorization") != auth:
+                return Response("Unauthorized", status=401)
+            return Response(json.dumps(body), content_type="application/json")
+        return handler
+
+    httpserver.expect_request("/solr/ckan/admin/ping").respond_with_handler(
+        answer({"status": "OK"}))
+    httpserver.expect_request("/solr/ckan/schema").respond_with_handler(answer(
+        {"schema": {"name": schema_name, "fieldTypes": [{"name": "text_fr"}]}}))
+    return httpserver.url_for("/solr/ckan")
+
+
+def _solr_check(config, timeout: float = 2):
+    [check] = doctor.check_solr(config, timeout)
+    return check
+
+
+@pytest.fixture
+def french(with_request_context):
+    """The messages as the command prints them: in French, the portal's default language."""
+
+
+@pytest.mark.usefixtures("french")
+def test_solr_credentials_of_the_configuration_are_sent(httpserver):
+    url = _solr_answers(httpserver, auth="Basic " + base64.b64encode(b"solr:secret").decode())
+    check = _solr_check({"solr_url": url, "solr_user": "solr", "solr_password": "secret"})
+    assert check.status == doctor.OK, check.message
+    assert "ckan-2.11" in check.message and "français" in check.message
+
+
+@pytest.mark.usefixtures("french")
+def test_a_solr_asking_for_credentials_is_named_with_the_settings_to_fix(httpserver):
+    url = _solr_answers(httpserver, auth="Basic " + base64.b64encode(b"solr:secret").decode())
+    check = _solr_check({"solr_url": url})
+    assert check.failed
+    assert check.message == f"Solr refuse l’accès à {url} (HTTP 401)."
+    assert "solr_user" in check.fix and "solr_password" in check.fix
+    wrong = _solr_check({"solr_url": url, "solr_user": "solr", "solr_password": "faux"})
+    assert wrong.failed and "HTTP 401" in wrong.message
+    assert wrong.fix.startswith("Vérifiez solr_user")
+
+
+@pytest.mark.usefixtures("french")
+def test_a_server_that_is_not_solr_is_named(httpserver):
+    httpserver.expect_request("/solr/ckan/admin/ping").respond_with_data(
+        "<html>Bienvenue</html>", content_type="text/html")
+    httpserver.expect_request("/solr/ckan/schema").respond_with_data("<html></html>")
+    url = httpserver.url_for("/solr/ckan")
+    check = _solr_check({"solr_url": url})
+    assert check.failed
+    assert check.message == (f"Solr ne répond pas sur {url} "
+                             "(la réponse n’est pas le JSON de Solr).")
+
+
+@pytest.mark.usefixtures("french")
+def test_a_missing_core_is_named_with_its_status(httpserver):
+    httpserver.expect_request("/solr/ckan/admin/ping").respond_with_data("Not Found", status=404)
+    url = httpserver.url_for("/solr/ckan")
+    check = _solr_check({"solr_url": url})
+    assert check.failed and "(statut HTTP 404)" in check.message
+
+
+@pytest.mark.usefixtures("french")
+def test_a_slow_solr_is_named_with_the_timeout(httpserver):
+    import time
+
+    httpserver.expect_request("/solr/ckan/admin/ping").respond_with_handler(
+        lambda request: time.sleep(2) or None)
+    url = httpserver.url_for("/solr/ckan")
+    check = _solr_check({"solr_url": url}, 0.5)
+    assert check.failed and "(aucune réponse en 0,5 s)" in check.message
+
+
+@pytest.mark.usefixtures("french")
+def test_a_closed_port_and_an_unknown_host_are_told_apart(closed_port):
+    closed = _solr_check({"solr_url": f"http://127.0.0.1:{closed_port}/solr/ckan"})
+    assert closed.failed and "(connexion refusée)" in closed.message
+    unknown = _solr_check({"solr_url": "http://solr.invalid/solr/ckan"})
+    assert unknown.failed and "(nom d’hôte inconnu)" in unknown.message
