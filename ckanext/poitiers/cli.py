@@ -77,8 +77,9 @@ def demo_load(path, load_all):
                .format(orgs=counts["organizations"], created=counts["created"],
                        updated=counts["updated"]))
     if counts["skipped"]:
-        click.echo(_("{n} datasets are left to the demo harvest sources.").format(
-            n=counts["skipped"]))
+        click.echo(tk.ungettext("{n} dataset is left to the demo harvest sources.",
+                                "{n} datasets are left to the demo harvest sources.",
+                                counts["skipped"]).format(n=counts["skipped"]))
 
 
 @demo.command("sources", short_help="Create or update the demo harvest sources and harvest them.")
@@ -232,8 +233,9 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
         except tk.ValidationError as exc:
             failed += 1
             click.echo("  " + _("✘ refused: {errors}").format(errors=exc.error_summary))
-    click.echo(_("{examined} datasets examined, {count} to migrate, {applied} migrated, "
-                 "{failed} not migrated.").format(examined=examined, count=to_migrate,
-                                                   applied=applied, failed=failed))
+    click.echo(tk.ungettext("{examined} dataset examined", "{examined} datasets examined",
+                            examined).format(examined=examined)
+               + _("; to migrate: {count}, migrated: {applied}, not migrated: {failed}.").format(
+                   count=to_migrate, applied=applied, failed=failed))
     if mode == "apply" and failed:
         sys.exit(1)

@@ -10,9 +10,8 @@ from collections.abc import Callable, Iterable
 
 import ckan.plugins.toolkit as tk
 import urllib3
-from flask_babel import format_decimal
 
-from ckanext.poitiers import search
+from ckanext.poitiers import l10n, search
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 
@@ -157,7 +156,8 @@ def _solr_reason(exc: BaseException, timeout: float) -> str:
     if isinstance(cause, urllib3.exceptions.NewConnectionError):
         return _("connection refused")
     if isinstance(cause, urllib3.exceptions.TimeoutError):
-        return _("no answer within {seconds} s").format(seconds=format_decimal(timeout))
+        return _("no answer within {seconds} s").format(
+            seconds=l10n.number(timeout, l10n.page_language()))
     if isinstance(exc, (ValueError, KeyError, AttributeError, TypeError)):
         return _("the answer is not Solr's JSON")
     return _first_line(exc)

@@ -14,12 +14,20 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.poitiers import l10n
+
 KINDS = ("dataset", "problem")
 STATUSES = ("open", "answered", "closed")
 MAX_TITLE = 200
 MAX_MESSAGE = 5000
 MAX_ANSWER = 5000
+MAX_NAME = 200
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+def _number(n: int) -> str:
+    return l10n.number(n, l10n.page_language())
+
 
 metadata = sa.MetaData()
 request_table = sa.Table(
@@ -59,16 +67,17 @@ def validate_request(data: dict) -> tuple[dict, dict]:
         errors["title"] = [tk._("Give your request a short title.")]
     elif len(clean["title"]) > MAX_TITLE:
         errors["title"] = [tk._("The title is too long (at most {n} characters).").format(
-            n=MAX_TITLE)]
+            n=_number(MAX_TITLE))]
     if not clean["message"]:
         errors["message"] = [tk._("Describe your request.")]
     elif len(clean["message"]) > MAX_MESSAGE:
         errors["message"] = [tk._("The message is too long (at most {n} characters).").format(
-            n=MAX_MESSAGE)]
+            n=_number(MAX_MESSAGE))]
     if clean["email"] and (len(clean["email"]) > 254 or not EMAIL_RE.match(clean["email"])):
         errors["email"] = [tk._("This email address is not valid (example: nom@exemple.fr).")]
-    if len(clean["name"]) > 200:
-        errors["name"] = [tk._("The name is too long (at most {n} characters).").format(n=200)]
+    if len(clean["name"]) > MAX_NAME:
+        errors["name"] = [tk._("The name is too long (at most {n} characters).").format(
+            n=_number(MAX_NAME))]
     if clean["kind"] == "problem" and clean["dataset_id"]:
         pkg = model.Package.get(clean["dataset_id"])
         if pkg is None or pkg.state != "active":
@@ -156,7 +165,7 @@ def request_answer(context, data_dict):
         errors["answer"] = [tk._("Write an answer.")]
     elif len(answer) > MAX_ANSWER:
         errors["answer"] = [tk._("The answer is too long (at most {n} characters).").format(
-            n=MAX_ANSWER)]
+            n=_number(MAX_ANSWER))]
     if status not in STATUSES:
         errors["status"] = [tk._("Unknown status.")]
     if errors:

@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from markupsafe import Markup
 
 from ckanext.poitiers import freshness as fresh
-from ckanext.poitiers import indexing, vocabularies
+from ckanext.poitiers import indexing, l10n, vocabularies
 from ckanext.poitiers.search import as_list
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,7 @@ VOCABULARY_FACETS = {
 # Vocabulary labels (from ckanext.poitiers.vocabularies when it knows the vocabulary)
 # ---------------------------------------------------------------------------------------------
 def _lang() -> str:
-    try:
-        return (tk.h.lang() or "fr")[:2]
-    except Exception:  # noqa: BLE001 - outside a request
-        return "fr"
+    return l10n.page_language()
 
 
 def vocabulary_label(vocab: str, value) -> str:
@@ -311,22 +308,8 @@ def _has_harvest() -> bool:
 
 
 def human_size(size) -> str:
-    """A file size in French units (octets, Ko, Mo, Go); empty when unknown."""
-    if not isinstance(size, (int, float, str)):
-        return ""
-    try:
-        n = float(size)
-    except ValueError:
-        return ""
-    if n <= 0:
-        return ""
-    units = [tk._("B"), tk._("KB"), tk._("MB"), tk._("GB"), tk._("TB")]
-    i = 0
-    while n >= 1000 and i < len(units) - 1:
-        n /= 1000.0
-        i += 1
-    text = ("%d" % n) if i == 0 or n >= 100 else ("%.1f" % n).replace(".", ",")
-    return f"{text}\u00a0{units[i]}"
+    """A file size in the page's language (octets, Ko, Mo, Go); empty when unknown."""
+    return l10n.size(size, _lang(), tk._)
 
 
 def api_snippets(pkg: dict) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import time
 
 import pytest
@@ -254,6 +255,13 @@ def _assert_nothing_lost(runner, job, before, expected_error):
     assert len(errors) == 1, errors
     assert expected_error in errors[0]
     assert "Aucun jeu de données n'est retiré" in errors[0]
+    # the count of records read agrees with its noun in French (0 and 1 singular)
+    read = re.search(r"(\d+) (enregistrements? lus?) avant l'échec (est|sont) mis à jour",
+                     errors[0])
+    assert read, errors[0]
+    many = int(read.group(1)) > 1
+    assert read.group(2, 3) == (("enregistrements lus", "sont") if many
+                                else ("enregistrement lu", "est"))
     after = datasets(runner.source.id)
     assert sorted(after) == sorted(before)
     assert model.Session.query(model.Package).filter(model.Package.type == "dataset").count() == 3
@@ -323,7 +331,7 @@ def test_timeout_is_retried_then_reported(catalogue, make_runner, harvester, sil
     runner.source.save()
     job, _results = runner.run()
     assert len(accepted) == 3  # one try and two retries (ckanext.poitiers.harvest.retries = 2)
-    _assert_nothing_lost(runner, job, before, "n'a pas répondu en 0.3 secondes")
+    _assert_nothing_lost(runner, job, before, "n'a pas répondu en 0,3 seconde.")
 
 
 def test_429_with_retry_after_is_honoured(catalogue, make_runner, harvester):
@@ -351,7 +359,7 @@ def test_429_asking_too_long_a_wait_ends_the_gather_cleanly(catalogue, make_runn
     catalogue.fail = lambda req, page: Response(
         "{}", status=429, headers={"Retry-After": "86400"}, content_type="application/json")
     job, _results = runner.run()
-    _assert_nothing_lost(runner, job, before, "demande d'attendre 86400 secondes")
+    _assert_nothing_lost(runner, job, before, "demande d'attendre 86\u202f400 secondes")
 
 
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed"])
@@ -368,7 +376,7 @@ def test_50_mb_body_is_refused(catalogue, make_runner, harvester, declared):
 
     catalogue.fail = huge
     job, _results = runner.run()
-    _assert_nothing_lost(runner, job, before, "dépasse la limite de 20971520 octets")
+    _assert_nothing_lost(runner, job, before, "dépasse la limite de 21\u00a0Mo")
 
 
 def test_duplicate_ids_give_one_dataset_and_a_visible_warning(catalogue, make_runner, harvester):

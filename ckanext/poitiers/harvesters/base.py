@@ -47,7 +47,7 @@ from ckanext.poitiers import vocabularies
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import creation
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
-from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers.harvesters.i18n import _, ngettext, number
 
 log = logging.getLogger(__name__)
 
@@ -354,11 +354,15 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         except RemoteError as e:
             complete = False
             self._save_gather_error(
-                _(
+                ngettext(
+                    "The source could not be read completely: {error} No dataset is withdrawn "
+                    "after an incomplete harvest; {count} record read before the failure is "
+                    "updated.",
                     "The source could not be read completely: {error} No dataset is withdrawn "
                     "after an incomplete harvest; {count} records read before the failure are "
-                    "updated."
-                ).format(error=e, count=len(seen)),
+                    "updated.",
+                    len(seen),
+                ).format(error=e, count=number(len(seen))),
                 harvest_job,
             )
         finally:

@@ -5,7 +5,7 @@ from ckanext.poitiers.harvesters import datafair_mapping as mapping
 from ckanext.poitiers.harvesters.base import PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
-from ckanext.poitiers.harvesters.i18n import N_, _
+from ckanext.poitiers.harvesters.i18n import N_, _, number
 
 # Data Fair refuses size + skip > 10000 on its listings (api/src/misc/utils/find.ts)
 DATAFAIR_WINDOW = 10000
@@ -35,7 +35,7 @@ class DataFairHarvester(PoitiersHarvester):
                     _(
                         "The catalogue holds more than {limit} datasets, the most Data Fair lists; "
                         "narrow it with the « filters » option."
-                    ).format(limit=DATAFAIR_WINDOW),
+                    ).format(limit=number(DATAFAIR_WINDOW)),
                     api,
                 )
             params = {**config["filters"], "size": size, "page": page, "select": SELECT}

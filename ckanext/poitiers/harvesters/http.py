@@ -26,7 +26,7 @@ import urllib3
 import urllib3.connection
 import urllib3.exceptions
 
-from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers.harvesters.i18n import _, ngettext, number, size
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
@@ -268,10 +268,13 @@ class HttpClient:
                     wait = s.backoff * (2 ** (attempt - 1))
                 if wait > s.max_retry_after:
                     raise RemoteError(
-                        _(
+                        ngettext(
+                            "{url} asks to wait {seconds} second before trying again; "
+                            "the harvest will try again at its next run.",
                             "{url} asks to wait {seconds} seconds before trying again; "
-                            "the harvest will try again at its next run."
-                        ).format(url=url, seconds=int(wait)),
+                            "the harvest will try again at its next run.",
+                            int(wait),
+                        ).format(url=url, seconds=number(int(wait))),
                         url,
                         r.error.status,
                     ) from None
@@ -293,9 +296,11 @@ class HttpClient:
                 )
             except requests.Timeout as e:
                 raise _Retryable.of(
-                    _("{url} did not answer within {seconds} seconds.").format(
-                        url=current, seconds=s.timeout
-                    ),
+                    ngettext(
+                        "{url} did not answer within {seconds} second.",
+                        "{url} did not answer within {seconds} seconds.",
+                        int(s.timeout),
+                    ).format(url=current, seconds=number(s.timeout)),
                     current,
                 ) from e
             except requests.RequestException as e:
@@ -333,8 +338,8 @@ class HttpClient:
         cap = self.settings.max_bytes
         declared = resp.headers.get("Content-Length")
         too_big = RemoteError(
-            _("The answer of {url} is larger than the limit of {size} bytes.").format(
-                url=url, size=cap
+            _("The answer of {url} is larger than the limit of {size}.").format(
+                url=url, size=size(cap)
             ),
             url,
         )

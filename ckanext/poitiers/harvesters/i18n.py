@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import gettext
 
+from ckanext.poitiers import l10n
+
 DOMAIN = "ckanext-poitiers"
 
 
@@ -36,7 +38,19 @@ def _(msgid: str) -> str:
     return _translations(default_locale()).gettext(msgid)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form the default language uses for ``n`` (French: singular for 0 and 1)."""
+    return _translations(default_locale()).ngettext(singular, plural, n)
 
+
+def number(value: float) -> str:
+    """``value`` written as the default language writes it (« 86 400 », « 0,3 »)."""
+    return l10n.number(value, default_locale())
+
+
+def size(nbytes: float) -> str:
+    """A size in bytes with its unit, in the default language (« 21 Mo »)."""
+    return l10n.size(nbytes, default_locale(), _)
 
 
 def N_(msgid: str) -> str:  # noqa: N802 - gettext's name for "mark for extraction only"

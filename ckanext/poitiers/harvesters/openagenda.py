@@ -7,7 +7,7 @@ from ckanext.poitiers.harvesters import openagenda_mapping as mapping
 from ckanext.poitiers.harvesters.base import PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
-from ckanext.poitiers.harvesters.i18n import N_, _
+from ckanext.poitiers.harvesters.i18n import N_, _, number
 
 MAX_PAGES = 100
 
@@ -69,7 +69,7 @@ class OpenAgendaHarvester(PoitiersHarvester):
                 return
             params["after[]"] = [str(a) for a in after]
         raise RemoteError(_("{url} announces more than {count} pages.").format(
-            url=f"{api}/agendas", count=MAX_PAGES), api)
+            url=f"{api}/agendas", count=number(MAX_PAGES)), api)
 
     def record_guid(self, record, source_url, config):
         return mapping.guid(record)

@@ -9,7 +9,7 @@ from ckanext.poitiers.harvesters import udata_mapping as mapping
 from ckanext.poitiers.harvesters.base import PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
-from ckanext.poitiers.harvesters.i18n import N_, _
+from ckanext.poitiers.harvesters.i18n import N_, _, number
 
 MAX_PAGES = 1000
 
@@ -66,7 +66,7 @@ class UdataHarvester(PoitiersHarvester):
             seen_urls.add(next_page)
             url, params = next_page, None
         raise RemoteError(_("{url} announces more than {count} pages.").format(
-            url=api, count=MAX_PAGES), api)
+            url=api, count=number(MAX_PAGES)), api)
 
     def record_guid(self, record, source_url, config):
         return mapping.guid(record, mapping.api_base(source_url))

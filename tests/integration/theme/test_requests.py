@@ -34,6 +34,8 @@ def test_anonymous_visitor_creates_a_request():
     ({"kind": "dataset", "title": "t", "message": ""}, "message", "Décrivez"),
     ({"kind": "autre", "title": "t", "message": "m"}, "kind", "Indiquez si"),
     ({"kind": "dataset", "title": "t" * 201, "message": "m"}, "title", "trop long"),
+    ({"kind": "dataset", "title": "t", "message": "m" * 5001}, "message",
+     "Le message est trop long (5\u202f000 caractères au plus)."),
     ({"kind": "dataset", "title": "t", "message": "m", "email": "pas-une-adresse"}, "email",
      "pas valide"),
     ({"kind": "problem", "title": "t", "message": "m", "dataset_id": "inexistant"}, "dataset_id",

@@ -1,0 +1,58 @@
+"""Numbers and file sizes as a language writes them: « 86 400 », « 0,3 », « 3,4 Mo ».
+
+The caller gives the language and its gettext: the page's (``page_language``) for the theme
+and the forms, the portal's default language for the messages harvesters store.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from babel.numbers import format_decimal
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark for extraction only"
+    return message
+
+
+def page_language() -> str:
+    """The language of the current page; the portal's default outside a request."""
+    import ckan.plugins.toolkit as tk
+
+    try:
+        return (tk.h.lang() or "fr")[:2]
+    except Exception:  # noqa: BLE001 - outside a request
+        return (tk.config.get("ckan.locale_default") or "fr")[:2]
+
+
+SIZE_UNITS = (N_("B"), N_("KB"), N_("MB"), N_("GB"), N_("TB"))
+
+
+def number(value: float, lang: str | None) -> str:
+    """``value`` with the language's digit grouping and decimal sign, at most 3 decimals."""
+    try:
+        return format_decimal(value, format="#,##0.###", locale=lang or "fr")
+    except (ValueError, TypeError, LookupError):  # an unknown locale name
+        return format_decimal(value, format="#,##0.###", locale="fr")
+
+
+def size(nbytes, lang: str | None, gettext: Callable[[str], str]) -> str:
+    """A file size in decimal units (1 Ko = 1,000 octets): one decimal below 100 (« 48,2 Ko »),
+    none above or in bytes; empty when unknown or not positive."""
+    if isinstance(nbytes, bool) or not isinstance(nbytes, (int, float, str)):
+        return ""
+    try:
+        n = float(nbytes)
+    except ValueError:
+        return ""
+    if not n > 0 or n == float("inf"):
+        return ""
+    i = 0
+    while n >= 1000 and i < len(SIZE_UNITS) - 1:
+        n /= 1000.0
+        i += 1
+    digits = "#,##0" if i == 0 or n >= 100 else "#,##0.#"
+    try:
+        text = format_decimal(n, format=digits, locale=lang or "fr")
+    except (ValueError, TypeError, LookupError):
+        text = format_decimal(n, format=digits, locale="fr")
+    return f"{text}\u00a0{gettext(SIZE_UNITS[i])}"
