@@ -307,6 +307,13 @@ def _has_harvest() -> bool:
         return False
 
 
+def number(value) -> str:
+    """A count in the page's language (« 1 234 » in French); the value as given if not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    return l10n.number(value, _lang())
+
+
 def human_size(size) -> str:
     """A file size in the page's language (octets, Ko, Mo, Go); empty when unknown."""
     return l10n.size(size, _lang(), tk._)
@@ -384,6 +391,7 @@ def all_helpers() -> dict:
         "poitiers_home_datasets": home_datasets,
         "poitiers_understand": understand,
         "poitiers_human_size": human_size,
+        "poitiers_number": number,
         "poitiers_api_snippets": api_snippets,
         "poitiers_resource_kind_label": resource_kind_label,
         "poitiers_accessibility_state": accessibility_state,

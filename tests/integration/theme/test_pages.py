@@ -142,3 +142,10 @@ def test_understand_with_the_schema_fields():
 def test_human_size(app, size, text):
     with app.flask_app.test_request_context():
         assert theme_helpers.human_size(size) == text
+
+
+@pytest.mark.parametrize("value, text", [(1234, "1\u202f234"), (7, "7"), (0, "0"), (None, ""),
+                                         ("12", "12"), (2.5, "2,5")])
+def test_counts_are_written_in_french(app, value, text):
+    with app.flask_app.test_request_context():
+        assert theme_helpers.number(value) == text
