@@ -389,19 +389,23 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                 if guid not in guids_in_source]
         if not gone:
             return []
-        objects = []
+        objects = [
+            HarvestObject(
+                id=str(uuid.uuid4()),
+                guid=guid,
+                job=harvest_job,
+                package_id=package_id,
+                extras=[HarvestObjectExtra(key=STATUS_EXTRA, value="delete")],
+            )
+            for guid, package_id in gone
+        ]
         try:
-            for guid, package_id in gone:
-                model.Session.query(HarvestObject).filter_by(
-                    guid=guid, harvest_source_id=source_id
-                ).update({"current": False}, False)
-                objects.append(HarvestObject(
-                    id=str(uuid.uuid4()),
-                    guid=guid,
-                    job=harvest_job,
-                    package_id=package_id,
-                    extras=[HarvestObjectExtra(key=STATUS_EXTRA, value="delete")],
-                ))
+            guids = [guid for guid, _package_id in gone]
+            for start in range(0, len(guids), 1000):  # one UPDATE per thousand records
+                model.Session.query(HarvestObject).filter(
+                    HarvestObject.harvest_source_id == source_id,
+                    HarvestObject.guid.in_(guids[start:start + 1000]),
+                ).update({"current": False}, synchronize_session=False)
             model.Session.add_all(objects)
             model.Session.commit()
         except sa.exc.SQLAlchemyError as e:
