@@ -43,6 +43,7 @@ setup(
         "ckanapi>=4.7",
         "requests>=2.31",
         "urllib3>=2.0",
+        "babel>=2.15",
         "PyYAML>=6.0",
         "nh3>=0.3",
         "partridge>=1.1",
