@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from babel import UnknownLocaleError
 from babel.numbers import format_decimal
 
 
@@ -27,12 +28,16 @@ def page_language() -> str:
 SIZE_UNITS = (N_("B"), N_("KB"), N_("MB"), N_("GB"), N_("TB"))
 
 
+def _decimal(value: float, digits: str, lang: str | None) -> str:
+    try:
+        return format_decimal(value, format=digits, locale=lang or "fr")
+    except (UnknownLocaleError, ValueError, TypeError):  # a locale name Babel does not know
+        return format_decimal(value, format=digits, locale="fr")
+
+
 def number(value: float, lang: str | None) -> str:
     """``value`` with the language's digit grouping and decimal sign, at most 3 decimals."""
-    try:
-        return format_decimal(value, format="#,##0.###", locale=lang or "fr")
-    except (ValueError, TypeError, LookupError):  # an unknown locale name
-        return format_decimal(value, format="#,##0.###", locale="fr")
+    return _decimal(value, "#,##0.###", lang)
 
 
 def size(nbytes, lang: str | None, gettext: Callable[[str], str]) -> str:
@@ -50,9 +55,5 @@ def size(nbytes, lang: str | None, gettext: Callable[[str], str]) -> str:
     while n >= 1000 and i < len(SIZE_UNITS) - 1:
         n /= 1000.0
         i += 1
-    digits = "#,##0" if i == 0 or n >= 100 else "#,##0.#"
-    try:
-        text = format_decimal(n, format=digits, locale=lang or "fr")
-    except (ValueError, TypeError, LookupError):
-        text = format_decimal(n, format=digits, locale="fr")
+    text = _decimal(n, "#,##0" if i == 0 or n >= 100 else "#,##0.#", lang)
     return f"{text}\u00a0{gettext(SIZE_UNITS[i])}"
