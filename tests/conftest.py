@@ -20,3 +20,15 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def demo_server_url():
+    """The demo's local server of recorded-shape sources (Data Fair, udata), on a free port."""
+    from ckanext.poitiers import demo_server
+
+    srv, thread = demo_server.serve_in_thread()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+    thread.join()

@@ -8,21 +8,12 @@ from ckan.tests import helpers
 
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 from ckanext.harvest.tests import lib
-from ckanext.poitiers import demo, demo_server, demo_sources
+from ckanext.poitiers import demo, demo_sources
 from ckanext.poitiers.harvesters.datafair import DataFairHarvester
 from ckanext.poitiers.harvesters.udata import UdataHarvester
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins", "harvest_env")]
 HARVESTERS = {"poitiers_datafair": DataFairHarvester, "poitiers_udata": UdataHarvester}
-
-
-@pytest.fixture
-def demo_server_url():
-    srv, thread = demo_server.serve_in_thread()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
-    thread.join()
 
 
 def _harvest(sources):

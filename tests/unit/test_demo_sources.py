@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 import yaml
 
-from ckanext.poitiers import demo_server, demo_sources
+from ckanext.poitiers import demo_sources
 from ckanext.poitiers.harvesters import datafair_mapping, udata_mapping
 
 
@@ -63,21 +63,13 @@ def test_udata_payload_maps_to_the_poitiers_fields():
     assert len(mapped["resources"]) == len(entry["resources"])
 
 
-@pytest.fixture
-def server():
-    srv, thread = demo_server.serve_in_thread()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
-    thread.join()
-
-
 def _get(url):
     with urllib.request.urlopen(url, timeout=5) as resp:
         return json.load(resp)
 
 
-def test_server_pages_datafair_and_udata_like_the_real_apis(server):
+def test_server_pages_datafair_and_udata_like_the_real_apis(demo_server_url):
+    server = demo_server_url
     first = _get(f"{server}/data-fair/api/v1/datasets?size=5&page=1"
                  "&owner=organization:grandpoitiers")
     assert first["count"] == 11 and len(first["results"]) == 5
