@@ -420,6 +420,113 @@ def test_names_never_clash_with_local_datasets(catalogue, make_runner, harvester
     )
 
 
+def test_a_name_taken_by_another_writer_between_check_and_write(
+        catalogue, make_runner, harvester, monkeypatch):
+    """Two harvest consumers (or a publisher) create datasets of the same name at once: the
+    other one commits after our name check and before our package_create."""
+    from ckanext.poitiers.harvesters import base
+
+    real = base.creation_facts
+
+    def then_a_rival_commits(source_id, wanted):
+        facts = real(source_id, wanted)
+        if wanted == VERRE and not facts[1]:
+            with model.meta.engine.begin() as other:  # another process's connection
+                other.execute(sa.text(
+                    "INSERT INTO package (id, name, title, type, state, private) "
+                    "VALUES ('rival-verre', :name, 'Rival', 'dataset', 'active', false)"),
+                    {"name": wanted})
+        return facts
+
+    monkeypatch.setattr(base, "creation_facts", then_a_rival_commits)
+    runner = make_runner(harvester, catalogue.url)
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    found = datasets(runner.source.id)
+    assert sorted(found) == sorted([VITALIS, PARKINGS, VERRE + "1"])
+    assert model.Package.get("rival-verre").name == VERRE
+    # the record's hash was kept through the second try: the next run writes nothing
+    _job, results = runner.run()
+    assert results == {}
+
+
+def test_a_name_refused_once_by_the_unique_constraint_is_tried_again(
+        catalogue, make_runner, harvester):
+    """The other writer's row reaches PostgreSQL after CKAN's name validation: the unique
+    constraint on the name refuses ours (here a trigger raises that refusal once)."""
+    model.Session.execute(sa.text(f"""
+        CREATE SEQUENCE poitiers_test_name_race;
+        CREATE FUNCTION poitiers_test_name_race() RETURNS trigger AS $$
+        BEGIN
+          IF NEW.name = '{VERRE}' AND nextval('poitiers_test_name_race') = 1 THEN
+            RAISE unique_violation USING CONSTRAINT = 'package_name_key',
+              MESSAGE = 'duplicate key value violates unique constraint "package_name_key"';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER poitiers_test_name_race BEFORE INSERT ON package
+          FOR EACH ROW EXECUTE FUNCTION poitiers_test_name_race();
+    """))
+    model.Session.commit()
+    try:
+        runner = make_runner(harvester, catalogue.url)
+        job, results = runner.run()
+        refused = model.Session.execute(sa.text(
+            "SELECT last_value FROM poitiers_test_name_race")).scalar()
+    finally:
+        model.Session.rollback()
+        model.Session.execute(sa.text(
+            "DROP TRIGGER poitiers_test_name_race ON package;"
+            "DROP FUNCTION poitiers_test_name_race(); DROP SEQUENCE poitiers_test_name_race;"))
+        model.Session.commit()
+    assert refused == 2  # refused once, then written
+    assert object_errors(job) == []
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
+    assert {r["report_status"] for r in results.values()} == {"added"}
+
+
+def test_a_row_the_database_refuses_is_a_record_error_and_the_others_are_saved(
+        catalogue, make_runner, harvester):
+    model.Session.execute(sa.text(f"""
+        CREATE FUNCTION poitiers_test_refuse_verre() RETURNS trigger AS $$
+        BEGIN
+          IF NEW.name = '{VERRE}' THEN
+            RAISE check_violation USING MESSAGE = 'refused by a local rule';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER poitiers_test_refuse_verre BEFORE INSERT ON package
+          FOR EACH ROW EXECUTE FUNCTION poitiers_test_refuse_verre();
+    """))
+    model.Session.commit()
+    try:
+        runner = make_runner(harvester, catalogue.url)
+        job, _results = runner.run()
+    finally:
+        model.Session.rollback()
+        model.Session.execute(sa.text("DROP TRIGGER poitiers_test_refuse_verre ON package;"
+                                      "DROP FUNCTION poitiers_test_refuse_verre();"))
+        model.Session.commit()
+    errors = object_errors(job)
+    assert len(errors) == 1
+    assert "n'a pas pu être enregistré" in errors[0] and "IntegrityError" in errors[0]
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS])
+    verre = model.Session.query(model.Package).filter(model.Package.name.like("proprete%"))
+    assert verre.count() == 0
+    # the next run, the rule gone, creates it
+    runner.run()
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
+
+
+def test_a_name_clash_that_is_not_a_race_stays_a_record_error():
+    from ckanext.poitiers.harvesters.base import name_taken_meanwhile
+
+    assert name_taken_meanwhile(toolkit.ValidationError({"name": ["Cette URL est déjà utilisée."]}))
+    assert not name_taken_meanwhile(toolkit.ValidationError(
+        {"name": ["…"], "title": ["Champ obligatoire"]}))
+    assert not name_taken_meanwhile(sa.exc.IntegrityError("INSERT", {}, Exception("other")))
+
+
 def test_local_edits_policy(catalogue, make_runner, harvester):
     runner = make_runner(harvester, catalogue.url, '{"preserve_fields": ["notes"]}')
     runner.run()

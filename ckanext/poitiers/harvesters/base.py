@@ -519,7 +519,17 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         add_object_extra(harvest_object, HASH_EXTRA, mapped_hash)
         try:
             if existing is None:
-                self._create(harvest_object, source, mapped)
+                try:
+                    self._create(harvest_object, source, mapped)
+                except (toolkit.ValidationError, sa.exc.IntegrityError) as e:
+                    if not name_taken_meanwhile(e):
+                        raise
+                    # another harvest consumer (or a publisher) wrote a dataset of that name
+                    # between our check and our write: once more, with a name free now
+                    model.Session.rollback()
+                    log.info("Name of %s taken meanwhile, created again", harvest_object.guid)
+                    add_object_extra(harvest_object, HASH_EXTRA, mapped_hash)
+                    self._create(harvest_object, source, mapped)
             else:
                 self._update(harvest_object, previous, existing, mapped, cfg)
         except toolkit.ValidationError as e:
@@ -535,8 +545,10 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             )
             return False
         except Exception as e:  # noqa: BLE001 - one record must not stop the others
-            log.exception("Import of %s failed", harvest_object.guid)
+            # rolled back first: after a failed flush, even reading the object's guid would
+            # raise PendingRollbackError and stop the consumer
             model.Session.rollback()
+            log.exception("Import of %s failed", harvest_object.guid)
             self._save_object_error(
                 _("The dataset « {title} » ({guid}) could not be saved: {error}").format(
                     title=mapped.get("title", ""), guid=harvest_object.guid,
@@ -639,6 +651,16 @@ def search_commit_now_and_then() -> None:
     if now - _last_search_commit[0] >= SEARCH_COMMIT_EVERY:
         search.commit()
         _last_search_commit[0] = now
+
+
+def name_taken_meanwhile(error: Exception) -> bool:
+    """Whether a creation failed only because its name, free when checked, was taken before the
+    write: CKAN's validation saw the other dataset (an error on ``name`` alone: ours is always a
+    valid name), or PostgreSQL's unique constraint on the name refused the row."""
+    if isinstance(error, toolkit.ValidationError):
+        return set(error.error_dict or {}) == {"name"}
+    diag = getattr(getattr(error, "orig", None), "diag", None)
+    return getattr(diag, "constraint_name", None) == "package_name_key"
 
 
 def creation_facts(source_id: str, wanted: str) -> tuple[str | None, bool]:
