@@ -518,6 +518,41 @@ def test_a_row_the_database_refuses_is_a_record_error_and_the_others_are_saved(
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
 
 
+def test_a_withdrawal_the_database_refuses_is_a_record_error_and_is_tried_again(
+        catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    model.Session.execute(sa.text(f"""
+        CREATE FUNCTION poitiers_test_keep_parkings() RETURNS trigger AS $$
+        BEGIN
+          IF NEW.name = '{PARKINGS}' AND NEW.state = 'deleted' THEN
+            RAISE check_violation USING MESSAGE = 'kept by a local rule';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER poitiers_test_keep_parkings BEFORE UPDATE ON package
+          FOR EACH ROW EXECUTE FUNCTION poitiers_test_keep_parkings();
+    """))
+    model.Session.commit()
+    catalogue.records = [r for r in catalogue.records if r["slug"] != PARKINGS]
+    try:
+        job, _results = runner.run()
+    finally:
+        model.Session.rollback()
+        model.Session.execute(sa.text("DROP TRIGGER poitiers_test_keep_parkings ON package;"
+                                      "DROP FUNCTION poitiers_test_keep_parkings();"))
+        model.Session.commit()
+    errors = object_errors(job)
+    assert len(errors) == 1
+    assert "n'a pas pu être retiré" in errors[0] and "prochain moissonnage complet" in errors[0]
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
+    # the next complete run (the rule gone) withdraws it
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, VERRE])
+    assert sorted(datasets(runner.source.id, state="deleted")) == [PARKINGS]
+
+
 def test_a_name_clash_that_is_not_a_race_stays_a_record_error():
     from ckanext.poitiers.harvesters.base import name_taken_meanwhile
 

@@ -608,12 +608,33 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         toolkit.get_action("package_update")(self._context(), package)
 
     def _withdraw(self, harvest_object):
-        with contextlib.suppress(toolkit.ObjectNotFound):
-            toolkit.get_action("package_delete")(self._context(), {"id": harvest_object.package_id})
-        harvest_object.current = False
-        harvest_object.save()
-        model.Session.commit()
-        return True
+        try:
+            with contextlib.suppress(toolkit.ObjectNotFound):
+                toolkit.get_action("package_delete")(
+                    self._context(), {"id": harvest_object.package_id}
+                )
+            harvest_object.current = False
+            harvest_object.save()
+            model.Session.commit()
+            return True
+        except Exception as e:  # noqa: BLE001 - an exception here would stop the fetch consumer
+            model.Session.rollback()
+            log.exception("Withdrawal of %s failed", harvest_object.guid)
+            # the dataset's last object is current again, so that the next complete harvest
+            # withdraws it (gather cleared that flag when it saw the record gone)
+            last = self._previous_object(harvest_object)
+            if last is not None and last.package_id == harvest_object.package_id:
+                last.current = True
+                model.Session.commit()
+            self._save_object_error(
+                _(
+                    "The dataset of record {guid}, gone from the source, could not be withdrawn "
+                    "({error}); the next complete harvest will try again."
+                ).format(guid=harvest_object.guid, error=type(e).__name__),
+                harvest_object,
+                "Import",
+            )
+            return False
 
 
 def create_dataset(context: dict, package: dict, on_created=None) -> str:
