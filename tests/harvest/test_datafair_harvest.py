@@ -7,6 +7,7 @@ down between two runs — nothing stored is lost, nothing duplicated, the error 
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
@@ -81,6 +82,28 @@ def object_errors(job):
 
 def modified(found):
     return {name: d["metadata_modified"] for name, d in found.items()}
+
+
+@contextlib.contextmanager
+def database_rule(name: str, when: str, table: str, body: str):
+    """A PostgreSQL trigger ``name`` (``when``: BEFORE INSERT, AFTER UPDATE…) on ``table``
+    running ``body`` (PL/pgSQL) for each row, for the time of the block: the database itself
+    refusing what the harvester writes."""
+    model.Session.execute(sa.text(f"""
+        CREATE FUNCTION {name}() RETURNS trigger AS $$
+        BEGIN
+          {body}
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}();
+    """))
+    model.Session.commit()
+    try:
+        yield
+    finally:
+        model.Session.rollback()
+        model.Session.execute(sa.text(f"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();"))
+        model.Session.commit()
 
 
 def test_first_harvest_creates_valid_datasets_in_solr(catalogue, make_runner, harvester):
@@ -189,28 +212,14 @@ def test_withdrawals_are_written_all_or_none(catalogue, make_runner, harvester):
     runner.run()
     # PostgreSQL itself refuses the second withdrawal object of a job (after the first one is
     # written): none of the withdrawals may stay written
-    model.Session.execute(sa.text("""
-        CREATE FUNCTION poitiers_test_refuse_second_withdrawal() RETURNS trigger AS $$
-        BEGIN
-          IF (SELECT count(*) FROM harvest_object WHERE harvest_job_id = NEW.harvest_job_id
-              AND content IS NULL) >= 2 THEN
-            RAISE EXCEPTION 'second withdrawal refused';
-          END IF;
-          RETURN NEW;
-        END $$ LANGUAGE plpgsql;
-        CREATE TRIGGER poitiers_test_refuse_second_withdrawal AFTER INSERT ON harvest_object
-          FOR EACH ROW EXECUTE FUNCTION poitiers_test_refuse_second_withdrawal();
-    """))
-    model.Session.commit()
-    try:
+    with database_rule("poitiers_test_refuse_second_withdrawal", "AFTER INSERT", "harvest_object",
+                       """IF (SELECT count(*) FROM harvest_object
+                              WHERE harvest_job_id = NEW.harvest_job_id
+                              AND content IS NULL) >= 2 THEN
+                            RAISE EXCEPTION 'second withdrawal refused';
+                          END IF;"""):
         catalogue.records = [r for r in catalogue.records if r["slug"] == VITALIS]
         job, results = runner.run()
-    finally:
-        model.Session.rollback()
-        model.Session.execute(sa.text(
-            "DROP TRIGGER poitiers_test_refuse_second_withdrawal ON harvest_object;"
-            "DROP FUNCTION poitiers_test_refuse_second_withdrawal();"))
-        model.Session.commit()
     errors = gather_errors(job)
     assert len(errors) == 1 and "aucun n'est retiré cette fois" in errors[0], errors
     assert results == {}
@@ -454,30 +463,20 @@ def test_a_name_refused_once_by_the_unique_constraint_is_tried_again(
         catalogue, make_runner, harvester):
     """The other writer's row reaches PostgreSQL after CKAN's name validation: the unique
     constraint on the name refuses ours (here a trigger raises that refusal once)."""
-    model.Session.execute(sa.text(f"""
-        CREATE SEQUENCE poitiers_test_name_race;
-        CREATE FUNCTION poitiers_test_name_race() RETURNS trigger AS $$
-        BEGIN
-          IF NEW.name = '{VERRE}' AND nextval('poitiers_test_name_race') = 1 THEN
-            RAISE unique_violation USING CONSTRAINT = 'package_name_key',
-              MESSAGE = 'duplicate key value violates unique constraint "package_name_key"';
-          END IF;
-          RETURN NEW;
-        END $$ LANGUAGE plpgsql;
-        CREATE TRIGGER poitiers_test_name_race BEFORE INSERT ON package
-          FOR EACH ROW EXECUTE FUNCTION poitiers_test_name_race();
-    """))
-    model.Session.commit()
+    model.Session.execute(sa.text("CREATE SEQUENCE poitiers_test_name_race"))
     try:
-        runner = make_runner(harvester, catalogue.url)
-        job, results = runner.run()
+        with database_rule("poitiers_test_name_race", "BEFORE INSERT", "package", f"""
+                IF NEW.name = '{VERRE}' AND nextval('poitiers_test_name_race') = 1 THEN
+                  RAISE unique_violation USING CONSTRAINT = 'package_name_key',
+                    MESSAGE = 'duplicate key value violates unique constraint "package_name_key"';
+                END IF;"""):
+            runner = make_runner(harvester, catalogue.url)
+            job, results = runner.run()
         refused = model.Session.execute(sa.text(
             "SELECT last_value FROM poitiers_test_name_race")).scalar()
     finally:
         model.Session.rollback()
-        model.Session.execute(sa.text(
-            "DROP TRIGGER poitiers_test_name_race ON package;"
-            "DROP FUNCTION poitiers_test_name_race(); DROP SEQUENCE poitiers_test_name_race;"))
+        model.Session.execute(sa.text("DROP SEQUENCE poitiers_test_name_race"))
         model.Session.commit()
     assert refused == 2  # refused once, then written
     assert object_errors(job) == []
@@ -487,26 +486,12 @@ def test_a_name_refused_once_by_the_unique_constraint_is_tried_again(
 
 def test_a_row_the_database_refuses_is_a_record_error_and_the_others_are_saved(
         catalogue, make_runner, harvester):
-    model.Session.execute(sa.text(f"""
-        CREATE FUNCTION poitiers_test_refuse_verre() RETURNS trigger AS $$
-        BEGIN
-          IF NEW.name = '{VERRE}' THEN
-            RAISE check_violation USING MESSAGE = 'refused by a local rule';
-          END IF;
-          RETURN NEW;
-        END $$ LANGUAGE plpgsql;
-        CREATE TRIGGER poitiers_test_refuse_verre BEFORE INSERT ON package
-          FOR EACH ROW EXECUTE FUNCTION poitiers_test_refuse_verre();
-    """))
-    model.Session.commit()
-    try:
+    with database_rule("poitiers_test_refuse_verre", "BEFORE INSERT", "package", f"""
+            IF NEW.name = '{VERRE}' THEN
+              RAISE check_violation USING MESSAGE = 'refused by a local rule';
+            END IF;"""):
         runner = make_runner(harvester, catalogue.url)
         job, _results = runner.run()
-    finally:
-        model.Session.rollback()
-        model.Session.execute(sa.text("DROP TRIGGER poitiers_test_refuse_verre ON package;"
-                                      "DROP FUNCTION poitiers_test_refuse_verre();"))
-        model.Session.commit()
     errors = object_errors(job)
     assert len(errors) == 1
     assert "n'a pas pu être enregistré" in errors[0] and "IntegrityError" in errors[0]
@@ -522,26 +507,12 @@ def test_a_withdrawal_the_database_refuses_is_a_record_error_and_is_tried_again(
         catalogue, make_runner, harvester):
     runner = make_runner(harvester, catalogue.url)
     runner.run()
-    model.Session.execute(sa.text(f"""
-        CREATE FUNCTION poitiers_test_keep_parkings() RETURNS trigger AS $$
-        BEGIN
-          IF NEW.name = '{PARKINGS}' AND NEW.state = 'deleted' THEN
-            RAISE check_violation USING MESSAGE = 'kept by a local rule';
-          END IF;
-          RETURN NEW;
-        END $$ LANGUAGE plpgsql;
-        CREATE TRIGGER poitiers_test_keep_parkings BEFORE UPDATE ON package
-          FOR EACH ROW EXECUTE FUNCTION poitiers_test_keep_parkings();
-    """))
-    model.Session.commit()
     catalogue.records = [r for r in catalogue.records if r["slug"] != PARKINGS]
-    try:
+    with database_rule("poitiers_test_keep_parkings", "BEFORE UPDATE", "package", f"""
+            IF NEW.name = '{PARKINGS}' AND NEW.state = 'deleted' THEN
+              RAISE check_violation USING MESSAGE = 'kept by a local rule';
+            END IF;"""):
         job, _results = runner.run()
-    finally:
-        model.Session.rollback()
-        model.Session.execute(sa.text("DROP TRIGGER poitiers_test_keep_parkings ON package;"
-                                      "DROP FUNCTION poitiers_test_keep_parkings();"))
-        model.Session.commit()
     errors = object_errors(job)
     assert len(errors) == 1
     assert "n'a pas pu être retiré" in errors[0] and "prochain moissonnage complet" in errors[0]
