@@ -159,3 +159,59 @@ def test_recorded_udata_hydra_pages(httpserver, make_runner, harvester):
     job, results = runner.run()
     assert gather_errors(job) == []
     assert len(datasets(runner.source.id)) == 4
+
+
+# ckanext-dcat's own messages, stored in French ------------------------------------------------
+@pytest.mark.integration
+def test_a_catalogue_that_is_not_rdf_is_named_in_french_and_withdraws_nothing(
+        catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    catalogue.pages["1"] = catalogue.pages["1"][: len(catalogue.pages["1"]) // 2]  # truncated
+    job, results = runner.run()
+    errors = gather_errors(job)
+    assert len(errors) == 1
+    assert errors[0].startswith("Le catalogue n'est pas du RDF valide (")
+    assert "aucun jeu de données n'est retiré" in errors[0]
+    assert "Traceback" not in errors[0]
+    assert results == {}
+    assert len(datasets(runner.source.id)) == 3
+
+
+@pytest.mark.integration
+def test_a_dataset_the_schema_refuses_is_a_french_record_error(catalogue, make_runner, harvester):
+    catalogue.pages["1"] = catalogue.pages["1"].replace(
+        'dct:title "Horodateurs"@fr ;',
+        'dct:title "Horodateurs"@fr ;\n    dct:temporal [ a dct:PeriodOfTime ; '
+        'dcat:startDate "2024-01-01"^^xsd:date ; dcat:endDate "2020-12-31"^^xsd:date ] ;')
+    runner = make_runner(harvester, catalogue.url)
+    job, _results = runner.run()
+    errors = object_errors(job)
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        f"Le jeu de données de l'enregistrement {catalogue.base}/explore/dataset/horodateurs/ "
+        "a été refusé par le schéma : ")
+    assert "validation Error" not in errors[0] and "{" not in errors[0]
+    assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
+        "Bornes à verre", "Défibrillateurs"]
+
+
+@pytest.mark.integration
+def test_a_row_the_database_refuses_is_a_french_record_error(catalogue, make_runner, harvester):
+    from tests.harvest.test_datafair_harvest import database_rule
+
+    runner = make_runner(harvester, catalogue.url)
+    with database_rule("poitiers_test_refuse_horodateurs", "BEFORE INSERT", "package", """
+            IF NEW.title = 'Horodateurs' THEN
+              RAISE check_violation USING MESSAGE = 'refused by a local rule';
+            END IF;"""):
+        job, _results = runner.run()
+    errors = object_errors(job)
+    assert len(errors) == 1
+    assert errors[0] == ("Le jeu de données de l'enregistrement "
+                         f"{catalogue.base}/explore/dataset/horodateurs/ n'a pas pu être "
+                         "enregistré : IntegrityError")
+    assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
+        "Bornes à verre", "Défibrillateurs"]
+    runner.run()  # the rule gone, the next run creates it
+    assert len(datasets(runner.source.id)) == 3

@@ -18,6 +18,7 @@ from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import dcat_mapping as mapping
+from ckanext.poitiers.harvesters import dcat_messages
 from ckanext.poitiers.harvesters.base import (
     COMMON_OPTIONS,
     HASH_EXTRA,
@@ -74,6 +75,18 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
 
     def _settings(self, source) -> dict:
         return source_config.parse(source.config, self.options)
+
+    # -- ckanext-dcat's messages, in French ---------------------------------------------------
+    def _save_gather_error(self, message, job):
+        super()._save_gather_error(dcat_messages.gather_message(message), job)
+
+    def _save_object_error(self, message, obj, stage="Fetch", line=None):
+        if not model.Session.is_active:
+            # ckanext-dcat saves the error of a failed flush (a row the database refused) in the
+            # same session: rolled back first, or the save would stop the fetch consumer
+            model.Session.rollback()
+        super()._save_object_error(dcat_messages.object_message(message, obj.guid), obj, stage,
+                                   line)
 
     # -- download through our client ----------------------------------------------------------
     def _get_content_and_type(self, url, harvest_job, page=1, content_type=None):
