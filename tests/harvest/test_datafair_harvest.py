@@ -524,6 +524,33 @@ def test_a_withdrawal_the_database_refuses_is_a_record_error_and_is_tried_again(
     assert sorted(datasets(runner.source.id, state="deleted")) == [PARKINGS]
 
 
+def test_a_dataset_the_schema_refuses_is_a_french_record_error(catalogue, make_runner, harvester):
+    catalogue.records[2]["temporal"] = {"start": "2024-01-01", "end": "2020-12-31"}
+    runner = make_runner(harvester, catalogue.url)
+    job, _results = runner.run()
+    errors = object_errors(job)
+    assert len(errors) == 1
+    assert errors[0].startswith("Le jeu de données « Propreté - Bornes à verre")
+    # the schema's French labels, the subfield of the period included
+    assert "a été refusé par le schéma : Couverture temporelle : Fin : " in errors[0]
+    assert "{" not in errors[0]
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS])
+
+
+def test_validation_errors_read_as_fields_and_messages():
+    from ckanext.poitiers.harvesters.base import format_validation_error
+
+    labels = {"temporal_coverage": ("Couverture temporelle", {"end": "Fin"}),
+              "title": ("Titre", {})}
+    assert format_validation_error({
+        "temporal_coverage": [{}, {"end": ["La fin précède le début"]}],
+        "title": ["Champ obligatoire", "Trop long"],
+        "url": ["Adresse invalide"],
+    }, labels) == ("Couverture temporelle : Fin : La fin précède le début | "
+                   "Titre : Champ obligatoire ; Trop long | url : Adresse invalide")
+    assert format_validation_error({"name": "Déjà pris"}) == "name : Déjà pris"
+
+
 def test_a_name_clash_that_is_not_a_race_stays_a_record_error():
     from ckanext.poitiers.harvesters.base import name_taken_meanwhile
 

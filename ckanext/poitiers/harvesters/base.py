@@ -47,7 +47,7 @@ from ckanext.poitiers import vocabularies
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import creation
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
-from ckanext.poitiers.harvesters.i18n import _, ngettext, number
+from ckanext.poitiers.harvesters.i18n import _, default_locale, ngettext, number
 
 log = logging.getLogger(__name__)
 
@@ -117,18 +117,49 @@ def content_hash(package_dict: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def format_validation_error(error_dict: dict) -> str:
+def format_validation_error(error_dict: dict, labels: dict | None = None) -> str:
+    """CKAN's validation errors as « Champ : message | … », with the schema's labels
+    (``labels``: field name → (label, {subfield name: label}), see :func:`schema_labels`);
+    the errors of repeating subfields (« Couverture temporelle : Fin : … ») included."""
+    labels = labels or {}
+
+    def text(value, sub: dict) -> str:
+        if isinstance(value, dict):
+            return " ; ".join(f"{sub.get(k, k)} : {text(v, {})}" for k, v in value.items() if v)
+        if isinstance(value, (list, tuple)):
+            return " ; ".join(t for t in (text(v, sub) for v in value) if t)
+        return str(value)
+
     parts = []
     for field, messages in sorted(error_dict.items()):
-        if isinstance(messages, list):
-            flat = "; ".join(
-                json.dumps(m, ensure_ascii=False) if not isinstance(m, str) else m
-                for m in messages
-            )
-        else:
-            flat = json.dumps(messages, ensure_ascii=False)
-        parts.append(f"{field} : {flat}")
+        label, sub = labels.get(field, (field, {}))
+        parts.append(f"{label} : {text(messages, sub)}")
     return " | ".join(parts)
+
+
+def schema_labels(dataset_type: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """The labels of the fields (and repeating subfields) of ckanext-scheming's schema of
+    ``dataset_type``, in the portal's default language; {} without such a schema."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    lang = default_locale()
+    try:
+        schema = scheming_get_dataset_schema(dataset_type) or {}
+    except Exception:  # noqa: BLE001 - an error message is still written without labels
+        log.warning("No scheming schema for %s: field names in the message", dataset_type)
+        return {}
+
+    def label(field: dict) -> str:
+        return vocabularies.text(field.get("label") or field["field_name"], lang)
+
+    return {
+        field["field_name"]: (
+            label(field),
+            {sub["field_name"]: label(sub) for sub in field.get("repeating_subfields") or []},
+        )
+        for field in schema.get("dataset_fields") or []
+        if field.get("field_name")
+    }
 
 
 def current_record_hashes(source_id: str) -> dict[str, str]:
@@ -538,7 +569,8 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                 _("The dataset « {title} » ({guid}) was refused by the schema: {errors}").format(
                     title=mapped.get("title", ""),
                     guid=harvest_object.guid,
-                    errors=format_validation_error(e.error_dict),
+                    errors=format_validation_error(
+                        e.error_dict, schema_labels(mapped.get("type") or "dataset")),
                 ),
                 harvest_object,
                 "Import",
