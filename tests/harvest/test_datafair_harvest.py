@@ -551,6 +551,31 @@ def test_validation_errors_read_as_fields_and_messages():
     assert format_validation_error({"name": "Déjà pris"}) == "name : Déjà pris"
 
 
+def test_records_the_database_refuses_at_gather_are_a_french_gather_error(
+        catalogue, make_runner, harvester):
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    catalogue.records[2]["title"] = "Bornes à verre (2026)"
+    catalogue.records = [r for r in catalogue.records if r["slug"] != PARKINGS]  # gone, too
+    with database_rule("poitiers_test_refuse_objects", "BEFORE INSERT", "harvest_object", """
+            IF NEW.content IS NOT NULL THEN
+              RAISE check_violation USING MESSAGE = 'no more harvest objects';
+            END IF;"""):
+        job, results = runner.run()
+    errors = gather_errors(job)
+    assert len(errors) == 1
+    assert errors[0].startswith("Les enregistrements de la source n'ont pas pu être enregistrés")
+    assert results == {}
+    # nothing withdrawn after that incomplete gather, nothing changed
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
+    assert datasets(runner.source.id)[VERRE]["title"] != "Bornes à verre (2026)"
+    # the next run, the rule gone, does both
+    job, _results = runner.run()
+    assert gather_errors(job) == []
+    assert datasets(runner.source.id)[VERRE]["title"] == "Bornes à verre (2026)"
+    assert sorted(datasets(runner.source.id, state="deleted")) == [PARKINGS]
+
+
 def test_a_name_clash_that_is_not_a_race_stays_a_record_error():
     from ckanext.poitiers.harvesters.base import name_taken_meanwhile
 

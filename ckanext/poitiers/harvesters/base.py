@@ -352,6 +352,21 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             model.Session.commit()
             pending.clear()
 
+        def not_recorded(error: Exception) -> None:
+            # the database refused the harvest objects of a page: the job goes on with the pages
+            # already written, as after an incomplete listing (nothing withdrawn)
+            model.Session.rollback()
+            log.exception("Harvest objects of job %s not recorded", harvest_job.id)
+            del ids[len(ids) - len(pending):]
+            pending.clear()
+            self._save_gather_error(
+                _(
+                    "The records of the source could not be recorded ({error}); no dataset is "
+                    "withdrawn this time and the next harvest reads the source again."
+                ).format(error=type(error).__name__),
+                harvest_job,
+            )
+
         complete = True
         try:
             for record in self.list_records(client, source.url, cfg):
@@ -396,13 +411,18 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                 ).format(error=e, count=number(len(seen))),
                 harvest_job,
             )
+        except sa.exc.SQLAlchemyError as e:
+            complete = False
+            not_recorded(e)
         finally:
             client.close()
-        save_pending()
+        try:
+            save_pending()
+        except sa.exc.SQLAlchemyError as e:
+            complete = False
+            not_recorded(e)
         if complete:
             ids.extend(self._mark_withdrawals(seen, harvest_job))
-        elif not seen:
-            return []
         return ids
 
     def _mark_withdrawals(self, guids_in_source: set, harvest_job) -> list[str]:
