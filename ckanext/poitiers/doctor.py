@@ -157,7 +157,7 @@ def _solr_reason(exc: BaseException, timeout: float) -> str:
         return _("connection refused")
     if isinstance(cause, urllib3.exceptions.TimeoutError):
         return _("no answer within {seconds} s").format(
-            seconds=l10n.number(timeout, l10n.page_language()))
+            seconds=l10n.number(timeout))
     if isinstance(exc, (ValueError, KeyError, AttributeError, TypeError)):
         return _("the answer is not Solr's JSON")
     return _first_line(exc)

@@ -54,7 +54,7 @@ def solr_field_is_multivalued(solr_url: str, field: str, timeout: float = 5) -> 
             return _multivalued_cache[key]
     try:  # the search plugin's connections and CKAN's Solr credentials
         resp = search.solr_get(f"{key[0]}/schema/fields/{field}", params={"wt": "json"},
-                           timeout=timeout, auth=search.configured_auth(tk.config))
+                               timeout=timeout, auth=search.configured_auth(tk.config))
         if resp.status_code == 200:
             answer = bool(resp.json().get("field", {}).get("multiValued"))
         elif resp.status_code == 404:

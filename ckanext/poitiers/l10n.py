@@ -30,13 +30,14 @@ SIZE_UNITS = (N_("B"), N_("KB"), N_("MB"), N_("GB"), N_("TB"))
 
 def _decimal(value: float, digits: str, lang: str | None) -> str:
     try:
-        return format_decimal(value, format=digits, locale=lang or "fr")
+        return format_decimal(value, format=digits, locale=lang or page_language())
     except (UnknownLocaleError, ValueError, TypeError):  # a locale name Babel does not know
         return format_decimal(value, format=digits, locale="fr")
 
 
-def number(value: float, lang: str | None) -> str:
-    """``value`` with the language's digit grouping and decimal sign, at most 3 decimals."""
+def number(value: float, lang: str | None = None) -> str:
+    """``value`` with the digit grouping and decimal sign of ``lang`` (default: the page's
+    language), at most 3 decimals."""
     return _decimal(value, "#,##0.###", lang)
 
 

@@ -25,10 +25,6 @@ MAX_NAME = 200
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
-def _number(n: int) -> str:
-    return l10n.number(n, l10n.page_language())
-
-
 metadata = sa.MetaData()
 request_table = sa.Table(
     "poitiers_request", metadata,
@@ -67,17 +63,17 @@ def validate_request(data: dict) -> tuple[dict, dict]:
         errors["title"] = [tk._("Give your request a short title.")]
     elif len(clean["title"]) > MAX_TITLE:
         errors["title"] = [tk._("The title is too long (at most {n} characters).").format(
-            n=_number(MAX_TITLE))]
+            n=l10n.number(MAX_TITLE))]
     if not clean["message"]:
         errors["message"] = [tk._("Describe your request.")]
     elif len(clean["message"]) > MAX_MESSAGE:
         errors["message"] = [tk._("The message is too long (at most {n} characters).").format(
-            n=_number(MAX_MESSAGE))]
+            n=l10n.number(MAX_MESSAGE))]
     if clean["email"] and (len(clean["email"]) > 254 or not EMAIL_RE.match(clean["email"])):
         errors["email"] = [tk._("This email address is not valid (example: nom@exemple.fr).")]
     if len(clean["name"]) > MAX_NAME:
         errors["name"] = [tk._("The name is too long (at most {n} characters).").format(
-            n=_number(MAX_NAME))]
+            n=l10n.number(MAX_NAME))]
     if clean["kind"] == "problem" and clean["dataset_id"]:
         pkg = model.Package.get(clean["dataset_id"])
         if pkg is None or pkg.state != "active":
@@ -165,7 +161,7 @@ def request_answer(context, data_dict):
         errors["answer"] = [tk._("Write an answer.")]
     elif len(answer) > MAX_ANSWER:
         errors["answer"] = [tk._("The answer is too long (at most {n} characters).").format(
-            n=_number(MAX_ANSWER))]
+            n=l10n.number(MAX_ANSWER))]
     if status not in STATUSES:
         errors["status"] = [tk._("Unknown status.")]
     if errors:

@@ -371,7 +371,7 @@ def schema_kind(solr_url: str, timeout: float = 5, auth: tuple | None = None) ->
             return _kinds[base]
     try:
         resp = solr_get(f"{base}/schema/fieldtypes/text_fr", params={"wt": "json"},
-                    timeout=timeout, auth=auth)
+                        timeout=timeout, auth=auth)
     except SolrError as exc:
         log.warning("Solr schema check at %s failed: %s", base, exc)
         return STOCK

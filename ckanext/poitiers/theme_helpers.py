@@ -311,7 +311,7 @@ def number(value) -> str:
     """A count in the page's language (« 1 234 » in French); the value as given if not a number."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "" if value is None else str(value)
-    return l10n.number(value, _lang())
+    return l10n.number(value)
 
 
 def human_size(size) -> str:

@@ -10,25 +10,18 @@ import ast
 import re
 from collections.abc import Callable
 
+from ckanext.poitiers.harvesters.base import format_validation_error
 from ckanext.poitiers.harvesters.i18n import _
 
 
 def _summary(text: str) -> str:
-    """CKAN's ``error_summary`` as ckanext-dcat prints it (a dict's repr), as
-    « field : message » (nested fields of repeating subfields joined the same way)."""
+    """CKAN's ``error_summary`` as ckanext-dcat prints it (a dict's repr), as our other
+    harvesters write validation errors (« field : message | … »)."""
     try:
         summary = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return text
-    return _flat(summary) if isinstance(summary, dict) else text
-
-
-def _flat(value) -> str:
-    if isinstance(value, dict):
-        return " | ".join(f"{key} : {_flat(item)}" for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return " ; ".join(_flat(item) for item in value)
-    return str(value)
+    return format_validation_error(summary) if isinstance(summary, dict) else text
 
 
 def _exception(text: str) -> str:
