@@ -38,6 +38,8 @@ def _decimal(value: float, digits: str, lang: str | None) -> str:
 def number(value: float, lang: str | None = None) -> str:
     """``value`` with the digit grouping and decimal sign of ``lang`` (default: the page's
     language), at most 3 decimals."""
+    if type(value) is int and 0 <= value < 1000:
+        return str(value)  # the same in every language: the facet counts of a page, at once
     return _decimal(value, "#,##0.###", lang)
 
 

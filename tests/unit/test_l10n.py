@@ -11,7 +11,8 @@ from ckanext.poitiers import l10n
     (5000, "fr", "5\u202f000"),
     (86400, "en", "86,400"), (0.3, "en", "0.3"), (1.23456, "fr", "1,235"),
     (10000, None, "10\u202f000"), (10000, "xx-nowhere", "10\u202f000"),
-    (10000, "zz", "10\u202f000"),
+    (10000, "zz", "10\u202f000"), (999, "fr", "999"), (0, "en", "0"), (-5, "fr", "-5"),
+    (999.5, "fr", "999,5"), (1000, "fr", "1\u202f000"),
 ])
 def test_number(value, lang, text):
     assert l10n.number(value, lang) == text
