@@ -28,14 +28,46 @@ _ = tk._
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+# ASCII digits only (``\d`` would also take Arabic-Indic or Devanagari digits); the time offset
+# is checked apart (RFC 3339: hours 00-23, minutes 00-59)
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})"
-                     r"(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+                     r"(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?)?)?$", re.ASCII)
+INT_RE = re.compile(r"^[+]?[0-9]+$")
+#: what counts as blank in a text field: whitespace (non-breaking spaces included, which
+#: str.strip() removes) and the invisible characters editors paste
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+#: longest excerpt of a wrong value quoted back in a message
+SHOWN_MAX = 60
 TRUE_VALUES = {"true", "1", "yes", "oui", "on", "vrai"}
 FALSE_VALUES = {"false", "0", "no", "non", "off", "faux"}
 
 
+def _blank(text: str) -> bool:
+    return not text.strip().strip(INVISIBLE).strip()
+
+
 def _empty(value) -> bool:
-    return value is missing or value is None or value == "" or value == []
+    """Missing, None, an empty list, or text made only of spaces (non-breaking ones too)."""
+    if isinstance(value, str):
+        return _blank(value)
+    return value is missing or value is None or value == []
+
+
+def shown(value, limit: int = SHOWN_MAX) -> str:
+    """A wrong value as a message quotes it: lists as ``a, b``, spaces collapsed, at most
+    ``limit`` characters (then « … ») (pure function)."""
+    if isinstance(value, (list, tuple, set)):
+        text = ", ".join(shown(v, limit) for v in value)
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    elif value is None:
+        text = ""
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    return text
 
 
 def _stop_if_empty(key, data):
@@ -76,12 +108,17 @@ def poitiers_required(field, schema):
 
 
 def _unknown_message(vocabulary: str, value) -> str:
+    if _empty(value) or not shown(value):
+        return _("An empty value was sent: choose one of the proposed values")
+    if not isinstance(value, str):
+        return _("“{value}” is not one of the proposed values: send one text value").format(
+            value=shown(value))
     if vocabulary == "communes":
         return _("“{value}” is not the INSEE code of a commune of Grand Poitiers").format(
-            value=value)
+            value=shown(value))
     if vocabulary == "licences":
-        return _("“{value}” is not one of the portal's licences").format(value=value)
-    return _("“{value}” is not one of the proposed values").format(value=value)
+        return _("“{value}” is not one of the portal's licences").format(value=shown(value))
+    return _("“{value}” is not one of the proposed values").format(value=shown(value))
 
 
 def _as_list(value) -> list | None:
@@ -126,7 +163,7 @@ def poitiers_choice(field, schema):
         value = data[key]
         if isinstance(value, str):
             value = value.strip()
-        if not voc.is_valid(name, value):
+        if not isinstance(value, str) or not voc.is_valid(name, value):
             errors[key].append(_unknown_message(name, value))
             raise StopOnError
         data[key] = value
@@ -162,7 +199,7 @@ def poitiers_licence(value, context):
         return value
     from ckan import model
 
-    if value not in model.Package.get_license_register():
+    if not isinstance(value, str) or value not in model.Package.get_license_register():
         raise Invalid(_unknown_message("licences", value))
     return value
 
@@ -192,7 +229,7 @@ def poitiers_email(value, context):
         value = value[len("mailto:"):]
     if len(value) > 254 or not EMAIL_RE.match(value):
         raise Invalid(_("“{value}” is not a valid email address (e.g. name@example.org)")
-                      .format(value=value))
+                      .format(value=shown(value)))
     return value
 
 
@@ -200,15 +237,23 @@ def poitiers_url(value, context):
     if _empty(value):
         return value
     value = str(value).strip()
-    parts = urlparse(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    try:
+        parts = urlparse(value)
+        parts.port  # noqa: B018 (a port out of 0-65535 or not a number raises ValueError)
+    except ValueError:
+        # an unclosed IPv6 bracket ("http://[::1", "https://[www.exemple.fr"), a bad port
+        raise Invalid(_("“{value}” is not a valid web address: check the brackets and the port "
+                        "(e.g. https://www.poitiers.fr)").format(value=shown(value))) from None
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(
+            c.isspace() for c in value):
         raise Invalid(_("Enter a web address starting with http:// or https://"))
     return value
 
 
-def parse_date(value) -> datetime.date | None:
-    """YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time → the (first) day it designates; None if
-    the text is not such a date or not a real calendar date (pure function)."""
+def parse_date(value, last: bool = False) -> datetime.date | None:
+    """YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time → the first day it designates (with
+    ``last``, the last one: ``2024`` → 2024-12-31, ``2024-02`` → 2024-02-29, as the end of a
+    period); None if the text is not such a date or not a real calendar date (pure function)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -223,8 +268,15 @@ def parse_date(value) -> datetime.date | None:
         parsed = datetime.date(year, month, day)
         if match.group(4):
             datetime.time(int(match.group(4)), int(match.group(5)), int(match.group(6) or 0))
+        if match.group(7) and (int(match.group(7)) > 23 or int(match.group(8)) > 59):
+            return None
     except ValueError:
         return None
+    if last and not match.group(3):
+        if match.group(2):
+            following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+            return following - datetime.timedelta(days=1)
+        return datetime.date(year, 12, 31)
     return parsed
 
 
@@ -244,17 +296,17 @@ def poitiers_siren(value, context):
     cleaned = voc.normalise_siren(str(value))
     if not voc.siren_or_siret_ok(cleaned):
         raise Invalid(_("“{value}” is not a valid SIREN (9 digits) or SIRET (14 digits) number: "
-                        "check the digits").format(value=value))
+                        "check the digits").format(value=shown(value)))
     return cleaned
 
 
 def poitiers_positive_int(value, context):
     if _empty(value):
         return value
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise Invalid(_("Enter a whole number of seconds, e.g. 300")) from None
+    text = str(value).strip()
+    if isinstance(value, bool) or not INT_RE.match(text):
+        raise Invalid(_("Enter a whole number of seconds, e.g. 300"))
+    number = int(text)
     if number <= 0:
         raise Invalid(_("Enter a whole number of seconds, e.g. 300"))
     return number
@@ -290,8 +342,9 @@ def poitiers_dataset_consistency(key, data, errors, context):
 
     periods = {k[1] for k in data if len(k) == 3 and k[0] == "temporal_coverage"}
     for index in periods:
+        # a partial end designates its last day: 2024-05 → 2024 is a period of 2024
         start = parse_date(data.get(("temporal_coverage", index, "start")))
-        end = parse_date(data.get(("temporal_coverage", index, "end")))
+        end = parse_date(data.get(("temporal_coverage", index, "end")), last=True)
         if start and end and end < start:
             add(("temporal_coverage", index, "end"),
                 _("The end of the period comes before its start"))
@@ -306,7 +359,7 @@ def poitiers_dataset_consistency(key, data, errors, context):
             if found and version.strip() not in found.get("versions", []):
                 add(("data_schema_version",),
                     _("Version {version} of this schema does not exist; known versions: "
-                      "{versions}").format(version=version,
+                      "{versions}").format(version=shown(version),
                                            versions=", ".join(found["versions"])))
 
 
@@ -322,8 +375,24 @@ def poitiers_resource_type_from_kind(key, data, errors, context):
 OUTPUT_EXTRAS = ("frequency", "temporal_start", "temporal_end", "spatial-text", "spatial-uri")
 
 
-#: fields poitiers_required guards in schemas/dataset.yaml
-PUBLICATION_FIELDS = ("notes", "theme", "communes", "frequency", "personal_data")
+def publication_fields(dataset_type: str = "dataset") -> list[dict]:
+    """The fields of the dataset schema that ``poitiers_required`` guards."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(dataset_type) or {}
+    return [f for f in schema.get("dataset_fields", [])
+            if "poitiers_required" in str(f.get("validators", "")).split()]
+
+
+def _missing_to_publish(data, context, fields: list[dict]) -> list[dict]:
+    """The fields among ``fields`` a draft still misses, after what the field validators will
+    fill in themselves (a Poitiers sub-theme brings its EU theme)."""
+    themes = {("theme",): data.get(("theme",), missing),
+              ("poitiers_theme",): data.get(("poitiers_theme",), missing)}
+    poitiers_themes_from_subthemes(("theme",), themes, {}, context)
+    completed = {("theme",): themes[("theme",)]}
+    return [f for f in fields
+            if _empty(completed.get((f["field_name"],), data.get((f["field_name"],), missing)))]
 
 
 def poitiers_publication_gate(key, data, errors, context):
@@ -337,13 +406,18 @@ def poitiers_publication_gate(key, data, errors, context):
     package = context.get("package")
     if getattr(package, "state", None) != "draft":
         return
-    absent = [f for f in PUBLICATION_FIELDS if _empty(data.get((f,), missing))]
+    dataset_type = data.get(("type",)) or getattr(package, "type", None) or "dataset"
+    absent = _missing_to_publish(data, context, publication_fields(dataset_type))
     if not absent:
         return
     data[("state",)] = "draft"
     with contextlib.suppress(RuntimeError):  # no request (API, CLI): nothing to flash
+        from ckanext.scheming.helpers import scheming_language_text
+
+        labels = [_("“{label}”").format(
+            label=scheming_language_text(f.get("label")) or f["field_name"]) for f in absent]
         tk.h.flash_error(_("The dataset stays a draft: fill in {fields} to publish it").format(
-            fields=", ".join(absent)))
+            fields=", ".join(labels)))
 
 
 DROP_PREFIX = "__poitiers_output__"

@@ -285,8 +285,8 @@ def latest_schema_version(schema_id: str) -> str | None:
 
 # --------------------------------------------------------------------------- identifiers
 
-SIREN_RE = re.compile(r"^\d{9}$")
-SIRET_RE = re.compile(r"^\d{14}$")
+SIREN_RE = re.compile(r"^[0-9]{9}$")  # ASCII digits (\d takes any script's digits)
+SIRET_RE = re.compile(r"^[0-9]{14}$")
 
 
 def luhn_ok(digits: str) -> bool:

@@ -93,7 +93,7 @@ def test_publishing_from_the_resource_step_needs_the_complete_set(app, publisher
         assert "Obligatoire pour publier le jeu de données" in page
     else:
         # CKAN 2.11 does not catch them: our gate keeps the draft and says what is missing
-        assert "reste un brouillon" in page and "communes" in page
+        assert "reste un brouillon" in page and "« Couverture territoriale »" in page
     shown = helpers.call_action("package_show", id="esquisse")
     assert shown["state"] == "draft" and len(shown["resources"]) == 1
     # completing the dataset then publishing works
