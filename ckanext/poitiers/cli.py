@@ -10,6 +10,23 @@ import click
 SYMBOLS = {"ok": "✔", "warning": "⚠", "error": "✘"}
 
 
+class CommandError(click.ClickException):
+    """A refusal of one of our commands, wholly in the portal's language (click's own
+    ``Error:`` / ``Invalid value for`` prefixes are English); exit code 1 (2 for usage)."""
+
+    def __init__(self, message: str, option: str | None = None, usage: bool = False):
+        if option:
+            message = tk._("{option}: {message}").format(option=option, message=message)
+        super().__init__(message)
+        # translated now: click shows the error after the command's request context is gone
+        self.shown = tk._("Error: {message}").format(message=message)
+        if usage:
+            self.exit_code = 2
+
+    def show(self, file=None):
+        click.echo(self.shown, file=file, err=True)
+
+
 def in_request_context(func):
     """Run the command inside a Flask request context (translations, dictization need one)."""
 
@@ -54,8 +71,8 @@ def demo():
 
 
 @demo.command("load", short_help="Create or update the demo organisations and datasets.")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file (default: ckanext.poitiers.demo_file or the shipped one).")
+@click.option("--file", "path", help="YAML file (default: ckanext.poitiers.demo_file or the "
+              "shipped one).")
 @click.option("--all", "load_all", is_flag=True,
               help="Also load the datasets the demo harvest sources bring.")
 @in_request_context
@@ -69,10 +86,14 @@ def demo_load(path, load_all):
     try:
         counts = demo_content.load(path, echo=lambda _line: None, skip=skip)
     except tk.ValidationError as exc:
-        raise click.ClickException(_("Invalid demo content: {errors}").format(
+        name = getattr(exc, "demo_name", None)
+        if name:
+            raise CommandError(_("Invalid demo dataset “{name}”: {errors}").format(
+                name=name, errors=exc.error_summary)) from exc
+        raise CommandError(_("Invalid demo content: {errors}").format(
             errors=exc.error_summary)) from exc
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    except demo_content.DemoFileError as exc:
+        raise CommandError(str(exc)) from exc
     click.echo(_("Demo: {orgs} organisations, {created} datasets created, {updated} updated.")
                .format(orgs=counts["organizations"], created=counts["created"],
                        updated=counts["updated"]))
@@ -95,15 +116,23 @@ def demo_sources_cmd(url, no_run, timeout):
     from ckanext.poitiers import demo_sources
 
     _ = tk._
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-        raise click.BadParameter(_("an http(s) URL is required."), param_hint="--url")
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 (a bad port raises ValueError)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise CommandError(_("“{value}” is not an http:// or https:// address (e.g. "
+                             "http://127.0.0.1:8900)").format(value=url), option="--url",
+                           usage=True)
     try:
         sources = demo_sources.ensure_sources(url, echo=click.echo)
     except tk.ValidationError as exc:
-        raise click.ClickException(_("Invalid demo harvest source: {errors}").format(
+        raise CommandError(_("Invalid demo harvest source: {errors}").format(
             errors=exc.error_summary)) from exc
     except tk.ObjectNotFound as exc:
-        raise click.ClickException(_(
+        raise CommandError(_(
             "The demo organisations are missing: run “ckan poitiers demo load” first.")) from exc
     click.echo(_("Demo harvest sources: {names}").format(
         names=", ".join(s["name"] for s in sources)))
@@ -112,7 +141,7 @@ def demo_sources_cmd(url, no_run, timeout):
     try:
         totals = demo_sources.run_and_wait(sources, timeout=timeout, echo=click.echo)
     except TimeoutError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CommandError(str(exc)) from exc
     click.echo(_("Demo harvest: {datasets} harvested datasets ({added} added, {updated} "
                  "updated, {errored} errors).").format(
         datasets=totals["datasets"], added=totals["added"], updated=totals["updated"],
@@ -120,7 +149,7 @@ def demo_sources_cmd(url, no_run, timeout):
     for message in totals["gather_errors"]:
         click.echo(f"  {message}", err=True)
     if totals["errored"] or totals["gather_errors"]:
-        raise click.ClickException(_("The demo harvest reported errors: see /harvest."))
+        raise CommandError(_("The demo harvest reported errors: see /harvest."))
 
 
 @poitiers.command("ensure-sysadmin", short_help="Create a sysadmin if it does not exist.")
@@ -141,7 +170,7 @@ def ensure_sysadmin(name, email, password_file):
             user = tk.get_action("user_create")(dict(context), {
                 "name": name, "email": email, "password": password, "fullname": name})
         except tk.ValidationError as exc:
-            raise click.ClickException(_("Cannot create the user: {errors}").format(
+            raise CommandError(_("Cannot create the user: {errors}").format(
                 errors=exc.error_summary)) from exc
     if not user.get("sysadmin"):
         tk.get_action("user_patch")(dict(context), {"id": user["id"], "sysadmin": True})
@@ -174,23 +203,23 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
     if default_frequency:
         defaults["frequency"] = voc.frequency_uri(default_frequency)
         if not defaults["frequency"]:
-            raise click.BadParameter(_("“{value}” is not one of the proposed values").format(
-                value=default_frequency), param_hint="--default-frequency")
+            raise CommandError(_("“{value}” is not one of the proposed values").format(
+                value=default_frequency), option="--default-frequency", usage=True)
     if default_communes:
         codes = [c.strip() for c in default_communes.split(",") if c.strip()]
         wrong = [c for c in codes if not voc.is_valid("communes", c)]
         if wrong:
-            raise click.BadParameter(_(
+            raise CommandError(_(
                 "“{value}” is not the INSEE code of a commune of Grand Poitiers").format(
-                value=wrong[0]), param_hint="--default-communes")
+                value=wrong[0]), option="--default-communes", usage=True)
         defaults["communes"] = codes
     if default_personal_data:
         defaults["personal_data"] = default_personal_data
     if default_theme:
         defaults["theme"] = [voc.eu_theme_uri(default_theme)]
         if not defaults["theme"][0]:
-            raise click.BadParameter(_("“{value}” is not one of the proposed values").format(
-                value=default_theme), param_hint="--default-theme")
+            raise CommandError(_("“{value}” is not one of the proposed values").format(
+                value=default_theme), option="--default-theme", usage=True)
 
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}

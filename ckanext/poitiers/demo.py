@@ -21,13 +21,67 @@ DEFAULT_FILE = os.path.join(HERE, "demo", "demo.yaml")
 ORG_FIELDS = ("name", "title", "description", "image_url")
 
 
+class DemoFileError(ValueError):
+    """A demo file that cannot be loaded; the message is in the portal's language."""
+
+
 def read(path: str | None = None) -> dict:
-    with open(path or DEFAULT_FILE, encoding="utf-8") as f:
-        content = yaml.safe_load(f)
-    if not isinstance(content, dict) or not isinstance(content.get("datasets"), list):
-        raise ValueError(tk._("The demo file needs a “datasets” list: {path}").format(
-            path=path or DEFAULT_FILE))
+    """The demo file, parsed and checked before anything is stored (DemoFileError)."""
+    path = path or DEFAULT_FILE
+    try:
+        with open(path, encoding="utf-8") as f:
+            content = yaml.safe_load(f)
+    except OSError as exc:
+        raise DemoFileError(tk._("Cannot read the demo file {path}: {error}").format(
+            path=path, error=exc.strerror or exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise DemoFileError(tk._("The demo file {path} is not UTF-8 text.").format(
+            path=path)) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            message = tk._("The demo file {path} is not valid YAML (line {line}, column "
+                           "{column}): {problem}").format(
+                path=path, line=mark.line + 1, column=mark.column + 1,
+                problem=getattr(exc, "problem", None) or exc)
+        else:
+            message = tk._("The demo file {path} is not valid YAML: {problem}").format(
+                path=path, problem=exc)
+        raise DemoFileError(message) from exc
+    check(content, path)
     return content
+
+
+def check(content, path: str = "") -> None:
+    """The shape :func:`load` needs, with a French message naming the faulty entry."""
+    from ckanext.poitiers.validators import shown
+
+    if not isinstance(content, dict) or not isinstance(content.get("datasets"), list):
+        raise DemoFileError(tk._("The demo file needs a “datasets” list: {path}").format(
+            path=path))
+    organizations = content.get("organizations") or []
+    if not isinstance(organizations, list):
+        raise DemoFileError(tk._("“organizations” must be a list in the demo file {path}")
+                            .format(path=path))
+    for key, entries in (("organizations", organizations), ("datasets", content["datasets"])):
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict):
+                raise DemoFileError(tk._(
+                    "Entry {number} of “{key}” is not a set of fields (name: …, title: …): "
+                    "“{value}”").format(number=number, key=key, value=shown(entry)))
+            name = entry.get("name")
+            if not isinstance(name, str) or not name.strip():
+                raise DemoFileError(tk._("Entry {number} of “{key}” has no “name”").format(
+                    number=number, key=key))
+            for field, kind in (("tags", list), ("resources", list)):
+                if key == "datasets" and not isinstance(entry.get(field, []), kind):
+                    raise DemoFileError(tk._("“{field}” of dataset “{name}” must be a list")
+                                        .format(field=field, name=name))
+            for resource in entry.get("resources", []) if key == "datasets" else []:
+                if not isinstance(resource, dict):
+                    raise DemoFileError(tk._(
+                        "A resource of dataset “{name}” is not a set of fields (url: …, "
+                        "format: …): “{value}”").format(name=name, value=shown(resource)))
 
 
 def organization_dict(entry: dict, known_fields: Iterable[str] | None = None) -> dict:
@@ -109,11 +163,15 @@ def load(path: str | None = None, echo=print, skip: Iterable[str] = ()) -> dict:
             existing = tk.get_action("package_show")(dict(context), {"id": data["name"]})
         except tk.ObjectNotFound:
             existing = None
-        if existing:
-            tk.get_action("package_update")(dict(context), dict(data, id=existing["id"]))
-            counts["updated"] += 1
-        else:
-            tk.get_action("package_create")(dict(context), data)
-            counts["created"] += 1
+        try:
+            if existing:
+                tk.get_action("package_update")(dict(context), dict(data, id=existing["id"]))
+                counts["updated"] += 1
+            else:
+                tk.get_action("package_create")(dict(context), data)
+                counts["created"] += 1
+        except tk.ValidationError as exc:
+            exc.demo_name = data["name"]  # for the command's message
+            raise
         echo(f"  {data['name']}")
     return counts

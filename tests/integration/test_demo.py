@@ -47,3 +47,43 @@ def test_cli_refuses_a_file_without_datasets(cli, tmp_path):
     result = cli.invoke(ckan, ["poitiers", "demo", "load", "--file", str(bad)])
     assert result.exit_code != 0
     assert "datasets" in result.output
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.parametrize("text,expected", [
+    ("datasets: [a\n  - b: : c\n", "n’est pas du YAML valide (ligne"),
+    ("datasets: [foo]\n", "L’entrée 1 de « datasets » n’est pas un ensemble de champs"),
+    ("datasets:\n  - title: Sans nom\n", "L’entrée 1 de « datasets » n’a pas de « name »"),
+    ("organizations:\n  - title: x\ndatasets: []\n",
+     "L’entrée 1 de « organizations » n’a pas de « name »"),
+    ("datasets:\n  - name: a\n    resources: https://x.invalid\n",
+     "« resources » du jeu de données « a » doit être une liste"),
+    ("datasets:\n  - name: a\n    resources: [https://x.invalid]\n",
+     "Une ressource du jeu de données « a » n’est pas un ensemble de champs"),
+    ("organizations: ville\ndatasets: []\n", "« organizations » doit être une liste"),
+])
+def test_cli_explains_a_malformed_demo_file_in_french(cli, tmp_path, text, expected):
+    bad = tmp_path / "demo.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = cli.invoke(ckan, ["poitiers", "demo", "load", "--file", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert "Traceback" not in result.output
+    assert result.output.startswith("Erreur : "), result.output
+    assert expected in result.output, result.output
+    assert helpers.call_action("organization_list") == []
+
+
+def test_cli_explains_a_missing_file_and_a_bad_url_in_french(cli, tmp_path):
+    result = cli.invoke(ckan, ["poitiers", "demo", "load", "--file", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1
+    assert "Erreur : Impossible de lire le fichier de démonstration" in result.output
+    result = cli.invoke(ckan, ["poitiers", "demo", "sources", "--url", "http://[::1"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Erreur : --url : « http://[::1 » n’est pas une adresse "
+                                    "http:// ou https://"), result.output
+    result = cli.invoke(ckan, ["poitiers", "migrate", "--default-communes", "75056"])
+    assert result.exit_code == 2
+    assert ("Erreur : --default-communes : « 75056 » n’est pas le code Insee d’une commune "
+            "de Grand Poitiers") in result.output
