@@ -52,19 +52,60 @@ def _row(row) -> dict:
     return d
 
 
-def validate_request(data: dict) -> tuple[dict, dict]:
+MAX_LIMIT = 500
+
+
+def _text(data: dict, key: str, errors: dict) -> str:
+    """A text field of the form or the API, stripped, line ends as a browser counts them
+    (``\r\n`` → ``\n``, as the ``maxlength`` of a textarea does); a list, a number or an object
+    is an error on the field (not a server error)."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors[key] = [tk._("Must be text.")]
+        return ""
+    return value.replace("\r\n", "\n").strip()
+
+
+def _whole(data: dict, key: str, default: int, low: int, high: int, errors: dict) -> int:
+    """A whole number between ``low`` and ``high`` (ASCII digits; a bool is not a number)."""
+    value = data.get(key, default)
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        errors[key] = [tk._("Must be a whole number between {low} and {high}.").format(
+            low=l10n.number(low), high=l10n.number(high))]
+        return default
+    return value
+
+
+def _visible_dataset(id_or_name: str, context: dict):
+    """The active dataset the caller may read, or None: a private dataset the caller cannot
+    see answers the same as a missing one (its id is never given away)."""
+    pkg = model.Package.get(id_or_name)
+    if pkg is None or pkg.state != "active" or pkg.type != "dataset":
+        return None
+    try:
+        tk.check_access("package_show", {"user": context.get("user") or ""}, {"id": pkg.id})
+    except tk.NotAuthorized:
+        return None
+    return pkg
+
+
+def validate_request(data: dict, context: dict | None = None) -> tuple[dict, dict]:
     """Clean a request from the form or the API: ``(clean, errors)``, errors in French."""
     errors: dict[str, list[str]] = {}
-    clean = {k: (data.get(k) or "").strip() if isinstance(data.get(k) or "", str) else ""
+    clean = {k: _text(data, k, errors)
              for k in ("kind", "title", "message", "dataset_id", "name", "email")}
-    if clean["kind"] not in KINDS:
+    if clean["kind"] not in KINDS and "kind" not in errors:
         errors["kind"] = [tk._("Choose whether you propose a dataset or report a problem.")]
-    if not clean["title"]:
+    if not clean["title"] and "title" not in errors:
         errors["title"] = [tk._("Give your request a short title.")]
     elif len(clean["title"]) > MAX_TITLE:
         errors["title"] = [tk._("The title is too long (at most {n} characters).").format(
             n=l10n.number(MAX_TITLE))]
-    if not clean["message"]:
+    if not clean["message"] and "message" not in errors:
         errors["message"] = [tk._("Describe your request.")]
     elif len(clean["message"]) > MAX_MESSAGE:
         errors["message"] = [tk._("The message is too long (at most {n} characters).").format(
@@ -75,8 +116,8 @@ def validate_request(data: dict) -> tuple[dict, dict]:
         errors["name"] = [tk._("The name is too long (at most {n} characters).").format(
             n=l10n.number(MAX_NAME))]
     if clean["kind"] == "problem" and clean["dataset_id"]:
-        pkg = model.Package.get(clean["dataset_id"])
-        if pkg is None or pkg.state != "active":
+        pkg = _visible_dataset(clean["dataset_id"], context or {})
+        if pkg is None:
             errors["dataset_id"] = [tk._("This dataset does not exist.")]
         else:
             clean["dataset_id"] = pkg.id
@@ -104,9 +145,10 @@ def request_answer_auth(context, data_dict):
 def request_create(context, data_dict):
     """Store a request. Anyone may call it; the honeypot field ``website`` must stay empty."""
     tk.check_access("poitiers_request_create", context, data_dict)
-    if (data_dict.get("website") or "").strip():
+    website = data_dict.get("website")
+    if website is not None and (not isinstance(website, str) or website.strip()):
         raise tk.ValidationError({"website": [tk._("Leave this field empty.")]})
-    clean, errors = validate_request(data_dict)
+    clean, errors = validate_request(data_dict, context)
     if errors:
         raise tk.ValidationError(errors)
     user = model.User.get(context.get("user")) if context.get("user") else None
@@ -137,15 +179,16 @@ def request_list(context, data_dict):
     tk.check_access("poitiers_request_list", context, data_dict)
     q = sa.select(request_table).order_by(request_table.c.created.desc())
     status = data_dict.get("status")
+    errors: dict = {}
     if status:
-        if status not in STATUSES:
-            raise tk.ValidationError({"status": [tk._("Unknown status.")]})
-        q = q.where(request_table.c.status == status)
-    try:
-        limit = min(int(data_dict.get("limit", 100)), 500)
-        offset = max(int(data_dict.get("offset", 0)), 0)
-    except (TypeError, ValueError) as e:
-        raise tk.ValidationError({"limit": [tk._("Must be a whole number.")]}) from e
+        if not isinstance(status, str) or status not in STATUSES:
+            errors["status"] = [tk._("Unknown status.")]
+        else:
+            q = q.where(request_table.c.status == status)
+    limit = _whole(data_dict, "limit", 100, 1, MAX_LIMIT, errors)
+    offset = _whole(data_dict, "offset", 0, 0, 10**9, errors)
+    if errors:
+        raise tk.ValidationError(errors)
     rows = model.Session.execute(q.limit(limit).offset(offset)).fetchall()
     return [_row(r) for r in rows]
 
@@ -153,16 +196,16 @@ def request_list(context, data_dict):
 def request_answer(context, data_dict):
     """Answer a request (``id``, ``answer``) and set its ``status`` (answered by default)."""
     tk.check_access("poitiers_request_answer", context, data_dict)
-    req_id = (data_dict.get("id") or "").strip()
-    answer = (data_dict.get("answer") or "").strip()
+    errors: dict = {}
+    req_id = _text(data_dict, "id", errors)
+    answer = _text(data_dict, "answer", errors)
     status = data_dict.get("status") or "answered"
-    errors = {}
-    if not answer:
+    if not answer and "answer" not in errors:
         errors["answer"] = [tk._("Write an answer.")]
     elif len(answer) > MAX_ANSWER:
         errors["answer"] = [tk._("The answer is too long (at most {n} characters).").format(
             n=l10n.number(MAX_ANSWER))]
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:
         errors["status"] = [tk._("Unknown status.")]
     if errors:
         raise tk.ValidationError(errors)

@@ -69,32 +69,41 @@ def contribute():
         "error_summary": {k: v[0] if isinstance(v, list) else v for k, v in errors.items()}})
 
 
-def requests_admin():
-    status = tk.request.args.get("status") or "open"
+def requests_admin(status: str | None = None, answering: dict | None = None):
+    """The requests of one status; ``answering`` (id, answer, status, errors) re-shows an answer
+    the server refused, with what the administrator typed."""
+    status = status or tk.request.args.get("status") or "open"
     try:
         items = tk.get_action("poitiers_request_list")(_context(), {"status": status})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only portal administrators can read requests."))
     except tk.ValidationError:
         return tk.abort(400, tk._("Unknown status."))
-    return tk.render("poitiers/requests_admin.html",
-                     extra_vars={"items": items, "status": status})
+    return tk.render("poitiers/requests_admin.html", extra_vars={
+        "items": items, "status": status, "answering": answering or {},
+        "max_answer": requests_model.MAX_ANSWER})
 
 
 def request_answer(id):
     _check_csrf()
     form = tk.request.form
+    answer = form.get("answer", "")
+    new_status = form.get("status", "answered")
     try:
         tk.get_action("poitiers_request_answer")(_context(), {
-            "id": id, "answer": form.get("answer", ""), "status": form.get("status", "answered")})
+            "id": id, "answer": answer, "status": new_status})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only portal administrators can answer requests."))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found."))
     except tk.ValidationError as e:
-        for messages in e.error_dict.values():
-            tk.h.flash_error(messages[0] if isinstance(messages, list) else messages)
-        return tk.redirect_to("poitiers_pages.requests_admin")
+        # the page again, the typed answer in its field and the messages next to it
+        tab = form.get("tab")
+        return requests_admin(
+            status=tab if tab in requests_model.STATUSES else "open",
+            answering={"id": id, "answer": answer, "status": new_status,
+                       "errors": {k: v if isinstance(v, list) else [v]
+                                  for k, v in e.error_dict.items()}})
     tk.h.flash_success(tk._("Your answer has been saved."))
     return tk.redirect_to("poitiers_pages.requests_admin")
 
