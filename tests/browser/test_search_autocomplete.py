@@ -102,3 +102,19 @@ def test_no_list_under_two_characters_nor_for_nothing_found(portal, page_factory
     page.wait_for_timeout(800)
     assert box.get_attribute("aria-expanded") == "false"
     assert page.locator(".poitiers-ac [role=status]").first.inner_text() == "Aucune suggestion"
+
+
+def test_the_status_line_agrees_with_the_number_of_suggestions(portal, page_factory):
+    page = page_factory()
+    seen = set()
+    for typed in ("stat", "finances", "alignement"):
+        box, listbox = open_suggestions(page, portal, typed)
+        n = listbox.locator("[role=option]").count()
+        status = page.locator(".poitiers-ac [role=status]").first.inner_text()
+        if n == 1:
+            assert status == ("1 suggestion : flèches haut et bas pour choisir, puis "
+                              "Entrée."), status
+        else:
+            assert status.startswith(f"{n} suggestions : "), status
+        seen.add(n == 1)
+    assert seen == {True, False}, "the queries should give one and several suggestions"

@@ -23,8 +23,26 @@
       dataset: d.datasetLabel || "Dataset",
       keyword: d.keywordLabel || "Keyword",
       none: d.noneLabel || "No suggestion",
-      count: d.countLabel || "{n} suggestions: use the up and down arrows, then Enter."
+      counts: parseCounts(d.countLabels)
     };
+  }
+
+  /* {"1": "{n} suggestion: …", "2": "{n} suggestions: …", …}: the page gives the status line
+   * for each number, in the plural form of its language (ngettext). */
+  function parseCounts(text) {
+    try {
+      var counts = JSON.parse(text || "{}");
+      return counts && typeof counts === "object" ? counts : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function countLabel(cfg, n) {
+    var label = cfg.counts[String(n)] || cfg.counts["10"] ||
+      (n === 1 ? "{n} suggestion: use the up and down arrows, then Enter."
+               : "{n} suggestions: use the up and down arrows, then Enter.");
+    return label.replace("{n}", n);
   }
 
   function attach(input, index, cfg) {
@@ -116,7 +134,7 @@
         li.addEventListener("click", function () { follow(i); });
         list.appendChild(li);
       });
-      status.textContent = items.length ? cfg.count.replace("{n}", items.length) : cfg.none;
+      status.textContent = items.length ? countLabel(cfg, items.length) : cfg.none;
       if (items.length) { open(); } else { close(); }
     }
 
