@@ -441,6 +441,47 @@ def poitiers_drop_output_extras(key, data, errors, context):
         del data[flat]
 
 
+# --------------------------------------------------------------------------- configuration
+# Validators of config_declaration.yaml: CKAN runs them when it starts (and in
+# `ckan config validate`), so a wrong value stops the start with the option's name instead of
+# failing later (at harvest time, on a page).
+
+SECONDS_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+
+
+def _seconds(value, positive: bool) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and SECONDS_RE.match(value.strip()):
+        number = float(value.strip())
+    else:
+        number = -1.0
+    if not (number > 0 if positive else number >= 0) or number == float("inf"):
+        raise Invalid(_("Expecting a number of seconds greater than 0, e.g. 30") if positive
+                      else _("Expecting a number of seconds, 0 or more, e.g. 1.5"))
+    return number
+
+
+def poitiers_config_seconds(value, context=None):
+    """A number of seconds, 0 or more (``1``, ``0.5``)."""
+    return _seconds(value, positive=False)
+
+
+def poitiers_config_positive_seconds(value, context=None):
+    """A number of seconds greater than 0."""
+    return _seconds(value, positive=True)
+
+
+def poitiers_config_date(value, context=None):
+    """Empty, or a calendar date written YYYY-MM-DD."""
+    if _empty(value):
+        return ""
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) or parse_date(text) is None:
+        raise Invalid(_("Expecting a date written YYYY-MM-DD, e.g. 2026-11-25"))
+    return text
+
+
 def all_validators() -> dict:
     return {
         "poitiers_required": poitiers_required,
@@ -461,4 +502,7 @@ def all_validators() -> dict:
         "poitiers_strip_output_extras": poitiers_strip_output_extras,
         "poitiers_publication_gate": poitiers_publication_gate,
         "poitiers_drop_output_extras": poitiers_drop_output_extras,
+        "poitiers_config_seconds": poitiers_config_seconds,
+        "poitiers_config_positive_seconds": poitiers_config_positive_seconds,
+        "poitiers_config_date": poitiers_config_date,
     }

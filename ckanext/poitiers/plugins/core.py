@@ -84,6 +84,12 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     def declare_config_options(self, declaration, key):
         with open(os.path.join(HERE, "config_declaration.yaml"), encoding="utf-8") as f:
             declaration.load_dict(yaml.safe_load(f))
+        # our options name our validators (IValidators): CKAN validates the configuration
+        # before it empties the validators it remembered while the plugins were unloaded, so
+        # forget them now (the next lookup reads every loaded plugin's validators)
+        from ckan.logic import clear_validators_cache
+
+        clear_validators_cache()
 
     # IClick
     def get_commands(self):

@@ -39,7 +39,7 @@
   }
 
   function countLabel(cfg, n) {
-    var label = cfg.counts[String(n)] || cfg.counts["10"] ||
+    var label = cfg.counts[String(n)] || cfg.counts["12"] ||
       (n === 1 ? "{n} suggestion: use the up and down arrows, then Enter."
                : "{n} suggestions: use the up and down arrows, then Enter.");
     return label.replace("{n}", n);

@@ -1,0 +1,76 @@
+"""Our configuration options are checked when CKAN starts (config_declaration.yaml validators):
+a wrong value stops the start with the option's name, instead of failing at harvest time or on
+a page."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ckan.common import config_declaration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins")]
+
+H = "ckanext.poitiers.harvest."
+
+
+def _errors(ckan_config, **values):
+    _, errors = config_declaration.validate(dict(ckan_config, **values))
+    return errors
+
+
+@pytest.mark.parametrize("key,value", [
+    (H + "timeout", "abc"), (H + "timeout", "0"), (H + "timeout", "-5"), (H + "timeout", ""),
+    (H + "timeout", "٣٠"), (H + "timeout", "inf"), (H + "backoff", "-1"), (H + "backoff", "un"),
+    (H + "max_retry_after", "2 minutes"), ("ckanext.poitiers.search.schema", "solr"),
+    ("ckanext.poitiers.accessibility.compliance", "totale"),
+    ("ckanext.poitiers.accessibility.audit_date", "25/11/2026"),
+    ("ckanext.poitiers.accessibility.audit_date", "2026-02-30"),
+])
+def test_a_wrong_value_is_refused(ckan_config, key, value):
+    errors = _errors(ckan_config, **{key: value})
+    assert list(errors) == [key], errors
+
+
+@pytest.mark.parametrize("key,value,normalised", [
+    (H + "timeout", "0.3", 0.3), (H + "timeout", " 30 ", 30.0), (H + "backoff", "0", 0.0),
+    (H + "max_retry_after", "120", 120.0), ("ckanext.poitiers.search.schema", "stock", "stock"),
+    ("ckanext.poitiers.accessibility.compliance", "full", "full"),
+    ("ckanext.poitiers.accessibility.audit_date", "2026-11-25", "2026-11-25"),
+    ("ckanext.poitiers.accessibility.audit_date", "", ""),
+])
+def test_a_right_value_is_kept(ckan_config, key, value, normalised):
+    data, errors = config_declaration.validate(dict(ckan_config, **{key: value}))
+    assert errors == {}
+    assert data[key] == normalised
+
+
+def test_the_defaults_are_valid(ckan_config):
+    defaults = {str(k): config_declaration[k].default for k in config_declaration.iter_options()
+                if str(k).startswith("ckanext.poitiers.")}
+    assert _errors(ckan_config, **defaults) == {}
+
+
+def test_ckan_refuses_to_start_with_a_wrong_harvest_timeout(tmp_path):
+    ini = tmp_path / "bad.ini"
+    ini.write_text(f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
+                   f"{H}timeout = trente\n", encoding="utf-8")
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini),
+         "poitiers", "doctor"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Invalid configuration values provided" in output
+    assert f"{H}timeout: Expecting a number of seconds greater than 0" in output
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckanext.poitiers.accessibility.audit_date", "2026-11-05")
+def test_the_audit_date_is_written_in_french(app):
+    page = app.get("/accessibilite").get_data(as_text=True)
+    assert "Dernier audit : 5 novembre 2026." in page
+    assert "2026-11-05" not in page
