@@ -34,8 +34,22 @@ def poitiers_facet_field(field: str) -> str:
     return indexing.facet_field(field)
 
 
+def poitiers_schema_date(value) -> str:
+    """A date of the schema as the dataset page shows it: a year or a month as such (« 2024 »,
+    « mars 2024 »; CKAN's render_datetime shows nothing for them), a day or a date-time as
+    CKAN writes dates (« 31 mars 2024 »)."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.poitiers import l10n
+
+    if not value:
+        return ""
+    return l10n.partial_date(value) or tk.h.render_datetime(value) or str(value)
+
+
 def all_helpers() -> dict:
     return {
+        "poitiers_schema_date": poitiers_schema_date,
         "poitiers_facet_field": poitiers_facet_field,
         "poitiers_licence": poitiers_licence,
         "poitiers_choices": poitiers_choices,

@@ -35,6 +35,33 @@ def _decimal(value: float, digits: str, lang: str | None) -> str:
         return format_decimal(value, format=digits, locale="fr")
 
 
+def month_year(year: int, month: int, lang: str | None = None) -> str:
+    """A month of a year as the page's language writes it: « mars 2024 », "March 2024"."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    day = dt.date(year, month, 1)
+    try:
+        return format_date(day, format="LLLL y", locale=lang or page_language())
+    except (UnknownLocaleError, ValueError, TypeError):
+        return format_date(day, format="LLLL y", locale="fr")
+
+
+def partial_date(value, lang: str | None = None) -> str | None:
+    """A year (``2024`` → « 2024 ») or a month (``2024-03`` → « mars 2024 ») as written in
+    ``lang``; None for anything else (a full date is formatted by the caller)."""
+    import re
+
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"[0-9]{4}", text):
+        return text
+    match = re.fullmatch(r"([0-9]{4})-(0[1-9]|1[0-2])", text)
+    if match:
+        return month_year(int(match.group(1)), int(match.group(2)), lang)
+    return None
+
+
 def number(value: float, lang: str | None = None) -> str:
     """``value`` with the digit grouping and decimal sign of ``lang`` (default: the page's
     language), at most 3 decimals."""

@@ -250,10 +250,16 @@ def territory(pkg: dict) -> list[str]:
     return [vocabulary_label("communes", c) for c in as_list(pkg.get("communes"))]
 
 
+def period_date(value) -> str:
+    """A bound of a period as the publisher gave it: a year (« 2024 »), a month (« mars
+    2024 ») or a day (« 31/03/2024 »); a partial date is not turned into its first day."""
+    return l10n.partial_date(value) or format_date(value)
+
+
 def period(pkg: dict) -> dict:
     cov = _first(pkg.get("temporal_coverage"))
-    start = format_date(cov.get("start") or pkg.get("temporal_start"))
-    end = format_date(cov.get("end") or pkg.get("temporal_end"))
+    start = period_date(cov.get("start") or pkg.get("temporal_start"))
+    end = period_date(cov.get("end") or pkg.get("temporal_end"))
     return {"start": start, "end": end}
 
 

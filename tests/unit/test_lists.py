@@ -36,4 +36,5 @@ def test_the_modules_read_lists_through_lists():
 
     assert search.as_list is lists.strings
     assert vocabularies.as_list is lists.stored
-    assert validators._as_list("  ") == [""] and validators._as_list(7) is None
+    # blank text is an empty value for the validators (see validators._empty)
+    assert validators._as_list("  ") == [] and validators._as_list(7) is None

@@ -231,3 +231,17 @@ def test_what_a_draft_misses_is_named_by_its_french_label(app, token, org):
         assert ("Le jeu de données reste un brouillon : renseignez « Description », "
                 "« Fréquence de mise à jour », « Données personnelles » pour le publier") in page
         assert "personal_data" not in page.split("reste un brouillon")[1][:300]
+
+
+def test_the_dataset_page_shows_a_partial_period_as_given(app, call, complete):
+    call("package_create", **dict(complete, temporal_coverage=[
+        {"start": "2024", "end": "2025-03"}, {"start": "2019-01-01T00:00:00"}]))
+    page = html.unescape(app.get(f"/dataset/{complete['name']}").get_data(as_text=True))
+    # the additional information table (scheming's display snippets)
+    assert "mars 2025" in page and "1 janvier 2019" in page
+    assert "1 janvier 2024" not in page and "01/01/2024" not in page
+    from ckanext.poitiers import theme_helpers
+
+    with app.flask_app.test_request_context():
+        shown_ = helpers.call_action("package_show", id=complete["name"])
+        assert theme_helpers.period(shown_) == {"start": "2024", "end": "mars 2025"}
