@@ -57,8 +57,14 @@ def test_the_defaults_are_valid(ckan_config):
 
 def test_ckan_refuses_to_start_with_a_wrong_harvest_timeout(tmp_path):
     ini = tmp_path / "bad.ini"
-    ini.write_text(f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
-                   f"{H}timeout = trente\n", encoding="utf-8")
+    ini.write_text(
+        f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n{H}timeout = trente\n"
+        # CKAN 2.11 reads the logging sections of the file itself
+        "\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARN\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+        "formatter = generic\n[formatter_generic]\nformat = %(levelname)s %(message)s\n",
+        encoding="utf-8")
     result = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini),
          "poitiers", "doctor"], capture_output=True, text=True, timeout=120, cwd=ROOT)
