@@ -43,7 +43,7 @@ FALSE_VALUES = {"false", "0", "no", "non", "off", "faux"}
 
 
 def _blank(text: str) -> bool:
-    return not text.strip().strip(INVISIBLE).strip()
+    return all(c.isspace() or c in INVISIBLE for c in text)
 
 
 def _empty(value) -> bool:

@@ -105,7 +105,8 @@ def test_parse_date_gives_the_last_day_of_a_partial_end():
 # --------------------------------------------------------------------- 4. blank text
 
 
-@pytest.mark.parametrize("blank", ["   ", "\n\t", "\u00a0", " \u202f\u200b "])
+@pytest.mark.parametrize("blank", ["   ", "\n\t", "\u00a0", " \u202f\u200b ",
+                                   " \u200b \u200b \ufeff "])
 def test_a_blank_description_is_missing_to_publish(call_fr, complete, blank):
     errors = _errors(call_fr, dict(complete, notes=blank))
     assert errors == {"notes": ["Obligatoire pour publier le jeu de données"]}
