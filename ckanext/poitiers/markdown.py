@@ -14,10 +14,9 @@ would read as new attributes is dropped, ordinary Markdown and links come out un
 """
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
 import nh3
 from markupsafe import Markup
-
-import ckan.plugins.toolkit as tk
 
 TAGS = set(nh3.ALLOWED_TAGS)
 ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
