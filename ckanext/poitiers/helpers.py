@@ -1,7 +1,7 @@
 """Template helpers (registered by the core plugin as ``h.poitiers_*``)."""
 from __future__ import annotations
 
-from ckanext.poitiers import vocabularies
+from ckanext.poitiers import markdown, vocabularies
 
 
 def poitiers_licence(licence_id: str) -> dict | None:
@@ -40,4 +40,6 @@ def all_helpers() -> dict:
         "poitiers_licence": poitiers_licence,
         "poitiers_choices": poitiers_choices,
         "poitiers_vocabulary_label": poitiers_vocabulary_label,
+        # CKAN's own helper, made safe after its auto-linking (ckanext/poitiers/markdown.py)
+        "render_markdown": markdown.render_markdown,
     }
