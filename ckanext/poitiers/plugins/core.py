@@ -9,7 +9,7 @@ import yaml
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.poitiers import actions, cli, harvest_queue, helpers, indexing, udata, validators
-from ckanext.poitiers.harvesters import creation
+from ckanext.poitiers.harvesters import creation, source_guard
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -144,8 +144,10 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IActions
     def get_actions(self):
-        # a harvested dataset's activity and index share one dictization (harvesters/creation.py)
-        return {**actions.all_actions(), **creation.chained_actions()}
+        # a harvested dataset's activity and index share one dictization (harvesters/creation.py);
+        # the sources of harvesters that are not ours get our SSRF check (source_guard.py)
+        return {**actions.all_actions(), **creation.chained_actions(),
+                **source_guard.chained_actions()}
 
     # IAuthFunctions
     def get_auth_functions(self):
