@@ -152,6 +152,12 @@ def child(phase: str, ini: str, base: str, records_file: str, solr_commit: bool)
     conf["ckan.search.solr_commit"] = "true" if solr_commit else "false"
     if phase in ("dcat", "ours_dcat_schema"):
         conf["scheming.dataset_schemas"] = "ckanext.dcat.schemas:dcat_ap_recommended.yaml"
+    if phase == "dcat":
+        # the baseline, ckanext-dcat's stock harvester, is loaded for its phase only: the
+        # portal's configurations leave it out (its downloads bypass our SSRF guard)
+        plugins = conf["ckan.plugins"]
+        plugins = plugins.split() if isinstance(plugins, str) else list(plugins)
+        conf["ckan.plugins"] = " ".join([*plugins, "dcat_rdf_harvester"])
     app = make_app(conf)
     with app._wsgi_app.test_request_context():
         profile_dir = os.environ.get("POITIERS_BENCH_PROFILE")

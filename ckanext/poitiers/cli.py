@@ -241,6 +241,9 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
         for key, target in plan.used_extras.items():
             click.echo("  " + _("free field “{extra}” moves to {field}").format(
                 extra=key, field=target))
+        for key, new_key in plan.renamed_extras.items():
+            click.echo("  " + _("free field “{extra}” is kept as “{new}” (the schema reserves its "
+                                "name)").format(extra=key, new=new_key))
         for key, value in plan.unmapped:
             click.echo("  " + _("⚠ {field}: “{value}” matches no value of the vocabulary").format(
                 field=key, value=value))
@@ -248,6 +251,12 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
             click.echo("  " + _("✘ still missing to stay published: {fields}").format(
                 fields=", ".join(plan.missing)))
         if mode != "apply":
+            if plan.needed and not (plan.missing and pkg.get("state") == "active"):
+                errors = _would_refuse(context, migration.patch(pkg, plan))
+                if errors:
+                    failed += 1
+                    click.echo("  " + _("✘ --apply would be refused: {errors}").format(
+                        errors=errors))
             continue
         if plan.missing and pkg.get("state") == "active":
             failed += 1
@@ -268,3 +277,17 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
                    count=to_migrate, applied=applied, failed=failed))
     if mode == "apply" and failed:
         sys.exit(1)
+
+
+def _would_refuse(context: dict, data_dict: dict) -> str | None:
+    """The errors ``package_patch`` gives for ``data_dict``, found by running it without its
+    commit and rolling it back (nothing is written or indexed); None when it would pass."""
+    from ckan import model
+
+    try:
+        tk.get_action("package_patch")(dict(context, defer_commit=True), data_dict)
+    except tk.ValidationError as exc:
+        return exc.error_summary
+    finally:
+        model.Session.rollback()
+    return None

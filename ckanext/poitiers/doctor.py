@@ -106,6 +106,28 @@ def check_plugins(config, timeout: float) -> list[Check]:
     return checks
 
 
+def check_harvesters(config, timeout: float) -> list[Check]:
+    """Harvesters of other extensions (ckanext-harvest's ``ckan_harvester``, ckanext-dcat's
+    ``dcat_rdf_harvester``…) download with their own code, outside our SSRF guard."""
+    _ = tk._
+    if "harvest" not in _plugins(config):
+        return []
+    from ckanext.poitiers.harvesters import source_guard
+
+    unguarded = source_guard.unguarded_harvesters()
+    if not unguarded:
+        return [Check(_("Harvesters"), OK,
+                      _("Every loaded harvester downloads through the SSRF guard."))]
+    names = ", ".join(f"{plugin} ({source_type})" for plugin, source_type in unguarded)
+    return [Check(
+        _("Harvesters"), WARNING,
+        _("Loaded harvesters that download with their own code: {names}. The address of their "
+          "sources is checked when a source is saved and when a job starts, not their "
+          "redirects nor their next pages.").format(names=names),
+        _("Remove them from ckan.plugins unless a source needs them; the Poitiers harvesters "
+          "cover Data Fair, udata, transport.data.gouv.fr, DCAT and OpenAgenda."))]
+
+
 def check_postgresql(config, timeout: float) -> list[Check]:
     _ = tk._
     import sqlalchemy as sa
@@ -231,7 +253,7 @@ def check_redis(config, timeout: float) -> list[Check]:
 
 
 CHECKS: tuple[Callable[..., list[Check]], ...] = (
-    check_config, check_plugins, check_postgresql, check_solr, check_redis,
+    check_config, check_plugins, check_harvesters, check_postgresql, check_solr, check_redis,
 )
 
 

@@ -1,12 +1,24 @@
 """Template helpers (registered by the core plugin as ``h.poitiers_*``)."""
 from __future__ import annotations
 
-from ckanext.poitiers import vocabularies
+from ckanext.poitiers import markdown, vocabularies
 
 
 def poitiers_licence(licence_id: str) -> dict | None:
     """The licence entry of our vocabulary (title, url, SPDX id), or None."""
     return vocabularies.licence(licence_id)
+
+
+def poitiers_licence_options(licenses, current: str | None = None) -> list:
+    """The dataset form's ``(title, id)`` licence options, without the legacy licences (CKAN's
+    default ones, kept so that older datasets keep theirs) other than the dataset's own."""
+    out = []
+    for option in licenses or []:
+        entry = vocabularies.licence(option[1]) if len(option) > 1 else None
+        if entry and entry.get("legacy") and option[1] != current:
+            continue
+        out.append(option)
+    return out
 
 
 def poitiers_choices(field: dict) -> list[dict]:
@@ -52,6 +64,9 @@ def all_helpers() -> dict:
         "poitiers_schema_date": poitiers_schema_date,
         "poitiers_facet_field": poitiers_facet_field,
         "poitiers_licence": poitiers_licence,
+        "poitiers_licence_options": poitiers_licence_options,
         "poitiers_choices": poitiers_choices,
         "poitiers_vocabulary_label": poitiers_vocabulary_label,
+        # CKAN's own helper, made safe after its auto-linking (ckanext/poitiers/markdown.py)
+        "render_markdown": markdown.render_markdown,
     }

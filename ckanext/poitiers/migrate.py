@@ -5,7 +5,9 @@ can be filled from what the dataset already carries (free extras such as ``frequ
 ``theme``, ``spatial-text``, ``temporal_start``; CKAN's ``maintainer``/``author``), which free
 extras those values came from, and which fields required to publish are still missing.
 ``ckan poitiers migrate --dry-run`` prints the plans; ``--apply`` writes them through
-``package_patch`` (validated like any edit; free extras that were not mapped are kept).
+``package_patch`` (validated like any edit; free extras that were not mapped are kept, those
+whose name the schema reserves under a new name, see :data:`LEGACY_PREFIX`). The dry run also
+runs that ``package_patch`` and rolls it back, so it reports what ``--apply`` would refuse.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ckanext.poitiers import vocabularies as voc
-from ckanext.poitiers.validators import EMAIL_RE, parse_date
+from ckanext.poitiers.validators import EMAIL_RE, OUTPUT_EXTRAS, parse_date
 
 #: fields required to publish a dataset (see schemas/dataset.yaml, ``poitiers_required``)
 REQUIRED = ("notes", "theme", "communes", "frequency", "license_id", "personal_data")
@@ -35,6 +37,12 @@ PERSONAL = {"non": "none", "no": "none", "none": "none", "aucune": "none", "fals
             "anonymisees": "anonymised", "anonymised": "anonymised", "anonymized": "anonymised",
             "oui": "personal", "yes": "personal", "true": "personal", "personal": "personal"}
 SCHEMA_URL_RE = re.compile(r"schema\.data\.gouv\.fr/(?:schemas/)?([\w-]+/[\w-]+)")
+#: dates as French spreadsheets write them: 31/12/2019, 31-12-2019, 31.12.2019
+FRENCH_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+#: free extras whose name the Poitiers schema reserves (it writes them for data.gouv.fr's
+#: harvester and drops them on input: ``validators.OUTPUT_EXTRAS``) keep their value under this
+#: prefix when it could not be mapped: « ancien_temporal_start »
+LEGACY_PREFIX = "ancien_"
 
 
 @dataclass
@@ -45,11 +53,13 @@ class Plan:
     used_extras: dict = field(default_factory=dict)
     #: (field, original text) that could not be mapped
     unmapped: list = field(default_factory=list)
+    #: free extra the schema reserves → the name its unmapped value is kept under
+    renamed_extras: dict = field(default_factory=dict)
     missing: list = field(default_factory=list)
 
     @property
     def needed(self) -> bool:
-        return bool(self.changes or self.used_extras)
+        return bool(self.changes or self.used_extras or self.renamed_extras)
 
 
 def _extras(pkg: dict) -> dict[str, str]:
@@ -78,6 +88,18 @@ def _source(pkg: dict, extras: dict, target: str, valid) -> tuple[str | None, ob
         if key in folded and extras[folded[key]] not in (None, ""):
             return folded[key], extras[folded[key]]
     return None, None
+
+
+def legacy_date(value) -> str | None:
+    """An ISO date (or its date part: ``2019-01-01T00:00:00``), a year, a year-month, or a French
+    ``31/12/2019`` → the ISO text the schema stores; None when it is not a date."""
+    text = str(value).strip()
+    match = FRENCH_DATE_RE.match(text)
+    if match:
+        day, month, year = match.groups()
+        text = f"{year}-{int(month):02d}-{int(day):02d}"
+    text = text[:10]
+    return text if parse_date(text) else None
 
 
 def _is_valid_list(name):
@@ -150,10 +172,14 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
         key_start, start = _source(pkg, extras, "temporal_start", lambda v: False)
         key_end, end = _source(pkg, extras, "temporal_end", lambda v: False)
         period = {}
-        if start is not None and parse_date(str(start)[:10]):
-            period["start"] = str(start)[:10]
-        if end is not None and parse_date(str(end)[:10]):
-            period["end"] = str(end)[:10]
+        for bound, raw in (("start", start), ("end", end)):
+            if raw in (None, ""):
+                continue
+            found = legacy_date(raw)
+            if found:
+                period[bound] = found
+            else:
+                result.unmapped.append(("temporal_coverage", raw))
         if period:
             result.changes["temporal_coverage"] = [period]
             take("temporal_coverage", key_start if "start" in period else None)
@@ -192,6 +218,10 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
                 continue
             result.changes[target] = value
 
+    for key, value in extras.items():
+        if key in OUTPUT_EXTRAS and key not in result.used_extras and value not in (None, ""):
+            result.renamed_extras[key] = LEGACY_PREFIX + key
+
     merged = dict(pkg, **result.changes)
     result.missing = [f for f in REQUIRED if merged.get(f) in (None, "", [])
                       or (f in ("theme", "communes") and not _is_valid_list(
@@ -203,9 +233,12 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
 
 
 def patch(pkg: dict, migration: Plan) -> dict:
-    """The ``package_patch`` data dict applying a plan (free extras that were used are removed)."""
+    """The ``package_patch`` data dict applying a plan (free extras that were used are removed,
+    reserved ones that were not are renamed)."""
     data = {"id": pkg["id"], **migration.changes}
-    if migration.used_extras:
-        data["extras"] = [e for e in pkg.get("extras") or []
-                          if e.get("key") not in migration.used_extras]
+    if migration.used_extras or migration.renamed_extras:
+        data["extras"] = [
+            {"key": migration.renamed_extras.get(e.get("key"), e.get("key")),
+             "value": e.get("value")}
+            for e in pkg.get("extras") or [] if e.get("key") not in migration.used_extras]
     return data

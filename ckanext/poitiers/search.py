@@ -398,8 +398,9 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
     """A corrected query that finds datasets the same searcher may see, or None.
 
     Solr's spellchecker proposes words of the index; its collation step re-runs the corrected
-    query with the searcher's own filters (fq: site, state, permission labels), so a word seen
-    only in private datasets is never proposed. A correction must find more datasets than the
+    query with the searcher's own filters (fq: site, state, permission labels) and every word
+    required, so a word seen only in private datasets is never proposed, alone or beside public
+    words. A correction must find more datasets than the
     search did (``found``): « piscines » is no news to whoever searched « piscine ».
     """
     words = spelling_query(q)
@@ -409,7 +410,9 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
     # spellcheck.q and runs each candidate with the parameters below (q replaced)
     params: list[tuple[str, str]] = [
         ("q", "*:*"), ("spellcheck.q", words), ("defType", "edismax"),
-        ("qf", QUERY_FIELDS), ("mm", MINIMUM_MATCH), ("wt", "json"),
+        # every word of a correction must be in one dataset the searcher may see: with CKAN's
+        # minimum match a word of a private dataset could ride along with public ones
+        ("qf", QUERY_FIELDS), ("mm", "100%"), ("wt", "json"),
     ]
     for f in [fq] if isinstance(fq, str) else fq or []:
         if f and f.strip():

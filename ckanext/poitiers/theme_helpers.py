@@ -383,10 +383,6 @@ def pager(page, **kwargs) -> Markup:
                       symbol_next=symbol("fa-chevron-right", tk._("Next page")), **kwargs)
 
 
-def json_script(value) -> Markup:
-    return Markup(json.dumps(value).replace("<", "\\u003c"))
-
-
 def all_helpers() -> dict:
     return {
         "poitiers_vocabulary_label": vocabulary_label,

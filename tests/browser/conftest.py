@@ -156,7 +156,7 @@ def _content(portal: Portal):
     source = portal.action(
         "harvest_source_create", name="moissonnage-ckan-exemple",
         title="Catalogue CKAN d’exemple", url="http://127.0.0.1:9/catalogue",
-        source_type="ckan", owner_org="grand-poitiers", frequency="MANUAL")
+        source_type="poitiers_dcat", owner_org="grand-poitiers", frequency="MANUAL")
     portal.data.update(datasets=created, harvest_source=source)
 
 

@@ -30,3 +30,25 @@ def gtfs_zip(agencies=("Vitalis",), routes=3, stops=5, start="20250901", end="20
             if name not in drop:
                 z.writestr(name, text)
     return buf.getvalue()
+
+
+def with_member(feed: bytes, name: str, size: int, compression=zipfile.ZIP_DEFLATED,
+                byte: bytes = b"0") -> bytes:
+    """``feed`` with one more member of ``size`` identical bytes: deflated, about 1,000 times
+    smaller than it expands (the shape of a zip bomb), written without holding it in memory."""
+    buf = io.BytesIO(feed)
+    with zipfile.ZipFile(buf, "a", compression) as z, z.open(name, "w", force_zip64=True) as f:
+        chunk = byte * (1024 * 1024)
+        for _ in range(size // len(chunk)):
+            f.write(chunk)
+        f.write(byte * (size % len(chunk)))
+    return buf.getvalue()
+
+
+def nested(feed: bytes, folder: str) -> bytes:
+    """``feed`` with its files in ``folder/``, as some producers publish them."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(feed)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(f"{folder}/{info.filename}", src.read(info))
+    return buf.getvalue()

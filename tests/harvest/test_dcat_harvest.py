@@ -2,6 +2,7 @@
 hand-written OpenDataSoft-shaped catalogue with Hydra paging and on recorded catalogues."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -21,6 +22,29 @@ EU = "http://publications.europa.eu/resource/authority/"
 def test_theme_label_of_portal_local_themes():
     assert dcat_mapping.theme_label("https://x/explore/?refine.theme=Sant%C3%A9") == "Santé"
     assert dcat_mapping.theme_label("Economie") == "Economie"
+
+
+@pytest.mark.parametrize("text,remote", [
+    ('{"@context": {"dcat": "http://www.w3.org/ns/dcat#"}, "@id": "x"}', []),
+    ('[{"@id": "x", "http://purl.org/dc/terms/title": [{"@value": "t"}]}]', []),  # expanded
+    ('{"@context": null}', []),
+    ('not JSON at all', []),  # the parser reports it, without downloading anything
+    ('{"@context": "https://schema.org/"}', ["https://schema.org/"]),
+    ('{"@context": [{"a": "http://a/"}, "file:///etc/hostname"]}', ["file:///etc/hostname"]),
+    ('{"@graph": [{"@context": {"@import": "http://c/ctx"}}]}', ["http://c/ctx"]),
+    ('{"@context": {"t": {"@id": "http://t/", "@context": ["http://s/"]}}}', ["http://s/"]),
+])
+def test_remote_jsonld_references(text, remote):
+    from ckanext.poitiers.harvesters.dcat import remote_jsonld_references
+
+    assert remote_jsonld_references(text) == remote
+
+
+def test_json_ld_formats_are_recognised():
+    from ckanext.poitiers.harvesters.dcat import is_json_ld
+
+    assert [is_json_ld(f) for f in ("json-ld", "jsonld", "application/ld+json")] == [True] * 3
+    assert [is_json_ld(f) for f in ("xml", "turtle", "nt", None, "unknown")] == [False] * 5
 
 
 class Catalogue:
@@ -215,3 +239,73 @@ def test_a_row_the_database_refuses_is_a_french_record_error(catalogue, make_run
         "Bornes à verre", "Défibrillateurs"]
     runner.run()  # the rule gone, the next run creates it
     assert len(datasets(runner.source.id)) == 3
+
+
+# JSON-LD contexts: rdflib would download remote ones itself, outside our client ----------------
+INLINE_CONTEXT = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/"}
+
+
+def jsonld_catalogue(base: str, context) -> str:
+    import json
+
+    dataset = f"{base}/jeux/parkings"
+    return json.dumps({"@context": context, "@graph": [
+        {"@id": f"{base}/catalogue", "@type": "dcat:Catalog", "dct:title": "Catalogue JSON-LD",
+         "dcat:dataset": {"@id": dataset}},
+        {"@id": dataset, "@type": "dcat:Dataset", "dct:identifier": dataset,
+         "dct:title": {"@value": "Parkings", "@language": "fr"},
+         "dct:description": {"@value": "Les parkings de Poitiers.", "@language": "fr"},
+         "dcat:keyword": [{"@value": "stationnement", "@language": "fr"}],
+         "dcat:theme": {"@id": EU + "data-theme/TRAN"},
+         "dct:license": {"@id": "https://www.etalab.gouv.fr/licence-ouverte-open-licence"}},
+    ]})
+
+
+@pytest.fixture
+def jsonld(httpserver):
+    """A JSON-LD catalogue (application/ld+json) and, beside it, a context document that a
+    remote @context or @import would make rdflib download."""
+    state = {"base": httpserver.url_for("").rstrip("/"), "context": INLINE_CONTEXT}
+    httpserver.expect_request("/catalog.jsonld").respond_with_handler(
+        lambda request: Response(jsonld_catalogue(state["base"], state["context"]),
+                                 content_type="application/ld+json"))
+    httpserver.expect_request("/context.jsonld").respond_with_handler(
+        lambda request: Response(json.dumps({"@context": INLINE_CONTEXT}),
+                                 content_type="application/ld+json"))
+    state["url"] = httpserver.url_for("/catalog.jsonld")
+    state["context_url"] = httpserver.url_for("/context.jsonld")
+    return state
+
+
+def _paths(httpserver) -> list[str]:
+    return [request.path for request, _response in httpserver.log]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("remote", [
+    "{context_url}",
+    ["{context_url}"],
+    [INLINE_CONTEXT, "{context_url}"],
+    {**INLINE_CONTEXT, "@import": "{context_url}"},
+    {**INLINE_CONTEXT, "dct:title": {"@id": "dct:title", "@context": "{context_url}"}},
+    "file:///etc/hostname",
+    "http://169.254.169.254/latest/meta-data/",
+])
+def test_a_remote_jsonld_context_is_refused_unfetched(jsonld, httpserver, make_runner, harvester,
+                                                     remote):
+    runner = make_runner(harvester, jsonld["url"])
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    assert [d["title"] for d in datasets(runner.source.id).values()] == ["Parkings"]
+
+    jsonld["context"] = json.loads(json.dumps(remote).replace("{context_url}",
+                                                              jsonld["context_url"]))
+    httpserver.clear_log()
+    job, results = runner.run()
+    errors = gather_errors(job)
+    assert len(errors) == 1
+    assert errors[0].startswith(f"Le JSON-LD de {jsonld['url']} renvoie à un contexte extérieur")
+    assert "Aucun jeu de données n'est retiré" in errors[0]
+    assert results == {}
+    assert _paths(httpserver) == ["/catalog.jsonld"]  # the context was never asked for
+    assert [d["title"] for d in datasets(runner.source.id).values()] == ["Parkings"]

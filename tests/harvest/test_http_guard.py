@@ -47,6 +47,20 @@ def test_loopback_is_allowed_when_the_configuration_allows_private_addresses(htt
     assert client.get_json(f"http://localhost:{httpserver.port}/data") == {"ok": True}
 
 
+@pytest.mark.parametrize("ip", ["100.100.100.200", "::ffff:100.100.100.200",
+                                "2002:a9fe:a9fe::1"])
+def test_shared_and_wrapped_metadata_addresses_are_refused(httpserver, ip):
+    # Alibaba Cloud's metadata service (shared address space 100.64.0.0/10), also wrapped in
+    # IPv6 (IPv4-mapped; 6to4 of 169.254.169.254)
+    httpserver.expect_request("/data").respond_with_json({"ok": True})
+    client = HttpClient(HttpSettings(allow_private=False, **FAST),
+                        resolve=Resolver({"metadata.test": [[ip]]}))
+    with pytest.raises(RemoteError, match=r"adresse de réseau privé ou local \(" + ip.replace(
+            ".", r"\.")):
+        client.get_json(f"http://metadata.test:{httpserver.port}/data")
+    assert httpserver.log == []
+
+
 def test_a_redirect_to_a_private_address_is_refused(httpserver):
     # the catalogue's own address counts as public here (a real public server cannot run in a
     # test); its redirect to the cloud metadata address must be refused before connecting

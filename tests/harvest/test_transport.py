@@ -2,8 +2,10 @@
 feeds, the pure mapping, and the harvester through the real path."""
 from __future__ import annotations
 
+import io
 import json
 import os
+import zipfile
 
 import pytest
 from ckan.plugins import get_plugin
@@ -11,7 +13,7 @@ from ckan.plugins import get_plugin
 from ckanext.poitiers.harvesters import gtfs_facts
 from ckanext.poitiers.harvesters import transport_mapping as m
 from tests.harvest.conftest import shared_fixture
-from tests.harvest.gtfs_builder import gtfs_zip
+from tests.harvest.gtfs_builder import gtfs_zip, nested, with_member
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 
@@ -43,6 +45,71 @@ def test_facts_of_a_tiny_feed():
 def test_damaged_feeds_are_french_errors(data, message):
     with pytest.raises(gtfs_facts.GtfsError, match=message):
         gtfs_facts.facts(data)
+
+
+MIB = 1024 * 1024
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_decompressed(tmp_path, monkeypatch):
+    # 32 MiB of one byte in stop_times.txt, about 32 KiB compressed: a member the facts do not
+    # even need, which the GTFS library would still have written to disk
+    bomb = with_member(gtfs_zip(), "stop_times_extra.txt", 32 * MIB)
+    assert len(bomb) < MIB
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    with pytest.raises(gtfs_facts.GtfsError,
+                       match=r"stop_times_extra\.txt est [\d\u202f\xa0 ]+ fois plus gros "
+                             r"décompressé que compressé .* plus que les 100 fois .*bombe"):
+        gtfs_facts.facts(bomb)
+    assert list(tmp_path.iterdir()) == []  # nothing extracted
+
+
+def test_the_uncompressed_size_is_capped_per_member_and_in_sum():
+    # ratio 1 (stored): not a bomb by its ratio, only by its size
+    feed = with_member(gtfs_zip(), "shapes.txt", 3_000_000, compression=zipfile.ZIP_STORED)
+    with pytest.raises(gtfs_facts.GtfsError,
+                       match=r"shapes\.txt occupe 3\sMo une fois décompressé dans le fichier "
+                             r"GTFS, plus que la limite de 2\sMo"):
+        gtfs_facts.facts(feed, max_uncompressed=2_000_000)
+    feed = with_member(feed, "trips_extra.txt", 2_000_000, compression=zipfile.ZIP_STORED)
+    with pytest.raises(gtfs_facts.GtfsError,
+                       match=r"le fichier GTFS occupe 5\sMo une fois décompressé, plus que la "
+                             r"limite de 4\sMo"):
+        gtfs_facts.facts(feed, max_uncompressed=4_000_000)
+    # within the limits, the same archive gives its facts
+    assert gtfs_facts.facts(feed, max_uncompressed=6_000_000)["gtfs_routes_count"] == 3
+
+
+def test_small_members_may_compress_well_and_large_feeds_stay_readable():
+    # a 512 KiB calendar_dates-like member compressed 1,000 times is under the ratio floor
+    feed = with_member(gtfs_zip(routes=4), "feed_info.txt", 512 * 1024)
+    assert gtfs_facts.facts(feed)["gtfs_routes_count"] == 4
+    # a realistic 3 MiB stop_times, about 4 times smaller compressed
+    rows = io.StringIO()
+    rows.write("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n")
+    i = 0
+    while rows.tell() < 3 * MIB:
+        rows.write(f"T{i % 977},{8 + i % 12:02d}:{i % 60:02d}:00,{8 + i % 12:02d}:{i % 60:02d}:30,"
+                   f"S{(i * 7919) % 4099},{i % 53}\n")
+        i += 1
+    buf = io.BytesIO(gtfs_zip(routes=5))
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("stop_times_full.txt", rows.getvalue())
+    assert gtfs_facts.facts(buf.getvalue())["gtfs_routes_count"] == 5
+
+
+def test_a_member_with_another_compression_is_refused():
+    feed = with_member(gtfs_zip(drop=("trips.txt",)), "trips.txt", 1024,
+                       compression=zipfile.ZIP_BZIP2)
+    with pytest.raises(gtfs_facts.GtfsError,
+                       match="trips.txt utilise dans le fichier GTFS une autre méthode de "
+                             "compression que deflate"):
+        gtfs_facts.facts(feed)
+
+
+def test_a_feed_in_a_folder_of_the_archive():
+    facts = gtfs_facts.facts(nested(gtfs_zip(routes=6, stops=4), "gtfs"))
+    assert (facts["gtfs_routes_count"], facts["gtfs_stops_count"]) == (6, 4)
+    assert facts["gtfs_start_date"] == "2025-09-01"
 
 
 def test_facts_of_recorded_feeds():
@@ -144,6 +211,36 @@ class TestTransportHarvest:
         assert gtfs_of(runner, "reseau-urbain-vitalis")["gtfs_routes_count"] == 8
         assert int(datasets(runner.source.id)["reseau-urbain-vitalis"]["gtfs_routes_count"]) == 8
         assert served["downloads"] == 2
+
+    def test_a_zip_bomb_imports_the_dataset_without_facts(self, served, make_runner):
+        from tests.harvest.test_datafair_harvest import datasets
+
+        served["gtfs"] = with_member(gtfs_zip(), "stop_times.txt", 32 * MIB)
+        harvester = get_plugin("poitiers_transport_harvester")
+        runner = make_runner(harvester, served["url"])
+        job, results = runner.run()
+        vitalis = next(
+            r for r in results.values() if r["dataset"]["name"] == "reseau-urbain-vitalis"
+        )
+        assert len(vitalis["errors"]) == 1
+        message = vitalis["errors"][0].message
+        assert "stop_times.txt est" in message
+        assert "bombe de décompression" in message
+        found = datasets(runner.source.id)["reseau-urbain-vitalis"]
+        assert not found.get("gtfs_routes_count") and not found.get("gtfs_agencies")
+
+    @pytest.mark.ckan_config("ckanext.poitiers.harvest.gtfs_max_uncompressed_bytes", "100")
+    def test_the_uncompressed_limit_is_a_portal_option(self, served, make_runner):
+        from tests.harvest.test_datafair_harvest import datasets
+
+        harvester = get_plugin("poitiers_transport_harvester")
+        runner = make_runner(harvester, served["url"])
+        job, results = runner.run()
+        vitalis = next(
+            r for r in results.values() if r["dataset"]["name"] == "reseau-urbain-vitalis"
+        )
+        assert "plus que la limite de 100" in vitalis["errors"][0].message
+        assert "reseau-urbain-vitalis" in datasets(runner.source.id)
 
     def test_damaged_gtfs_still_imports_with_a_visible_error(self, served, make_runner):
         from tests.harvest.test_datafair_harvest import datasets

@@ -33,6 +33,29 @@ from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
         ("::ffff:127.0.0.1", False),
         ("0.0.0.0", False),
         ("2a00:1450:4007:80e::200e", True),
+        # shared address space (carrier-grade NAT), where Alibaba Cloud answers its metadata
+        ("100.64.0.1", False),
+        ("100.100.100.200", False),
+        ("::ffff:100.100.100.200", False),
+        ("::ffff:93.184.216.34", True),
+        # 6to4 and NAT64 carry an IPv4 address: judged by it
+        ("2002:a9fe:a9fe::1", False),  # 169.254.169.254
+        ("2002:0a00:0001::1", False),  # 10.0.0.1
+        ("2002:5db8:d822::1", True),  # 93.184.216.34
+        ("64:ff9b::a9fe:a9fe", False),
+        ("64:ff9b::5db8:d822", True),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("::a9fe:a9fe", False),  # IPv4-compatible (deprecated)
+        ("fec0::1", False),  # site-local (deprecated)
+        ("fc00::1", False),
+        ("fe80::1%eth0", False),
+        ("224.0.0.1", False),
+        ("ff02::1", False),
+        ("192.0.2.1", False),  # documentation
+        ("198.18.0.1", False),  # benchmarking
+        ("240.0.0.1", False),
+        ("255.255.255.255", False),
+        ("not-an-address", False),
     ],
 )
 def test_address_is_public(ip, public):

@@ -63,6 +63,12 @@ def test_stopped_redis_and_postgresql_are_named(ckan_config, monkeypatch, closed
     assert failed == {"Redis", "PostgreSQL"}
 
 
+def test_our_configuration_loads_only_guarded_harvesters(ckan_config):
+    (check,) = doctor.check_harvesters(ckan_config, 1)
+    assert check.status == doctor.OK, check.message
+    # the warning when a stock harvester is loaded: tests/harvest/test_source_guard.py
+
+
 def test_plugin_order_and_missing_plugins_are_reported():
     config = {
         "ckan.plugins": "scheming_datasets dcat poitiers harvest",

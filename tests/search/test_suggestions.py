@@ -167,6 +167,17 @@ def test_suggestion_never_reveals_words_of_private_datasets(datasets):
         "poitiers_suggestion") == "zéphyrinade"
 
 
+def test_a_private_word_is_not_revealed_beside_public_words(datasets):
+    # three words: CKAN's minimum match lets one be missing, so « comptages vélos » (public)
+    # would have carried « zéphyrinade » (private) in a correction checked with that rule
+    for exact in ("", "1"):
+        anonymous = search("comptajes velos zephirinade", ext_poitiers_exact=exact)
+        assert "zéphyrinade" not in (anonymous.get("poitiers_suggestion") or "")
+        assert "zéphyrinade" not in (anonymous.get("poitiers_corrected_to") or "")
+    owner = search("comptajes velos zephirinade", user=datasets["name"], ext_poitiers_exact="1")
+    assert "zéphyrinade" not in (owner.get("poitiers_suggestion") or "")  # no dataset has all three
+
+
 @pytest.mark.usefixtures("datasets")
 def test_search_page_shows_the_results_of_the_correction(app):
     page = app.get("/dataset/", query_string={"q": "electoins"})

@@ -228,6 +228,8 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
     TITLE = ""
     DESCRIPTION = ""
     options: dict[str, source_config.Option] = {}
+    # every download goes through HttpClient (SSRF guard): see harvesters/source_guard.py
+    guarded_downloads = True
 
     # -- hooks -------------------------------------------------------------------------------
     def list_records(self, client: HttpClient, source_url: str, config: dict) -> Iterator[dict]:

@@ -11,10 +11,15 @@ import contextvars
 import json
 
 import ckan.plugins.toolkit as toolkit
+import rdflib.plugin
 import rdflib.util
 from ckan import model
+from rdflib.parser import Parser
+from rdflib.plugin import PluginException
+from rdflib.plugins.parsers.jsonld import JsonLDParser
 
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
+from ckanext.dcat.utils import url_to_rdflib_format
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import dcat_mapping as mapping
@@ -54,6 +59,8 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
             cls._instance = object.__new__(cls)
         return cls._instance
 
+    # every download goes through HttpClient (SSRF guard): see harvesters/source_guard.py
+    guarded_downloads = True
     TITLE = N_("DCAT catalogue (OpenDataSoft, udata, CKAN…)")
     DESCRIPTION = N_(
         "Datasets of a DCAT catalogue in RDF (RDF/XML, Turtle, JSON-LD), Hydra paging included, "
@@ -110,6 +117,22 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         if not content_type:
             media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             content_type = MEDIA_TYPES.get(media) or rdflib.util.guess_format(url) or "xml"
+        if is_json_ld(content_type):
+            # rdflib's JSON-LD parser downloads remote contexts itself (urllib: no guard, no
+            # timeout, file:// URLs read): a document that needs one is refused, unparsed
+            remote = remote_jsonld_references(content)
+            if remote:
+                self._save_gather_error(
+                    _(
+                        "The JSON-LD of {url} refers to a context outside the document "
+                        "({context}); the harvester does not download JSON-LD contexts. Publish "
+                        "the catalogue with its context written in the document, or in RDF/XML "
+                        "or Turtle (source option rdf_format). No dataset is withdrawn after an "
+                        "incomplete harvest."
+                    ).format(url=url, context=", ".join(remote[:3])),
+                    harvest_job,
+                )
+                return None, None
         return content, content_type
 
     # -- gather: ckanext-dcat's, then unchanged records dropped ------------------------------
@@ -190,6 +213,45 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
             return super().import_stage(harvest_object)
         finally:
             _mapped.reset(token)
+
+
+def is_json_ld(rdf_format: str | None) -> bool:
+    """Whether rdflib parses ``rdf_format`` (as ckanext-dcat names it) with its JSON-LD parser."""
+    try:
+        parser = rdflib.plugin.get(url_to_rdflib_format(rdf_format) or "", Parser)
+    except PluginException:
+        return False
+    return issubclass(parser, JsonLDParser)
+
+
+def remote_jsonld_references(text: str) -> list[str]:
+    """The contexts a JSON-LD document would have rdflib download: every ``@context`` that is
+    a string or a list holding strings (at the top, in a node or in a term definition) and
+    every ``@import``. Empty for a document whose contexts are all written inline, and for
+    text that is not JSON (the parser reports it without downloading anything)."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return []
+    found: list[str] = []
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+            continue
+        if not isinstance(value, dict):
+            continue
+        for key, item in value.items():
+            if key == "@context":
+                for context in item if isinstance(item, list) else [item]:
+                    if isinstance(context, str):
+                        found.append(context)
+            elif key == "@import":
+                found.append(item if isinstance(item, str) else json.dumps(item))
+            if isinstance(item, (dict, list)):
+                stack.append(item)
+    return list(dict.fromkeys(found))
 
 
 # the record import_stage has mapped, for modify_package_dict: (harvest object, mapped dict)

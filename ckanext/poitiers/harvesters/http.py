@@ -3,9 +3,10 @@
 A ``requests.Session`` with a timeout on every call, retries with exponential backoff on
 429 and 5xx (honouring ``Retry-After``), a cap on the size of a response body, strict UTF-8
 and JSON decoding, and a guard against server-side request forgery: a harvest URL, and every
-redirect it leads to, must resolve to public addresses unless private ones are allowed by
-``ckanext.poitiers.harvest.allow_private_addresses``; the connection then goes to the address
-that was checked (no second resolution, so no DNS rebinding).
+redirect it leads to, must resolve to global addresses (:func:`address_is_public`) unless
+private ones are allowed by ``ckanext.poitiers.harvest.allow_private_addresses``; the
+connection then goes to the address that was checked (no second resolution, so no DNS
+rebinding).
 
 Every failure is a :class:`RemoteError` whose message is in French (gettext) and names the URL.
 """
@@ -36,10 +37,14 @@ USER_AGENT = "ckanext-poitiers-harvester (+https://data.grandpoitiers.fr)"
 class RemoteError(Exception):
     """A remote source could not be read; ``str()`` is a French message for the publisher."""
 
-    def __init__(self, message: str, url: str = "", status: int | None = None):
+    def __init__(self, message: str, url: str = "", status: int | None = None,
+                 reason: str = "", ip: str = ""):
         super().__init__(message)
         self.url = url
         self.status = status
+        # why the guard refused the address: "scheme", "unresolved" or "private" (with ``ip``)
+        self.reason = reason
+        self.ip = ip
 
 
 @dataclasses.dataclass
@@ -68,25 +73,57 @@ class HttpSettings:
         )
 
 
-def address_is_public(ip: str) -> bool:
-    addr = ipaddress.ip_address(ip)
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
-    return not (
+# the IPv4 address inside an IPv6 one that reaches it: NAT64's well-known prefix (RFC 6052)
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to: IPv4-mapped ``::ffff:a.b.c.d``, 6to4
+    ``2002:AABB:CCDD::/48`` and NAT64 ``64:ff9b::a.b.c.d``. (Teredo, ``2001::/32``, is not a
+    global address and is refused as such.)"""
+    if addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    if addr.sixtofour is not None:
+        return addr.sixtofour
+    if addr in NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return None
+
+
+def _is_global(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return addr.is_global and not (
         addr.is_private
         or addr.is_loopback
         or addr.is_link_local
         or addr.is_multicast
         or addr.is_reserved
         or addr.is_unspecified
+        or getattr(addr, "is_site_local", False)
     )
+
+
+def address_is_public(ip: str) -> bool:
+    """Whether ``ip`` is a global unicast address (allow-list: ``is_global``, so the shared
+    address space 100.64.0.0/10 of carrier-grade NAT and cloud metadata services such as
+    100.100.100.200 is refused too). An IPv6 address that carries an IPv4 one (mapped, 6to4,
+    NAT64) is judged by the IPv4 address it leads to."""
+    try:
+        addr = ipaddress.ip_address(ip.split("%", 1)[0])  # an IPv6 zone (fe80::1%eth0)
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(addr)
+        if embedded is not None:
+            return _is_global(embedded)
+    return _is_global(addr)
 
 
 def check_scheme(url: str) -> None:
     """Refuse what is not an http(s) URL with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RemoteError(_("The address {url} is not an http or https URL.").format(url=url), url)
+        raise RemoteError(_("The address {url} is not an http or https URL.").format(url=url), url,
+                          reason="scheme")
 
 
 def vetted_addresses(
@@ -108,13 +145,15 @@ def vetted_addresses(
         infos = resolve(parts.hostname, parts.port or default_port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as e:
         raise RemoteError(
-            _("The host of {url} cannot be resolved ({error}).").format(url=url, error=e), url
+            _("The host of {url} cannot be resolved ({error}).").format(url=url, error=e), url,
+            reason="unresolved",
         ) from e
     allowed = address_allowed or address_is_public
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise RemoteError(
-            _("The host of {url} cannot be resolved ({error}).").format(url=url, error="-"), url
+            _("The host of {url} cannot be resolved ({error}).").format(url=url, error="-"), url,
+            reason="unresolved",
         )
     for ip in addresses:
         if not allow_private and not allowed(ip):
@@ -124,6 +163,8 @@ def vetted_addresses(
                     "harvesting it is refused."
                 ).format(url=url, ip=ip),
                 url,
+                reason="private",
+                ip=ip,
             )
     return addresses
 

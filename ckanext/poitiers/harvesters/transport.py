@@ -10,6 +10,15 @@ from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _
 
 
+def gtfs_limits() -> tuple[int, float]:
+    """Largest uncompressed size and compression ratio of a GTFS archive (zip bombs)."""
+    from ckan.plugins import toolkit
+
+    c = toolkit.config
+    return (int(c.get("ckanext.poitiers.harvest.gtfs_max_uncompressed_bytes")),
+            float(c.get("ckanext.poitiers.harvest.gtfs_max_compression_ratio")))
+
+
 class TransportHarvester(PoitiersHarvester):
     NAME = "poitiers_transport"
     TITLE = N_("transport.data.gouv.fr")
@@ -57,7 +66,7 @@ class TransportHarvester(PoitiersHarvester):
             return {**record, "_gtfs": previous["_gtfs"], "_gtfs_key": key}
         try:
             data, _resp = client.get_bytes(gtfs["url"])
-            facts = gtfs_facts.facts(data)
+            facts = gtfs_facts.facts(data, *gtfs_limits())
         except (RemoteError, gtfs_facts.GtfsError) as e:
             return {**record, WARNINGS_KEY: [
                 _("the facts of the GTFS file {url} could not be read: {error}").format(

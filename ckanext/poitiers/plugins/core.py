@@ -9,10 +9,12 @@ import yaml
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.poitiers import actions, cli, harvest_queue, helpers, indexing, udata, validators
-from ckanext.poitiers.harvesters import creation
+from ckanext.poitiers.harvesters import creation, source_guard
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: datasets asked per search when an organization's producer type changes
+REINDEX_PAGE = 1000
 
 
 def i18n_dir() -> str:
@@ -130,18 +132,28 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
             return
         org_type = (getattr(entity, "extras", None) or {}).get("org_type")
         stale = f'-org_type:"{org_type}"' if org_type else "org_type:[* TO *]"
-        found = tk.get_action("package_search")({"ignore_auth": True}, {
-            "fq": f'owner_org:"{entity.id}" {stale}', "rows": 1000, "fl": "id",
-            "include_private": True, "include_drafts": True})
         from ckan.lib import search
 
-        for row in found["results"]:
-            search.rebuild(row["id"])
+        # every stale dataset, not only a first page: their ids first (reindexing one takes it
+        # out of the filter, which would shift the pages), then one by one
+        ids: list[str] = []
+        while True:
+            found = tk.get_action("package_search")({"ignore_auth": True}, {
+                "fq": f'owner_org:"{entity.id}" {stale}', "rows": REINDEX_PAGE,
+                "start": len(ids), "sort": "id asc", "fl": "id", "include_private": True,
+                "include_drafts": True})
+            ids += [row["id"] for row in found["results"]]
+            if not found["results"] or len(ids) >= found["count"]:
+                break
+        for package_id in ids:
+            search.rebuild(package_id)
 
     # IActions
     def get_actions(self):
-        # a harvested dataset's activity and index share one dictization (harvesters/creation.py)
-        return {**actions.all_actions(), **creation.chained_actions()}
+        # a harvested dataset's activity and index share one dictization (harvesters/creation.py);
+        # the sources of harvesters that are not ours get our SSRF check (source_guard.py)
+        return {**actions.all_actions(), **creation.chained_actions(),
+                **source_guard.chained_actions()}
 
     # IAuthFunctions
     def get_auth_functions(self):

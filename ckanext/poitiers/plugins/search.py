@@ -198,7 +198,10 @@ def package_search(original_action, context, data_dict):
         if added_fl:
             corrected["results"] = [{k: v for k, v in r.items() if k not in added_fl}
                                     for r in corrected.get("results") or []]
-    if not corrected or not corrected.get("count"):
+    if corrected is not None and not corrected.get("count"):
+        # Solr's check found datasets, the searcher's own search none: offer nothing
+        return result
+    if corrected is None:
         result["poitiers_suggestion"] = search.restore_accents(
             _solr_url(), raw, timeout=min(_timeout(), 5), auth=_solr_auth())
         return result

@@ -136,3 +136,30 @@ def test_a_publisher_creates_a_complete_dataset_through_the_two_steps(app, publi
     assert shown["temporal_coverage"] == [{"start": "2023-05-01"}]
     assert shown["resources"][0]["format"] == "GeoJSON"
     assert helpers.call_action("package_search", q="bancs")["count"] == 1
+
+
+def _licence_options(page: str) -> dict[str, bool]:
+    """The licence select's options: id → selected."""
+    select = re.search(r'<select[^>]*name="license_id".*?</select>', page, re.S).group(0)
+    return {m.group(1): bool(m.group(2)) for m in
+            re.finditer(r'<option value="([^"]*)"(\s+selected)?', select)}
+
+
+def test_a_dataset_with_one_of_ckans_default_licences_keeps_it_through_the_form(
+        app, publisher, org, call):
+    # a portal that used CKAN's default licence list before installing the extension
+    call("package_create", name="ancien-jeu", title="Ancien jeu", owner_org=org["id"],
+         notes="Texte", license_id="other-closed", theme=["TRAN"], communes=["86194"],
+         frequency="weekly", personal_data="none")
+    shown = helpers.call_action("package_show", id="ancien-jeu")
+    assert shown["license_title"] == "Autre licence (non ouverte)"
+    edit = _licence_options(app.get("/dataset/edit/ancien-jeu", headers=publisher)
+                            .get_data(as_text=True))
+    assert edit["other-closed"] is True  # selected: saving the form keeps it
+    assert "cc-nc" not in edit  # other legacy licences are not offered
+    new = _licence_options(app.get("/dataset/new", headers=publisher).get_data(as_text=True))
+    assert "other-closed" not in new and "gfdl" not in new
+    assert {"lov2", "odc-odbl", "cc-by", "notspecified"} <= set(new)
+    # and an edit that leaves it validates
+    call("package_patch", id="ancien-jeu", title="Ancien jeu (revu)")
+    assert helpers.call_action("package_show", id="ancien-jeu")["license_id"] == "other-closed"

@@ -87,3 +87,13 @@ def test_changing_the_producer_type_reindexes_the_datasets(call, catalogue, comp
     call("organization_patch", id=complete["owner_org"], org_type="epci")
     facets, _result = _facets()
     assert _counts(facets, "org_type") == {"epci": 3}
+
+
+def test_changing_the_producer_type_reindexes_every_page_of_datasets(call, catalogue, complete,
+                                                                      monkeypatch):
+    from ckanext.poitiers.plugins import core
+
+    monkeypatch.setattr(core, "REINDEX_PAGE", 2)  # three datasets: two pages
+    call("organization_patch", id=complete["owner_org"], org_type="association")
+    facets, _result = _facets()
+    assert _counts(facets, "org_type") == {"association": 3}

@@ -94,3 +94,36 @@ def test_wrong_defaults_are_refused(cli, legacy):
     assert result.exit_code != 0
     assert "75056" in result.output
     assert not helpers.call_action("package_show", id="parkings-2015").get("communes")
+
+
+def test_reserved_extras_keep_their_value_and_the_dry_run_reports_refusals(cli, org, call):
+    _stock(org["id"], "velos-2016", {"temporal_start": "31/12/2016", "temporal_end": "fin 2017",
+                                     "spatial-text": "Vienne", "theme": "Transports"})
+    # CKAN's default schema accepted any text as the dataset's address
+    _stock(org["id"], "ancien-site", {"theme": "Transports"}, url="www.poitiers.fr")
+    before = helpers.call_action("package_show", id="ancien-site")
+    defaults = ["--default-communes", "86194", "--default-frequency", "unknown",
+                "--default-personal-data", "none"]
+    dry = cli.invoke(ckan, ["poitiers", "migrate", "--dry-run", *defaults])
+    assert dry.exit_code == 0, dry.output
+    out = dry.output
+    assert "« temporal_end » est conservé sous le nom « ancien_temporal_end »" in out
+    assert "fin 2017" in out and "Vienne" in out  # reported as matching nothing
+    refused = out.split("« ancien-site »")[1]
+    assert "--apply serait refusé" in refused and "http" in refused
+    # the dry run wrote nothing, in the database or in the index
+    assert helpers.call_action("package_show", id="ancien-site") == before
+    assert helpers.call_action("package_search", fq='frequency:[* TO *]')["count"] == 0
+
+    applied = cli.invoke(ckan, ["poitiers", "migrate", "--apply", *defaults])
+    assert applied.exit_code == 1  # ancien-site is refused, as the dry run said
+    assert "« ancien-site »" in applied.output.split("✘ refusé")[0]
+    shown = helpers.call_action("package_show", id="velos-2016")
+    assert shown["temporal_coverage"] == [{"start": "2016-12-31"}]
+    extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
+    assert extras == {"ancien_temporal_end": "fin 2017", "ancien_spatial-text": "Vienne"}
+    # and an edit afterwards keeps them
+    call("package_patch", id="velos-2016", title="Vélos 2016")
+    kept = helpers.call_action("package_show", id="velos-2016")
+    assert {e["key"] for e in kept.get("extras", [])} == {"ancien_temporal_end",
+                                                          "ancien_spatial-text"}

@@ -86,6 +86,32 @@ def test_dataset_page_explains_the_data(app, make_dataset):
     assert f"package_show?id={ds['name']}" in api and "import requests" in api
 
 
+# A Markdown title with ">" and a URL: CKAN 2.12's auto-linking writes a link inside the title
+# attribute, and the rest of the URL becomes attributes of the image (an event handler included)
+ATTRIBUTE_BREAKING_NOTES = (
+    "Plan des arrêts.\n\n"
+    '![plan](https://invalid.invalid/plan.png "> https://x/onerror=location=/javascript:'
+    'alert%28document.domain%29/.source//")\n\n'
+    "Voir https://data.grandpoitiers.fr et [le réseau](https://vitalis-poitiers.fr \"Vitalis\")."
+)
+
+
+def test_dataset_description_cannot_gain_attributes_through_auto_links(app, make_dataset):
+    ds = make_dataset(notes=ATTRIBUTE_BREAKING_NOTES)
+    soup = _soup(app.get(f"/dataset/{ds['name']}"))
+    for element in soup.find_all(True):
+        handlers = [name for name in element.attrs if name.lower().startswith("on")]
+        assert not handlers, (element.name, element.attrs)
+    notes = soup.find("img", alt="plan").find_parent(["div", "section"])
+    image = notes.find("img", alt="plan")
+    assert set(image.attrs) == {"alt", "src", "title"}
+    # ordinary Markdown and auto-links come out as CKAN renders them
+    auto = notes.find("a", href="https://data.grandpoitiers.fr")
+    assert auto["target"] == "_blank" and auto["rel"] == ["nofollow"]
+    link = notes.find("a", href="https://vitalis-poitiers.fr")
+    assert link.get_text() == "le réseau" and link["title"] == "Vitalis"
+
+
 def test_search_page_empty_state_and_sorts(app, make_dataset):
     make_dataset(title="Arbres")
     soup = _soup(app.get("/dataset/?q=zzzintrouvable&tags=rien"))

@@ -34,7 +34,7 @@ def test_sitemap_lists_public_datasets_only(app, make_dataset):
     toolkit.get_action("package_delete")({"user": site_user["name"]}, {"id": gone["id"]})
     toolkit.get_action("harvest_source_create")({"user": site_user["name"]}, {
         "name": "moissonnage-exemple", "title": "Catalogue d’exemple",
-        "url": "http://127.0.0.1:9/catalogue", "source_type": "ckan",
+        "url": "http://127.0.0.1:9/catalogue", "source_type": "poitiers_dcat",
         "owner_org": org["id"], "frequency": "MANUAL"})
 
     urls = _urls(app)

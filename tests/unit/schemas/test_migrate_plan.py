@@ -57,3 +57,30 @@ def test_defaults_fill_only_what_is_missing():
                   {"frequency": EU + "frequency/UNKNOWN", "communes": ["200069854"]})
     assert result.changes["frequency"] == EU + "frequency/DAILY"
     assert result.changes["communes"] == ["200069854"]
+
+
+def test_french_dates_are_read_and_what_is_not_a_date_is_reported():
+    result = plan(_pkg(extras=[{"key": "temporal_start", "value": "31/12/2019"},
+                               {"key": "temporal_end", "value": "fin 2020"}]))
+    assert result.changes["temporal_coverage"] == [{"start": "2019-12-31"}]
+    assert ("temporal_coverage", "fin 2020") in result.unmapped
+    # the schema reserves « temporal_end »: its value is kept under another name
+    assert result.renamed_extras == {"temporal_end": "ancien_temporal_end"}
+    assert patch(_pkg(extras=[{"key": "temporal_start", "value": "31/12/2019"},
+                              {"key": "temporal_end", "value": "fin 2020"}]),
+                 result)["extras"] == [{"key": "ancien_temporal_end", "value": "fin 2020"}]
+
+
+def test_reserved_extras_that_map_to_nothing_are_renamed_not_lost():
+    pkg = _pkg(extras=[{"key": "spatial-text", "value": "Vienne"},
+                       {"key": "spatial-uri", "value": "https://id.insee.fr/geo/departement/86"},
+                       {"key": "autre", "value": "gardé"}])
+    result = plan(pkg)
+    assert ("communes", "Vienne") in result.unmapped
+    assert result.renamed_extras == {"spatial-text": "ancien_spatial-text",
+                                     "spatial-uri": "ancien_spatial-uri"}
+    assert result.needed
+    assert patch(pkg, result)["extras"] == [
+        {"key": "ancien_spatial-text", "value": "Vienne"},
+        {"key": "ancien_spatial-uri", "value": "https://id.insee.fr/geo/departement/86"},
+        {"key": "autre", "value": "gardé"}]
