@@ -161,6 +161,14 @@ def gtfs_of(runner, name):
 
 
 @pytest.mark.integration
+def harvest_vitalis(served, make_runner):
+    """One harvest of the served source: the runner, and the result of the Vitalis record."""
+    runner = make_runner(get_plugin("poitiers_transport_harvester"), served["url"])
+    _job, results = runner.run()
+    return runner, next(
+        r for r in results.values() if r["dataset"]["name"] == "reseau-urbain-vitalis")
+
+
 class TestTransportHarvest:
     @pytest.fixture
     def served(self, httpserver):
@@ -216,12 +224,7 @@ class TestTransportHarvest:
         from tests.harvest.test_datafair_harvest import datasets
 
         served["gtfs"] = with_member(gtfs_zip(), "stop_times.txt", 32 * MIB)
-        harvester = get_plugin("poitiers_transport_harvester")
-        runner = make_runner(harvester, served["url"])
-        job, results = runner.run()
-        vitalis = next(
-            r for r in results.values() if r["dataset"]["name"] == "reseau-urbain-vitalis"
-        )
+        runner, vitalis = harvest_vitalis(served, make_runner)
         assert len(vitalis["errors"]) == 1
         message = vitalis["errors"][0].message
         assert "stop_times.txt est" in message
@@ -233,12 +236,7 @@ class TestTransportHarvest:
     def test_the_uncompressed_limit_is_a_portal_option(self, served, make_runner):
         from tests.harvest.test_datafair_harvest import datasets
 
-        harvester = get_plugin("poitiers_transport_harvester")
-        runner = make_runner(harvester, served["url"])
-        job, results = runner.run()
-        vitalis = next(
-            r for r in results.values() if r["dataset"]["name"] == "reseau-urbain-vitalis"
-        )
+        runner, vitalis = harvest_vitalis(served, make_runner)
         assert "plus que la limite de 100" in vitalis["errors"][0].message
         assert "reseau-urbain-vitalis" in datasets(runner.source.id)
 
@@ -246,12 +244,7 @@ class TestTransportHarvest:
         from tests.harvest.test_datafair_harvest import datasets
 
         served["gtfs"] = b"<html>Erreur</html>"
-        harvester = get_plugin("poitiers_transport_harvester")
-        runner = make_runner(harvester, served["url"])
-        job, results = runner.run()
-        vitalis = next(
-            r for r in results.values() if r["dataset"]["name"] == "reseau-urbain-vitalis"
-        )
+        runner, vitalis = harvest_vitalis(served, make_runner)
         assert len(vitalis["errors"]) == 1
         assert "n'est pas une archive zip valide" in vitalis["errors"][0].message
         assert "reseau-urbain-vitalis" in datasets(runner.source.id)
