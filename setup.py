@@ -29,6 +29,7 @@ setup(
             "assets/**/*",
             "vocabularies/*",
             "schemas/*",
+            "schemas/templates/**/*",
             "demo/*",
             "demo/sources/*",
             "migration/**/*",

@@ -27,6 +27,8 @@ def test_wheel_ships_everything_the_plugins_read(tmp_path):
         "ckanext/poitiers/migration/poitiers_theme/versions/a1c0f3e2b7d4_create_poitiers_request.py",
         "ckanext/poitiers/assets/webassets.yml",
         "ckanext/poitiers/vocabularies/licences.json",
+        "ckanext/poitiers/schemas/templates/scheming/form_snippets/poitiers_date.html",
+        "ckanext/poitiers/schemas/templates/scheming/display_snippets/poitiers_date.html",
         "ckanext/poitiers/demo/demo.yaml",
         "ckanext/poitiers/demo/sources/datafair-datasets.json",
         "ckanext/poitiers/i18n/fr/LC_MESSAGES/ckanext-poitiers.mo",

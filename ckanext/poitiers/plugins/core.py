@@ -73,6 +73,9 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IConfigurer
     def update_config(self, config):
+        # the form and display snippets our schemas name: the schemas work with or without
+        # the theme plugin
+        tk.add_template_directory(config, "../schemas/templates")
         # our licence list (Licence Ouverte 2.0 first) unless the portal sets its own
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + LICENCES_FILE

@@ -163,3 +163,27 @@ def test_a_dataset_with_one_of_ckans_default_licences_keeps_it_through_the_form(
     # and an edit that leaves it validates
     call("package_patch", id="ancien-jeu", title="Ancien jeu (revu)")
     assert helpers.call_action("package_show", id="ancien-jeu")["license_id"] == "other-closed"
+
+
+def _plugins_without_theme() -> str:
+    import configparser
+    import pathlib
+
+    ini = configparser.ConfigParser(interpolation=None, strict=False)
+    ini.read(pathlib.Path(__file__).parents[3] / "test.ini")
+    return " ".join(p for p in ini["app:main"]["ckan.plugins"].split() if p != "poitiers_theme")
+
+
+@pytest.mark.ckan_config("ckan.plugins", _plugins_without_theme())
+def test_the_schemas_work_without_the_theme_plugin(app, publisher, org, call):
+    # the form and display snippets the schemas name come with the core plugin
+    call("package_create", name="sans-theme", title="Sans thème", owner_org=org["id"],
+         notes="Texte", license_id="other-closed", theme=["TRAN"], communes=["86194"],
+         frequency="weekly", personal_data="none", temporal_coverage=[{"start": "2024"}])
+    page = app.get("/dataset/sans-theme")
+    assert page.status_code == 200
+    assert "2024" in page.get_data(as_text=True)
+    edit = app.get("/dataset/edit/sans-theme", headers=publisher)
+    assert edit.status_code == 200
+    assert _licence_options(edit.get_data(as_text=True))["other-closed"] is True
+    assert app.get("/dataset/new", headers=publisher).status_code == 200
