@@ -1,6 +1,8 @@
 """Shared fixtures. CKAN's own pytest plugin provides app, clean_db, clean_index, with_plugins…"""
 from __future__ import annotations
 
+import configparser
+import pathlib
 import socket
 
 import pytest
@@ -32,3 +34,13 @@ def demo_server_url():
     srv.shutdown()
     srv.server_close()
     thread.join()
+
+
+def plugins_of_test_ini() -> list[str]:
+    """The ``ckan.plugins`` of test.ini, for tests that load a variant of it with
+    ``pytest.mark.ckan_config("ckan.plugins", …)`` (CKAN 2.11's ``with_plugins`` marker takes no
+    plugin names)."""
+    ini = configparser.ConfigParser(interpolation=None, strict=False)
+    ini.read(pathlib.Path(__file__).parents[1] / "test.ini")
+    return ini["app:main"]["ckan.plugins"].split()
+

@@ -14,11 +14,13 @@ from ckan.tests import factories
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestSource
 from ckanext.poitiers import doctor
+from tests.conftest import plugins_of_test_ini
 from tests.harvest.test_datafair_harvest import gather_errors
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.with_plugins("ckan_harvester", "dcat_rdf_harvester"),
+    pytest.mark.ckan_config(
+        "ckan.plugins", " ".join([*plugins_of_test_ini(), "ckan_harvester", "dcat_rdf_harvester"])),
     pytest.mark.ckan_config("ckanext.poitiers.harvest.allow_private_addresses", "false"),
     pytest.mark.usefixtures("harvest_env"),
 ]

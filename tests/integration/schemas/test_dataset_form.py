@@ -8,6 +8,8 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
+from tests.conftest import plugins_of_test_ini
+
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins", "clean_db",
                                                                    "clean_index")]
 
@@ -165,16 +167,8 @@ def test_a_dataset_with_one_of_ckans_default_licences_keeps_it_through_the_form(
     assert helpers.call_action("package_show", id="ancien-jeu")["license_id"] == "other-closed"
 
 
-def _plugins_without_theme() -> str:
-    import configparser
-    import pathlib
-
-    ini = configparser.ConfigParser(interpolation=None, strict=False)
-    ini.read(pathlib.Path(__file__).parents[3] / "test.ini")
-    return " ".join(p for p in ini["app:main"]["ckan.plugins"].split() if p != "poitiers_theme")
-
-
-@pytest.mark.ckan_config("ckan.plugins", _plugins_without_theme())
+@pytest.mark.ckan_config(
+    "ckan.plugins", " ".join(p for p in plugins_of_test_ini() if p != "poitiers_theme"))
 def test_the_schemas_work_without_the_theme_plugin(app, publisher, org, call):
     # the form and display snippets the schemas name come with the core plugin
     call("package_create", name="sans-theme", title="Sans thème", owner_org=org["id"],
