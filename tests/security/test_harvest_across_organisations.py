@@ -35,6 +35,10 @@ VICTIM = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 # the same dataset URI, published by the other organisation's editor
 FORGED = VICTIM.replace("Budget primitif", "Budget falsifié").replace(
     "Le budget de la commune.", "Réécrit par une autre organisation.")
+# a catalogue with no dataset left
+EMPTY = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+<https://data.example.org/> a dcat:Catalog .
+"""
 
 
 @pytest.fixture
@@ -67,8 +71,9 @@ def test_a_catalogue_naming_another_organisations_dataset_does_not_take_it(env, 
     victim_catalogue = [VICTIM]
     httpserver.expect_request("/victim.ttl").respond_with_handler(
         lambda request: Response(victim_catalogue[0], content_type="text/turtle"))
+    forged_catalogue = [FORGED]
     httpserver.expect_request("/forged.ttl").respond_with_handler(
-        lambda request: Response(FORGED, content_type="text/turtle"))
+        lambda request: Response(forged_catalogue[0], content_type="text/turtle"))
     victim_editor, attacker = factories.User(), factories.User()
     victim_org = factories.Organization(
         name="ville-de-poitiers", users=[{"name": victim_editor["name"], "capacity": "editor"}])
@@ -105,3 +110,15 @@ def test_a_catalogue_naming_another_organisations_dataset_does_not_take_it(env, 
     model.Session.expire_all()
     assert model.Package.get(budget.id).title == "Budget primitif 2025"
     assert model.Package.get(copies[0].id).title == "Budget falsifié"
+
+    # the other catalogue drops the URI: its own copy is withdrawn, not the first one's...
+    forged_catalogue[0] = EMPTY
+    _run(attacker_source)
+    model.Session.expire_all()
+    assert model.Package.get(copies[0].id).state == "deleted"
+    assert model.Package.get(budget.id).state == "active"
+    # ...which its own source still withdraws when its catalogue drops it
+    victim_catalogue[0] = EMPTY
+    _run(victim_source)
+    model.Session.expire_all()
+    assert model.Package.get(budget.id).state == "deleted"

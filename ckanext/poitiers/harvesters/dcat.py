@@ -236,6 +236,30 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
                     other.current = True
                 model.Session.commit()
 
+    def _mark_datasets_for_deletion(self, guids_in_source, harvest_job):
+        """ckanext-dcat's withdrawals, without flagging another source's objects of the same
+        guids as no longer current (its update is not limited to the source)."""
+        source_id = harvest_job.source.id
+        leaving = (
+            model.Session.query(HarvestObject.guid)
+            .filter(HarvestObject.harvest_source_id == source_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .all()
+        )
+        leaving = list({guid for (guid,) in leaving} - set(guids_in_source))
+        others = [
+            object_id for (object_id,) in model.Session.query(HarvestObject.id)
+            .filter(HarvestObject.guid.in_(leaving))
+            .filter(HarvestObject.harvest_source_id != source_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+        ] if leaving else []
+        ids = super()._mark_datasets_for_deletion(guids_in_source, harvest_job)
+        if others:
+            model.Session.query(HarvestObject).filter(HarvestObject.id.in_(others)).update(
+                {"current": True}, synchronize_session=False)
+            model.Session.commit()
+        return ids
+
     def _read_datasets_from_db(self, guid):
         """The dataset of ``guid`` that this source harvested, if any. ckanext-dcat looks the
         guid up across the whole portal: a catalogue naming the dataset URI of another
