@@ -122,3 +122,24 @@ def test_a_catalogue_naming_another_organisations_dataset_does_not_take_it(env, 
     _run(victim_source)
     model.Session.expire_all()
     assert model.Package.get(budget.id).state == "deleted"
+
+
+def test_a_dataset_made_private_stays_private_when_its_record_changes(env, httpserver):
+    catalogue = [VICTIM]
+    httpserver.expect_request("/victim.ttl").respond_with_handler(
+        lambda request: Response(catalogue[0], content_type="text/turtle"))
+    editor = factories.User()
+    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    source = _source(editor, org, "source-ville", httpserver.url_for("/victim.ttl"))
+    _run(source)
+    [budget] = _package_of(source)
+    toolkit.get_action("package_patch")({"user": editor["name"]},
+                                        {"id": budget.id, "private": True})
+    catalogue[0] = VICTIM.replace("Budget primitif", "Budget primitif révisé")
+    job, results = _run(source)
+    assert [[e.message for e in r["errors"]] for r in results.values()] == [[]]
+    model.Session.expire_all()
+    budget = model.Package.get(budget.id)
+    assert budget.title == "Budget primitif révisé" and budget.private is True
+    found = toolkit.get_action("package_search")({"user": ""}, {"q": "budget"})
+    assert found["count"] == 0

@@ -260,6 +260,16 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
             model.Session.commit()
         return ids
 
+    def _get_existing_dataset(self, guid):
+        """ckanext-dcat's, read with the harvest's rights: it asks ``package_show`` as an
+        anonymous visitor, so a harvested dataset its publisher made private raised
+        NotAuthorized out of the import (the fetch consumer stopped, the record was never
+        updated again)."""
+        datasets = self._read_datasets_from_db(guid)
+        if not datasets:
+            return None
+        return toolkit.get_action("package_show")({"ignore_auth": True}, {"id": datasets[0][0]})
+
     def _read_datasets_from_db(self, guid):
         """The dataset of ``guid`` that this source harvested, if any. ckanext-dcat looks the
         guid up across the whole portal: a catalogue naming the dataset URI of another
