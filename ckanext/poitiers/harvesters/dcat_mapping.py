@@ -9,6 +9,7 @@ our canonical values and sanitises the texts.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags
@@ -16,6 +17,8 @@ from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import as_list, remote
 
 EU_THEME = remote.EU_THEME
+# the identifier rdflib gives a blank node, new at each parse
+BLANK_NODE = re.compile(r"\bN[0-9a-f]{32}\b")
 MAPPED_EXTRAS = {"frequency", "license_url", "theme", "spatial_text", "spatial_uri",
                  "dcat_frequency"}
 
@@ -33,6 +36,22 @@ def theme_label(value: str) -> str:
     if parts.scheme in ("http", "https"):
         return unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
     return value
+
+
+def _resource(res: dict) -> dict:
+    res = dict(res)
+    res["name"] = plain_text(res.get("name"))
+    res["description"] = clean_html(res.get("description"))
+    if res.get("mimetype"):
+        res["mimetype"] = remote.media_type(res["mimetype"])
+    fmt = str(res.get("format") or "").strip()
+    if not fmt or "/" in fmt:
+        # no format, or a media type / its URI (OpenDataSoft: dct:format
+        # <https://www.iana.org/assignments/media-types/text/csv>): our label, the file name's
+        # extension first (« …/exports/jsonl », named « x.jsonl », is application/json)
+        res["format"] = remote.resource_format(
+            res["name"], fmt, res.get("mimetype"), res.get("url")) or ""
+    return res
 
 
 def map_dataset(dataset: dict) -> dict:
@@ -67,13 +86,14 @@ def map_dataset(dataset: dict) -> dict:
     package["communes"] = remote.commune_codes(*places)
 
     package["tags"] = tags(t.get("name") for t in dataset.get("tags") or [] if isinstance(t, dict))
-    for res in package.get("resources") or []:
-        res["name"] = plain_text(res.get("name"))
-        res["description"] = clean_html(res.get("description"))
-        if not res.get("format"):
-            res["format"] = remote.resource_format(res.get("mimetype"), res.get("url")) or ""
+    # a distribution without any URL (none given, or its node not found) is not a resource
+    package["resources"] = [_resource(res) for res in package.get("resources") or []
+                            if isinstance(res, dict) and res.get("url")]
+    # an extra whose value is only a blank node's identifier (a provenance statement without
+    # label…) says nothing
     kept_extras = [
-        {"key": k, "value": v} for k, v in extras.items() if k not in MAPPED_EXTRAS
+        {"key": k, "value": v} for k, v in extras.items()
+        if k not in MAPPED_EXTRAS and not BLANK_NODE.fullmatch(str(v))
     ]
     package = drop_empty(package)
     if kept_extras:

@@ -38,14 +38,18 @@ def guid(record: dict, api: str) -> str | None:
 
 
 def _resource(res: dict) -> dict | None:
-    url = res.get("url") or res.get("latest")
-    if not url:
+    file_url = res.get("url") or res.get("latest")
+    if not file_url:
         return None
-    fmt = remote.resource_format(res.get("format"), res.get("mime"), url) or (
+    # a file hosted by data.gouv.fr gets a new dated address at each upload (…/20250407-054928/
+    # export.csv); « latest » is its permanent link, which always leads to the current file: the
+    # address reusers keep, and the resource keeps its id from one harvest to the next
+    url = res.get("latest") if res.get("filetype") == "file" and res.get("latest") else file_url
+    fmt = remote.resource_format(res.get("format"), res.get("mime"), file_url) or (
         plain_text(res.get("format")).upper()[:20]
     )
     resource = {
-        "name": plain_text(res.get("title")) or url.rsplit("/", 1)[-1],
+        "name": plain_text(res.get("title")) or file_url.rsplit("/", 1)[-1],
         "description": clean_html(res.get("description")),
         "url": url,
         "format": fmt,
