@@ -340,6 +340,14 @@ def test_media_type_uris_become_format_labels():
         "text/csv", "application/json", "application/octet-stream"]
 
 
+def test_high_value_dataset_categories_become_themes():
+    parsed = {"title": "T", "notes": "x", "theme": [
+        "http://data.europa.eu/bna/c_b79e35eb", "http://data.europa.eu/bna/c_e1da4e07"]}
+    mapped = dcat_mapping.map_dataset(parsed)
+    assert mapped["theme"] == [EU + "data-theme/TRAN"]
+    assert mapped["poitiers_theme"] == ["mobilite"]
+
+
 def test_distributions_without_url_are_not_resources():
     parsed = {"title": "T", "notes": "x", "resources": [
         {"name": "", "url": ""}, {"name": "A", "url": "https://x.org/a.csv"}, {}]}
@@ -434,6 +442,10 @@ def test_recorded_udata_catalogue_licences_abstract_and_distributions(httpserver
         assert found[key]["license_id"] == "lov2", key
     # dataset 1: « Licence Ouverte Version 1.0 » on its first distribution
     assert d1["license_id"] == "fr-lo"
+    # dataset 3: the high-value dataset category « earth observation and environment »
+    d3 = found["http://data.test.org/datasets/3 Dataset 3"]
+    assert d3["theme"] == [EU + "data-theme/ENVI"]
+    assert d3["poitiers_theme"] == ["environnement-proprete"]
     # dataset 4's distributions cannot be found (relative URIs): no empty resources
     assert found["http://data.test.org/datasets/2 Dataset 4"]["resources"] == []
     assert all(r["url"] for d in found.values() for r in d["resources"])

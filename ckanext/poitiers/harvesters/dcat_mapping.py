@@ -62,8 +62,8 @@ def map_dataset(dataset: dict) -> dict:
 
     themes = as_list(dataset.get("theme") or extras.get("theme"))
     eu = [t for t in themes if str(t).startswith(EU_THEME)]
-    mapped_eu, local = remote.themes([theme_label(str(t)) for t in themes
-                                      if not str(t).startswith(EU_THEME)])
+    mapped_eu, local = remote.themes([str(t) if remote.theme_uri_known(t) else theme_label(str(t))
+                                      for t in themes if not str(t).startswith(EU_THEME)])
     package["theme"] = list(dict.fromkeys(eu + mapped_eu))
     if local:
         package["poitiers_theme"] = local

@@ -72,13 +72,20 @@ def frequency_uri(value: str | None) -> str | None:
     return vocabularies.frequency_uri(str(value).strip()) if value else None
 
 
+def theme_uri_known(value) -> bool:
+    """Whether ``value`` is a theme URI of another vocabulary that we map (``theme_uris``)."""
+    return str(value).strip().rstrip("/") in _aliases()["theme_uris"]
+
+
 def themes(labels) -> tuple[list[str], list[str]]:
-    """(EU theme URIs, Poitiers sub-theme slugs) for topic labels of a source, in order."""
+    """(EU theme URIs, Poitiers sub-theme slugs) for topic labels of a source (or theme URIs of
+    ``theme_uris``), in order."""
     table = _aliases()["topics"]
     eu, local = [], []
     for label in labels or []:
         key = _key(label)
-        hit = table.get(key) or next(
+        hit = _aliases()["theme_uris"].get(str(label).strip().rstrip("/")) or table.get(
+            key) or next(
             (v for k, v in table.items() if key.startswith(k + " ") or (" " + k) in key), None
         )
         if not hit:
