@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from ckan import model
 from ckan.plugins import get_plugin, toolkit
 from ckan.tests import factories
 from werkzeug import Response
 
+from ckanext.harvest.model import HarvestObjectError
 from tests.harvest.conftest import shared_fixture
 from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified
 from tests.harvest.udata_server import Portal, load_records
@@ -181,3 +183,27 @@ def test_config_accepts_the_spellings_the_schema_accepts(organization, httpserve
                                "default_frequency": "monthly"})},
     )
     assert source["name"] == "source-bien-configuree"
+
+
+def test_a_schema_outside_our_vocabulary_does_not_cost_the_dataset(httpserver, make_runner,
+                                                                    harvester):
+    records = load_records()
+    records[0] = dict(records[0], schema={"name": "etalab/schema-inconnu", "version": "1.0"})
+    records[0]["resources"] = [dict(r, schema=None) for r in records[0]["resources"]]
+    records[3] = json.loads(json.dumps(records[3]))
+    # a version we do not know (the vocabulary lists 1.0.7)
+    records[3]["resources"][0]["schema"] = {"name": "atlasante/schema-dae", "version": "2.0.1"}
+    portal = Portal(records)
+    runner = make_runner(harvester, portal.install(httpserver),
+                         json.dumps({"organization": portal.organization}))
+    job, _results = runner.run()
+    found = datasets(runner.source.id)
+    assert "lieux-de-stationnement-de-grand-poitiers" in found, [
+        e.message for e in model.Session.query(HarvestObjectError)]
+    assert "data_schema" not in found["lieux-de-stationnement-de-grand-poitiers"]
+    assert "defibrillateurs-grand-poitiers" in found, (list(found), [
+        e.message for e in model.Session.query(HarvestObjectError)])
+    dae = found["defibrillateurs-grand-poitiers"]
+    assert dae["data_schema"] == "atlasante/schema-dae"
+    assert "data_schema_version" not in dae or not dae["data_schema_version"]
+    assert dae["resources"][0]["conforms_to_schema"] == "true"

@@ -116,3 +116,35 @@ def test_public_domain_and_attribution_licences_are_not_flattened():
     for udata_id in ("other-pd", "other-at", "odc-pddl"):
         record["license"] = udata_id
         assert m.map_dataset(record)["license_id"] == udata_id
+
+
+def test_schema_declared_on_resources_and_unknown_schemas():
+    record = json.loads(json.dumps(load_records()[3]))  # no schema on the dataset
+    record["resources"][0]["schema"] = {"name": "atlasante/schema-dae", "version": "1.0.7"}
+    d = m.map_dataset(record)
+    # data.gouv.fr mostly declares a schema on the resources that follow it
+    assert (d["data_schema"], d["data_schema_version"]) == ("atlasante/schema-dae", "1.0.7")
+    assert d["resources"][0]["conforms_to_schema"] is True
+    # a version we do not know is left out, not the schema
+    record["resources"][0]["schema"]["version"] = "9.9.9"
+    d = m.map_dataset(record)
+    assert d["data_schema"] == "atlasante/schema-dae" and "data_schema_version" not in d
+    # a schema outside our vocabulary is left out (the dataset schema would refuse the record)
+    record["resources"][0]["schema"] = {"name": "etalab/schema-inconnu", "version": "1.0"}
+    d = m.map_dataset(record)
+    assert "data_schema" not in d and "conforms_to_schema" not in d["resources"][0]
+    first = load_records()[0]
+    assert m.map_dataset(first)["resources"][0]["conforms_to_schema"] is True
+    assert "conforms_to_schema" not in m.map_dataset(first)["resources"][1]
+
+
+def test_recorded_datagouv_resource_schemas_without_name():
+    path = shared_fixture("datagouv_udata", "datagouv_client__dataset_metadata.json")
+    with open(path, encoding="utf-8") as f:
+        record = json.load(f)
+    # two resources carry {"name": null, "url": null, "version": null}: no schema
+    assert any(r.get("schema") == {"name": None, "url": None, "version": None}
+               for r in record["resources"])
+    d = m.map_dataset(record)
+    assert "data_schema" not in d
+    assert not any("conforms_to_schema" in r for r in d["resources"])
