@@ -17,12 +17,17 @@ the range constraints of the DCAT-AP 3.0.1 SHACL shapes hold:
   they follow it;
 * the catalogue gets a publisher, a language and its theme taxonomy.
 
+When harvesting, it reads what ``euro_dcat_ap_3`` leaves out of catalogues that are looser than
+DCAT-AP (udata, many GeoDCAT exports): a licence given on the dataset (``dct:license`` or
+``dct:rights``, a URI or a title) rather than on its distributions, and ``dct:abstract`` when
+there is no ``dct:description``. The harvester's mapping turns them into our values.
+
 Every URI and label comes from :mod:`ckanext.poitiers.vocabularies`.
 """
 from __future__ import annotations
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, RDFS
 
 from ckanext.dcat.profiles.base import (
     ADMS,
@@ -62,12 +67,37 @@ def _labels(g, ref, labels: dict, predicate=SKOS.prefLabel):
 
 
 class PoitiersDCATAPProfile(RDFProfile):
-    """Poitiers additions to DCAT-AP 3 (output only: harvesting uses euro_dcat_ap_3)."""
+    """Poitiers additions to DCAT-AP 3."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # per serialisation (a class-level cache would keep an organization's old SIREN or type)
         self._organizations: dict = {}
+
+    # ------------------------------------------------------------------ harvesting
+
+    def parse_dataset(self, dataset_dict, dataset_ref):
+        if not dataset_dict.get("license_id"):
+            for predicate in (DCT.license, DCT.rights):
+                # sorted: a graph is a set, and the record hash must not depend on its order
+                values = sorted(self.g.objects(dataset_ref, predicate), key=str)
+                uris = [v for v in values if isinstance(v, URIRef)]
+                titles = [str(v).strip() for v in values if isinstance(v, Literal)]
+                for node in values:
+                    if not isinstance(node, Literal):
+                        titles += sorted(str(t).strip() for p in (DCT.title, RDFS.label)
+                                         for t in self.g.objects(node, p))
+                if uris and not dataset_dict.get("license_url"):
+                    dataset_dict["license_url"] = str(uris[0])
+                if titles and not dataset_dict.get("license_title"):
+                    dataset_dict["license_title"] = titles[0]
+                if uris or titles:
+                    break
+        if not dataset_dict.get("notes"):
+            abstract = self._object_value(dataset_ref, DCT.abstract)
+            if abstract:
+                dataset_dict["notes"] = abstract
+        return dataset_dict
 
     # ------------------------------------------------------------------ helpers
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import html
 import json
 import re
 import time
@@ -667,3 +668,21 @@ def test_search_index_down_is_a_record_error_and_nothing_half_written(
     # Solr is back: the next run imports everything (the failed records were not current)
     job, results = runner.run()
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
+
+
+def test_record_errors_read_in_french_on_the_job_report_page(app, catalogue, make_runner,
+                                                             harvester):
+    catalogue.records[2]["temporal"] = {"start": "2024-01-01", "end": "2020-12-31"}
+    runner = make_runner(harvester, catalogue.url)
+    # as the harvest consumers run (ckanext-harvest's CLI): in a request context of the portal
+    with app.flask_app.test_request_context():
+        job, _results = runner.run()
+    [error] = object_errors(job)
+    assert "Couverture temporelle : Fin : La fin de la période précède son début" in error
+    token = {"Authorization": factories.SysadminWithToken()["token"]}
+    page = app.get(f"/harvest/{runner.source_dict['name']}/job/{job.id}",
+                   headers=token).get_data(as_text=True)
+    assert "Résumé des erreurs" in page and "Error Summary" not in page
+    assert html.escape("Couverture temporelle : Fin : La fin de la période précède son début",
+                       quote=True) in page
+    assert html.escape("Propreté - Bornes à verre", quote=True) in page

@@ -309,3 +309,164 @@ def test_a_remote_jsonld_context_is_refused_unfetched(jsonld, httpserver, make_r
     assert results == {}
     assert _paths(httpserver) == ["/catalog.jsonld"]  # the context was never asked for
     assert [d["title"] for d in datasets(runner.source.id).values()] == ["Parkings"]
+
+
+# fidelity: what the remote catalogue says, as a reuser of the portal reads it ---------------
+IANA = "https://www.iana.org/assignments/media-types/"
+
+
+def test_media_type_uris_become_format_labels():
+    # OpenDataSoft's DCAT export: dct:format and dcat:mediaType are IANA URIs, the names carry
+    # the export's extension (application/json for jsonl, octet-stream for FlatGeobuf)
+    base = "https://data.example.org/api/explore/v2.1/catalog/datasets/parkings/exports/"
+    parsed = {"title": "Parkings", "notes": "x", "resources": [
+        {"name": f"parkings.{ext}", "url": base + export, "format": IANA + media,
+         "mimetype": IANA + media}
+        for ext, export, media in [("csv", "csv?use_labels=true", "text/csv"),
+                                   ("jsonl", "jsonl", "application/json"),
+                                   ("fgb", "fgb", "application/octet-stream"),
+                                   ("ttl", "turtle", "text/turtle"),
+                                   ("bin", "bin", "application/octet-stream")]
+    ] + [
+        {"name": "Plan", "url": "https://x.org/plan", "format": "text/csv"},
+        {"name": "Carte", "url": "https://x.org/carte",
+         "format": "http://publications.europa.eu/resource/authority/file-type/GEOJSON"},
+        {"name": "Tableau", "url": "https://x.org/t", "format": "XLSX"},
+    ]}
+    resources = dcat_mapping.map_dataset(parsed)["resources"]
+    assert [r["format"] for r in resources] == [
+        "CSV", "JSONL", "FlatGeobuf", "Turtle", "", "CSV", "GeoJSON", "XLSX"]
+    assert [r.get("mimetype") for r in resources[:3]] == [
+        "text/csv", "application/json", "application/octet-stream"]
+
+
+def test_high_value_dataset_categories_become_themes():
+    parsed = {"title": "T", "notes": "x", "theme": [
+        "http://data.europa.eu/bna/c_b79e35eb", "http://data.europa.eu/bna/c_e1da4e07"]}
+    mapped = dcat_mapping.map_dataset(parsed)
+    assert mapped["theme"] == [EU + "data-theme/TRAN"]
+    assert mapped["poitiers_theme"] == ["mobilite"]
+
+
+def test_distributions_without_url_are_not_resources():
+    parsed = {"title": "T", "notes": "x", "resources": [
+        {"name": "", "url": ""}, {"name": "A", "url": "https://x.org/a.csv"}, {}]}
+    assert [r["url"] for r in dcat_mapping.map_dataset(parsed)["resources"]] == [
+        "https://x.org/a.csv"]
+
+
+@pytest.mark.integration
+def test_recorded_opendatasoft_export_resources_as_a_reuser_reads_them(httpserver, make_runner,
+                                                                      harvester):
+    with open(shared_fixture("dcat", "ods-export_rennesmetropole_3datasets.rdf"),
+              encoding="utf-8") as f:
+        httpserver.expect_request("/dcat").respond_with_data(
+            f.read(), content_type="application/rdf+xml")
+    runner = make_runner(harvester, httpserver.url_for("/dcat"))
+    runner.run()
+    found = {d["name"]: d for d in datasets(runner.source.id).values()}
+    ocsge = found["occupation-du-sol-a-grande-echelle-2020-sur-rennes-metropole"]
+    by_export = {r["url"].rsplit("/", 1)[-1]: r for r in ocsge["resources"]}
+    assert {k: r["format"] for k, r in by_export.items()} == {
+        "csv?use_labels=true": "CSV", "json": "JSON", "fgb": "FlatGeobuf", "jsonl": "JSONL",
+        "parquet": "Parquet", "rdfxml": "RDF", "jsonld": "JSON-LD", "turtle": "Turtle",
+        "n3": "N3", "xlsx?use_labels=true": "XLSX"}
+    assert by_export["csv?use_labels=true"]["mimetype"] == "text/csv"
+    assert not any("iana.org" in r["format"] for d in found.values() for r in d["resources"])
+    # the links of the description are kept (sanitised)
+    assert ('<a href="https://public.sig.rennesmetropole.fr/ressources/donnees/ocsol_mode/'
+            'ocsge2020.gpkg" rel="noopener noreferrer nofollow">') in ocsge["notes"]
+    # a re-run of the unchanged export writes nothing
+    before = modified(datasets(runner.source.id))
+    job, results = runner.run()
+    assert results == {}
+    assert modified(datasets(runner.source.id)) == before
+
+
+TURTLE_LOOSE = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<BASE/catalog> a dcat:Catalog ; dct:title "Catalogue" ;
+  dcat:dataset <BASE/d/1>, <BASE/d/2>, <BASE/d/3> .
+<BASE/d/1> a dcat:Dataset ; dct:title "Stationnement" ; dct:description "Places." ;
+  dct:license "Licence Ouverte Version 2.0" ;
+  dcat:distribution [ a dcat:Distribution ; dct:title "CSV" ;
+    dcat:accessURL <https://x.org/1.csv> ] .
+<BASE/d/2> a dcat:Dataset ; dct:title "Voirie" ; dct:abstract "Le <b>réseau</b> des rues." ;
+  dct:rights <http://opendatacommons.org/licenses/odbl/summary/> ;
+  dcat:distribution [ a dcat:Distribution ; dct:title "CSV" ;
+    dcat:accessURL <https://x.org/2.csv> ] .
+<BASE/d/3> a dcat:Dataset ; dct:title "Arbres" ; dct:description "Arbres." ;
+  dct:license [ a dct:LicenseDocument ; rdfs:label "Open Data Commons Attribution License" ] ;
+  dcat:distribution [ a dcat:Distribution ; dct:title "CSV" ;
+    dcat:accessURL <https://x.org/3.csv> ] .
+"""
+
+
+@pytest.mark.integration
+def test_licence_on_the_dataset_and_abstract_are_read(httpserver, make_runner, harvester):
+    # udata and many GeoDCAT exports give the licence on the dataset, as a title or a URI,
+    # and some only a dct:abstract: euro_dcat_ap_3 reads neither
+    httpserver.expect_request("/catalog.ttl").respond_with_data(
+        TURTLE_LOOSE.replace("BASE", httpserver.url_for("").rstrip("/")),
+        content_type="text/turtle")
+    runner = make_runner(harvester, httpserver.url_for("/catalog.ttl"),
+                         '{"default_themes": ["mobilite"]}')
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    found = {d["title"]: d for d in datasets(runner.source.id).values()}
+    assert {t: d["license_id"] for t, d in found.items()} == {
+        "Stationnement": "lov2", "Voirie": "odc-odbl", "Arbres": "odc-by"}
+    assert found["Voirie"]["notes"] == "Le <b>réseau</b> des rues."
+
+
+@pytest.mark.integration
+def test_recorded_udata_catalogue_licences_abstract_and_distributions(httpserver, make_runner,
+                                                                       harvester):
+    with open(shared_fixture("datagouv_udata", "udata__dcat__catalog.xml"),
+              encoding="utf-8") as f:
+        httpserver.expect_request("/catalog.xml").respond_with_data(
+            f.read(), content_type="application/rdf+xml")
+    runner = make_runner(harvester, httpserver.url_for("/catalog.xml"),
+                         '{"default_themes": ["territoire-reference"]}')
+    job, _results = runner.run()
+    # dataset 1 has only a dct:abstract: it is imported, not refused for want of a description
+    assert object_errors(job) == []
+    found = {d["url"] + " " + d["title"]: d for d in datasets(runner.source.id).values()}
+    d1 = found["http://data.test.org/datasets/1 Dataset 1"]
+    assert d1["notes"] == "<h1>h1 title</h1><h2>h2 title</h2><b>and bold text</b>"
+    # « Licence Ouverte Version 2.0 » given as dct:license or dct:rights on the dataset
+    for key in ("http://data.test.org/datasets/3 Dataset 3",
+                "http://data.test.org/datasets/2 Dataset 2",
+                "http://data.test.org/datasets/2 Dataset 4"):
+        assert found[key]["license_id"] == "lov2", key
+    # dataset 1: « Licence Ouverte Version 1.0 » on its first distribution
+    assert d1["license_id"] == "fr-lo"
+    # dataset 3: the high-value dataset category « earth observation and environment »
+    d3 = found["http://data.test.org/datasets/3 Dataset 3"]
+    assert d3["theme"] == [EU + "data-theme/ENVI"]
+    assert d3["poitiers_theme"] == ["environnement-proprete"]
+    # dataset 4's distributions cannot be found (relative URIs): no empty resources
+    assert found["http://data.test.org/datasets/2 Dataset 4"]["resources"] == []
+    assert all(r["url"] for d in found.values() for r in d["resources"])
+    before = modified(datasets(runner.source.id))
+    job, results = runner.run()
+    assert results == {}
+    assert modified(datasets(runner.source.id)) == before
+
+
+@pytest.mark.integration
+def test_schema_refusal_names_the_fields_by_their_french_labels(app, catalogue, make_runner,
+                                                                harvester):
+    catalogue.pages["1"] = catalogue.pages["1"].replace(
+        'dct:title "Horodateurs"@fr ;',
+        'dct:title "Horodateurs"@fr ;\n    dct:temporal [ a dct:PeriodOfTime ; '
+        'dcat:startDate "2024-01-01"^^xsd:date ; dcat:endDate "2020-12-31"^^xsd:date ] ;')
+    runner = make_runner(harvester, catalogue.url)
+    # the harvest consumers run in a request context of the portal (ckanext-harvest's CLI):
+    # CKAN's validators then speak the default language
+    with app.flask_app.test_request_context():
+        job, _results = runner.run()
+    [error] = object_errors(job)
+    assert " : Couverture temporelle : Fin : " in error, error
+    assert "Temporal coverage" not in error and "End" not in error

@@ -248,3 +248,10 @@ class TestTransportHarvest:
         assert len(vitalis["errors"]) == 1
         assert "n'est pas une archive zip valide" in vitalis["errors"][0].message
         assert "reseau-urbain-vitalis" in datasets(runner.source.id)
+
+
+def test_resources_carry_their_update_date_in_utc():
+    [vitalis, *_rest] = records()
+    resources = m.map_dataset(vitalis)["resources"]
+    assert [r.get("last_modified") for r in resources[:2]] == [
+        "2025-10-20T06:00:00", "2025-10-23T08:00:00"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from ckan import model
 from ckan.plugins import get_plugin, toolkit
 from ckan.tests import factories
 from werkzeug import Response
 
+from ckanext.harvest.model import HarvestObjectError
 from tests.harvest.conftest import shared_fixture
 from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified
 from tests.harvest.udata_server import Portal, load_records
@@ -116,3 +118,92 @@ def test_recorded_datagouv_dataset_through_the_real_path(httpserver, make_runner
     assert dataset["license_id"] == "lov2"
     assert dataset["poitiers_theme"] == ["numerique-tiers-lieux"]
     assert len(dataset["resources"]) == len(record["resources"])
+
+
+def test_recorded_dataset_new_upload_keeps_resource_ids(httpserver, make_runner, harvester):
+    with open(shared_fixture("datagouv_udata", "datagouv_client__dataset_metadata.json"),
+              encoding="utf-8") as f:
+        record = json.load(f)
+    served = {"data": [record], "page": 1, "page_size": 100, "total": 1, "next_page": None}
+    httpserver.expect_request("/api/1/datasets/").respond_with_handler(
+        lambda request: Response(json.dumps(served), content_type="application/json"))
+    config = json.dumps({"organization": record["organization"]["id"],
+                         "default_themes": ["numerique-tiers-lieux"]})
+    runner = make_runner(harvester, httpserver.url_for("/"), config)
+    runner.run()
+    [first] = datasets(runner.source.id).values()
+    assert [r["url"] for r in first["resources"]] == [r["latest"] for r in record["resources"]]
+    assert first["resources"][0]["last_modified"] == "2025-04-07T07:49:37.212000"
+    # unchanged: nothing written
+    job, results = runner.run()
+    [same] = datasets(runner.source.id).values()
+    assert same["metadata_modified"] == first["metadata_modified"]
+    # the weekly export is uploaded again: a new dated address, a new date
+    record["resources"][0]["url"] = record["resources"][0]["url"].replace("20250407", "20250414")
+    record["resources"][0]["last_modified"] = "2025-04-14T09:15:00+02:00"
+    runner.run()
+    [after] = datasets(runner.source.id).values()
+    assert [r["id"] for r in after["resources"]] == [r["id"] for r in first["resources"]]
+    assert after["resources"][0]["last_modified"] == "2025-04-14T07:15:00"
+
+
+@pytest.mark.parametrize("source_type,config,message", [
+    ("poitiers_udata", {"default_communes": ["86000", "86194"]},
+     "« default_communes » : « 86000 » n'est pas une valeur du vocabulaire « communes »."),
+    ("poitiers_udata", {"default_frequency": "mensuel"},
+     "« default_frequency » : « mensuel » n'est pas une valeur du vocabulaire « frequencies »."),
+    ("poitiers_openagenda", {"key": "oa_pk_x", "agendas": ["1"], "license_id": "etalab"},
+     "« license_id » : « etalab » n'est pas une valeur du vocabulaire « licences »."),
+])
+def test_config_values_outside_our_vocabularies_are_refused_in_french(
+        organization, httpserver, source_type, config, message):
+    # accepted before, such a source had every one of its records refused by the schema
+    sysadmin = factories.Sysadmin()
+    config = {"organization": "5a0b1c2d3e4f5a6b7c8d9e0f", **config}
+    if source_type == "poitiers_openagenda":
+        config.pop("organization")
+    with pytest.raises(toolkit.ValidationError) as e:
+        toolkit.get_action("harvest_source_create")(
+            {"user": sysadmin["name"]},
+            {"name": "source-mal-configuree", "title": "Source", "url": httpserver.url_for("/"),
+             "source_type": source_type, "config": json.dumps(config),
+             "owner_org": organization["id"]},
+        )
+    assert message in json.dumps(e.value.error_dict, ensure_ascii=False)
+
+
+def test_config_accepts_the_spellings_the_schema_accepts(organization, httpserver):
+    sysadmin = factories.Sysadmin()
+    source = toolkit.get_action("harvest_source_create")(
+        {"user": sysadmin["name"]},
+        {"name": "source-bien-configuree", "title": "Source", "url": httpserver.url_for("/"),
+         "source_type": "poitiers_udata", "owner_org": organization["id"],
+         "config": json.dumps({"organization": "5a0b1c2d3e4f5a6b7c8d9e0f",
+                               "default_communes": ["86194", "200069854"],
+                               "default_frequency": "monthly"})},
+    )
+    assert source["name"] == "source-bien-configuree"
+
+
+def test_a_schema_outside_our_vocabulary_does_not_cost_the_dataset(httpserver, make_runner,
+                                                                    harvester):
+    records = load_records()
+    records[0] = dict(records[0], schema={"name": "etalab/schema-inconnu", "version": "1.0"})
+    records[0]["resources"] = [dict(r, schema=None) for r in records[0]["resources"]]
+    records[3] = json.loads(json.dumps(records[3]))
+    # a version we do not know (the vocabulary lists 1.0.7)
+    records[3]["resources"][0]["schema"] = {"name": "atlasante/schema-dae", "version": "2.0.1"}
+    portal = Portal(records)
+    runner = make_runner(harvester, portal.install(httpserver),
+                         json.dumps({"organization": portal.organization}))
+    job, _results = runner.run()
+    found = datasets(runner.source.id)
+    assert "lieux-de-stationnement-de-grand-poitiers" in found, [
+        e.message for e in model.Session.query(HarvestObjectError)]
+    assert "data_schema" not in found["lieux-de-stationnement-de-grand-poitiers"]
+    assert "defibrillateurs-grand-poitiers" in found, (list(found), [
+        e.message for e in model.Session.query(HarvestObjectError)])
+    dae = found["defibrillateurs-grand-poitiers"]
+    assert dae["data_schema"] == "atlasante/schema-dae"
+    assert "data_schema_version" not in dae or not dae["data_schema_version"]
+    assert dae["resources"][0]["conforms_to_schema"] == "true"

@@ -66,3 +66,85 @@ def test_recorded_datagouv_dataset():
     assert all(r["url"].startswith("https://") for r in d["resources"])
     assert {r["format"] for r in d["resources"]} <= {"CSV", "JSON", "ZIP", "XLSX", "PARQUET",
                                                        "Parquet", "XML", "HTML", "JSONL"}
+
+
+def test_hosted_files_keep_their_permanent_link_and_date_in_utc():
+    record = load_records()[0]
+    main, documentation = m.map_dataset(record)["resources"]
+    # the hosted file: data.gouv.fr's permanent link, not the dated address of this upload
+    assert main["url"] == "https://www.data.gouv.fr/fr/datasets/r/b1c2d3e4-0000-4000-8000-000000000001"
+    assert main["format"] == "CSV"
+    assert main["last_modified"] == "2025-09-01T08:00:00"
+    # a remote page keeps its own address
+    assert documentation["url"] == "https://schema.data.gouv.fr/etalab/schema-stationnement/"
+    record["resources"][0]["last_modified"] = "2025-09-01T10:00:00+02:00"
+    assert m.map_dataset(record)["resources"][0]["last_modified"] == "2025-09-01T08:00:00"
+
+
+def test_recorded_licences_of_data_gouv_fr_map_to_the_same_licence():
+    path = shared_fixture("datagouv_udata", "datagouv_licenses_frequencies_granularities.json")
+    with open(path, encoding="utf-8") as f:
+        recorded = json.load(f)
+    from ckanext.poitiers.vocabularies import remote
+
+    wrong = {}
+    for lic in recorded["licenses"]:
+        spellings = [lic["id"], lic["title"], lic["url"], *lic["alternate_titles"],
+                     *lic["alternate_urls"]]
+        for spelling in spellings:
+            # « Licence Ouverte (Etalab) » is Licence Ouverte 1.0 on OpenDataSoft portals
+            if (spelling and spelling != "Licence Ouverte (Etalab)"
+                    and remote.licence_id(spelling) != lic["id"]):
+                wrong[spelling] = remote.licence_id(spelling)
+    assert wrong == {}
+    # every frequency data.gouv.fr has sent is one of ours
+    assert all(remote.frequency_uri(f["id"]) for f in recorded["frequencies_legacy_snapshot"])
+
+
+def test_recorded_datagouv_resources_permanent_links_and_dates():
+    path = shared_fixture("datagouv_udata", "datagouv_client__dataset_metadata.json")
+    with open(path, encoding="utf-8") as f:
+        record = json.load(f)
+    resources = m.map_dataset(record)["resources"]
+    assert [r["url"] for r in resources] == [r["latest"] for r in record["resources"]]
+    assert resources[0]["last_modified"] == "2025-04-07T07:49:37.212000"
+    assert resources[0]["size"] == 176653507
+
+
+def test_public_domain_and_attribution_licences_are_not_flattened():
+    record = dict(load_records()[0])
+    for udata_id in ("other-pd", "other-at", "odc-pddl"):
+        record["license"] = udata_id
+        assert m.map_dataset(record)["license_id"] == udata_id
+
+
+def test_schema_declared_on_resources_and_unknown_schemas():
+    record = json.loads(json.dumps(load_records()[3]))  # no schema on the dataset
+    record["resources"][0]["schema"] = {"name": "atlasante/schema-dae", "version": "1.0.7"}
+    d = m.map_dataset(record)
+    # data.gouv.fr mostly declares a schema on the resources that follow it
+    assert (d["data_schema"], d["data_schema_version"]) == ("atlasante/schema-dae", "1.0.7")
+    assert d["resources"][0]["conforms_to_schema"] is True
+    # a version we do not know is left out, not the schema
+    record["resources"][0]["schema"]["version"] = "9.9.9"
+    d = m.map_dataset(record)
+    assert d["data_schema"] == "atlasante/schema-dae" and "data_schema_version" not in d
+    # a schema outside our vocabulary is left out (the dataset schema would refuse the record)
+    record["resources"][0]["schema"] = {"name": "etalab/schema-inconnu", "version": "1.0"}
+    d = m.map_dataset(record)
+    assert "data_schema" not in d and "conforms_to_schema" not in d["resources"][0]
+    first = load_records()[0]
+    assert m.map_dataset(first)["resources"][0]["conforms_to_schema"] is True
+    assert "conforms_to_schema" not in m.map_dataset(first)["resources"][1]
+
+
+def test_recorded_datagouv_resource_schemas_without_name():
+    path = shared_fixture("datagouv_udata", "datagouv_client__dataset_metadata.json")
+    with open(path, encoding="utf-8") as f:
+        record = json.load(f)
+    # two resources carry {"name": null, "url": null, "version": null}: no schema
+    assert any(r.get("schema") == {"name": None, "url": None, "version": None}
+               for r in record["resources"])
+    d = m.map_dataset(record)
+    assert "data_schema" not in d
+    assert not any("conforms_to_schema" in r for r in d["resources"])

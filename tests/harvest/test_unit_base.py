@@ -187,3 +187,16 @@ def test_merge_keeps_local_fields_identity_and_resource_ids():
         {"id": "r1", "url": "http://s/raw", "name": "new"},
         {"url": "http://s/new"},
     ]
+
+
+def test_markdown_autolinks_survive_the_sanitiser():
+    # udata and Data Fair descriptions are Markdown: « <https://…> » is a link, not a tag
+    text = ("Documentation : <https://www.data.gouv.fr/fr/datasets/r/abc?x=1&y=2>. "
+            "Contact : <opendata@grandpoitiers.fr>, <mailto:sig@poitiers.fr>.")
+    assert clean_html(text) == (
+        "Documentation : [https://www.data.gouv.fr/fr/datasets/r/abc?x=1&y=2]"
+        "(https://www.data.gouv.fr/fr/datasets/r/abc?x=1&y=2). "
+        "Contact : [opendata@grandpoitiers.fr](mailto:opendata@grandpoitiers.fr), "
+        "[sig@poitiers.fr](mailto:sig@poitiers.fr).")
+    # a tag that only looks like an autolink is still removed
+    assert clean_html('<javascript:alert(1)> <http://x.fr/"onclick="y>') == ""

@@ -55,7 +55,7 @@ HASH_EXTRA = "poitiers_content_hash"
 # hash of the remote record as listed (with the mapping version and the source configuration):
 # a record whose hash equals the one of its current harvest object is skipped at gather time
 RECORD_EXTRA = "poitiers_record_hash"
-MAPPING_VERSION = "1"  # bump when a mapping changes, so that unchanged records are mapped again
+MAPPING_VERSION = "2"  # bump when a mapping changes, so that unchanged records are mapped again
 # a fetch step that half-failed (e.g. GTFS facts unreadable) lists its French messages here:
 # they are stored as errors of the record, and the record is still imported
 WARNINGS_KEY = "_poitiers_warnings"
@@ -73,8 +73,10 @@ SEARCH_COMMIT_EVERY = 10.0  # seconds between two Solr commits during an import
 COMMON_OPTIONS = {
     "preserve_fields": source_config.Option(list, default=[]),
     # what the Poitiers schema requires and a source may not say
-    "default_communes": source_config.Option(list, default=[GRAND_POITIERS]),
-    "default_frequency": source_config.Option(str, default=UNKNOWN_FREQUENCY),
+    "default_communes": source_config.Option(list, default=[GRAND_POITIERS],
+                                             vocabulary="communes"),
+    "default_frequency": source_config.Option(str, default=UNKNOWN_FREQUENCY,
+                                              vocabulary="frequencies"),
     "default_personal_data": source_config.Option(
         str, default="none", choices=tuple(vocabularies.values("personal_data"))
     ),

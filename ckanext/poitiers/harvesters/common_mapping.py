@@ -1,6 +1,7 @@
 """Pure helpers shared by the mapping modules (no CKAN, no I/O)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ckanext.poitiers.harvesters.i18n import _
@@ -32,6 +33,21 @@ def iso_date(value) -> str | None:
     return match.group(0) if match else None
 
 
+def utc_timestamp(value) -> str | None:
+    """An ISO 8601 date-time as CKAN stores timestamps: in UTC, without offset
+    (``2025-04-07T09:49:37+02:00`` → ``2025-04-07T07:49:37``); a date-time without offset is
+    kept as it is; None when the value is not a date-time."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment.isoformat()
+
+
 def temporal(start, end) -> list[dict]:
     start, end = iso_date(start), iso_date(end)
     if not start and not end:
@@ -58,8 +74,12 @@ def required_title(record: dict, error: type[ValueError]) -> str:
 
 
 def finish_resource(resource: dict, remote: dict) -> dict:
-    """A mapped resource with the remote ``filesize`` as ``size`` (when an integer), without
-    empty values."""
+    """A mapped resource with the remote ``filesize`` as ``size`` (when an integer) and the
+    date its file last changed (udata ``last_modified``, transport.data.gouv.fr ``updated``) as
+    ``last_modified`` in UTC, without empty values."""
     if isinstance(remote.get("filesize"), int):
         resource["size"] = remote["filesize"]
+    modified = utc_timestamp(remote.get("last_modified") or remote.get("updated"))
+    if modified:
+        resource["last_modified"] = modified
     return drop_empty(resource)

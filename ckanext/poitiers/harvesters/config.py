@@ -10,7 +10,7 @@ import dataclasses
 import json
 from typing import Any
 
-from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers.harvesters.i18n import _, ngettext
 
 
 class ConfigError(ValueError):
@@ -24,6 +24,17 @@ class Option:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple | None = None
+    # values must be values of this vocabulary of ckanext.poitiers.vocabularies (the forms the
+    # schema accepts: for frequencies, data.gouv.fr ids and EU codes too)
+    vocabulary: str | None = None
+
+
+def _in_vocabulary(vocabulary: str, value: str) -> bool:
+    from ckanext.poitiers import vocabularies
+
+    if vocabulary == "frequencies":
+        return vocabularies.frequency_uri(value) is not None
+    return vocabularies.is_valid(vocabulary, value)
 
 
 def _type_name(kind: type) -> str:
@@ -64,6 +75,18 @@ def _check(name: str, option: Option, value: Any) -> list[str]:
                 _("« {name} » accepts only: {choices}.").format(
                     name=name, choices=", ".join(str(c) for c in option.choices)
                 )
+            )
+    if option.vocabulary is not None:
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if not _in_vocabulary(option.vocabulary, v)]
+        if bad:
+            errors.append(
+                ngettext(
+                    "« {name} »: {values} is not a value of the vocabulary « {vocabulary} ».",
+                    "« {name} »: {values} are not values of the vocabulary « {vocabulary} ».",
+                    len(bad),
+                ).format(name=name, values=", ".join(f"« {v} »" for v in bad),
+                         vocabulary=option.vocabulary)
             )
     return errors
 

@@ -360,5 +360,18 @@ def _canonical(value):
 
 
 def _hashable(mapped: dict) -> dict:
-    """The mapped dict without what changes at each parse (the name taken at gather time)."""
-    return {k: v for k, v in mapped.items() if k not in ("name",)}
+    """The mapped dict without what changes at each parse: the name taken at gather time, and
+    the identifiers rdflib gives blank nodes (``N`` and 32 hex digits, new at each parse), which
+    ckanext-dcat copies into some values (``access_service_ref``, a provenance statement
+    without label)."""
+    return _without_blank_nodes({k: v for k, v in mapped.items() if k not in ("name",)})
+
+
+def _without_blank_nodes(value):
+    if isinstance(value, str):
+        return mapping.BLANK_NODE.sub("_:", value)
+    if isinstance(value, dict):
+        return {k: _without_blank_nodes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_blank_nodes(v) for v in value]
+    return value

@@ -9,6 +9,7 @@ our canonical values and sanitises the texts.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags
@@ -16,6 +17,8 @@ from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import as_list, remote
 
 EU_THEME = remote.EU_THEME
+# the identifier rdflib gives a blank node, new at each parse
+BLANK_NODE = re.compile(r"\bN[0-9a-f]{32}\b")
 MAPPED_EXTRAS = {"frequency", "license_url", "theme", "spatial_text", "spatial_uri",
                  "dcat_frequency"}
 
@@ -35,6 +38,22 @@ def theme_label(value: str) -> str:
     return value
 
 
+def _resource(res: dict) -> dict:
+    res = dict(res)
+    res["name"] = plain_text(res.get("name"))
+    res["description"] = clean_html(res.get("description"))
+    if res.get("mimetype"):
+        res["mimetype"] = remote.media_type(res["mimetype"])
+    fmt = str(res.get("format") or "").strip()
+    if not fmt or "/" in fmt:
+        # no format, or a media type / its URI (OpenDataSoft: dct:format
+        # <https://www.iana.org/assignments/media-types/text/csv>): our label, the file name's
+        # extension first (« …/exports/jsonl », named « x.jsonl », is application/json)
+        res["format"] = remote.resource_format(
+            res["name"], fmt, res.get("mimetype"), res.get("url")) or ""
+    return res
+
+
 def map_dataset(dataset: dict) -> dict:
     extras = _extras(dataset)
     package = {k: v for k, v in dataset.items() if k not in ("extras",)}
@@ -43,8 +62,8 @@ def map_dataset(dataset: dict) -> dict:
 
     themes = as_list(dataset.get("theme") or extras.get("theme"))
     eu = [t for t in themes if str(t).startswith(EU_THEME)]
-    mapped_eu, local = remote.themes([theme_label(str(t)) for t in themes
-                                      if not str(t).startswith(EU_THEME)])
+    mapped_eu, local = remote.themes([str(t) if remote.theme_uri_known(t) else theme_label(str(t))
+                                      for t in themes if not str(t).startswith(EU_THEME)])
     package["theme"] = list(dict.fromkeys(eu + mapped_eu))
     if local:
         package["poitiers_theme"] = local
@@ -67,13 +86,14 @@ def map_dataset(dataset: dict) -> dict:
     package["communes"] = remote.commune_codes(*places)
 
     package["tags"] = tags(t.get("name") for t in dataset.get("tags") or [] if isinstance(t, dict))
-    for res in package.get("resources") or []:
-        res["name"] = plain_text(res.get("name"))
-        res["description"] = clean_html(res.get("description"))
-        if not res.get("format"):
-            res["format"] = remote.resource_format(res.get("mimetype"), res.get("url")) or ""
+    # a distribution without any URL (none given, or its node not found) is not a resource
+    package["resources"] = [_resource(res) for res in package.get("resources") or []
+                            if isinstance(res, dict) and res.get("url")]
+    # an extra whose value is only a blank node's identifier (a provenance statement without
+    # label…) says nothing
     kept_extras = [
-        {"key": k, "value": v} for k, v in extras.items() if k not in MAPPED_EXTRAS
+        {"key": k, "value": v} for k, v in extras.items()
+        if k not in MAPPED_EXTRAS and not BLANK_NODE.fullmatch(str(v))
     ]
     package = drop_empty(package)
     if kept_extras:

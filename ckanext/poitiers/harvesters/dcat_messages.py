@@ -10,18 +10,43 @@ import ast
 import re
 from collections.abc import Callable
 
-from ckanext.poitiers.harvesters.base import format_validation_error
+from ckanext.poitiers.harvesters.base import format_validation_error, schema_labels
 from ckanext.poitiers.harvesters.i18n import _
 
 
 def _summary(text: str) -> str:
     """CKAN's ``error_summary`` as ckanext-dcat prints it (a dict's repr), as our other
-    harvesters write validation errors (« field : message | … »)."""
+    harvesters write validation errors (« field : message | … »), with the labels of our schema:
+    the summary names a field by CKAN's prettified name (« Temporal coverage », translated when
+    CKAN's catalogue has it) and its subfields by their names (« end »)."""
     try:
         summary = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return text
-    return format_validation_error(summary) if isinstance(summary, dict) else text
+    if not isinstance(summary, dict):
+        return text
+    labels = schema_labels("dataset")
+    fields = _summary_keys(labels)
+    return format_validation_error({fields.get(k, k): v for k, v in summary.items()}, labels)
+
+
+def _summary_keys(labels: dict) -> dict[str, str]:
+    """The keys of CKAN's ``error_summary`` (``ValidationError.error_summary``: the field name,
+    spaces for underscores, capitalised, « URL » written so, then translated) → field names."""
+    try:
+        from ckan.plugins import toolkit
+
+        translate = toolkit._
+        translate("Title")
+    except Exception:  # noqa: BLE001 - no CKAN (pure tests): untranslated names only
+        def translate(text):
+            return text
+    keys = {}
+    for field in labels:
+        pretty = re.sub(r"(?<!\w)[Uu]rl(?!\w)", "URL", field.replace("_", " ").capitalize())
+        keys[pretty] = field
+        keys.setdefault(translate(pretty), field)
+    return keys
 
 
 def _exception(text: str) -> str:

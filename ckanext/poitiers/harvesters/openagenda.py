@@ -21,7 +21,7 @@ class OpenAgendaHarvester(PoitiersHarvester):
         "agendas": Option(list, default=[]),
         "search": Option(str, default=""),
         "official_only": Option(bool, default=False),
-        "license_id": Option(str, default="notspecified"),
+        "license_id": Option(str, default="notspecified", vocabulary="licences"),
     }
 
     def validate_config(self, config):

@@ -19,6 +19,17 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+# Markdown autolinks (« <https://…> », « <nom@domaine.fr> »), which an HTML sanitiser takes for
+# unknown tags and deletes with their address
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
+
+
+def _autolink(match: re.Match) -> str:
+    target = match.group(1)
+    if "://" in target:
+        return f"[{target}]({target})"
+    address = target.removeprefix("mailto:")
+    return f"[{address}](mailto:{address})"
 
 
 def clean_html(value: str | None) -> str:
@@ -26,7 +37,7 @@ def clean_html(value: str | None) -> str:
     if not value:
         return ""
     cleaned = nh3.clean(
-        str(value),
+        _AUTOLINK.sub(_autolink, str(value)),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,

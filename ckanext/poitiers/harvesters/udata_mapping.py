@@ -37,21 +37,47 @@ def guid(record: dict, api: str) -> str | None:
     return f"{api}/datasets/{record['id']}/" if record.get("id") else None
 
 
-def _resource(res: dict) -> dict | None:
-    url = res.get("url") or res.get("latest")
-    if not url:
+def _resource(res: dict, schema_name: str | None = None) -> dict | None:
+    file_url = res.get("url") or res.get("latest")
+    if not file_url:
         return None
-    fmt = remote.resource_format(res.get("format"), res.get("mime"), url) or (
+    # a file hosted by data.gouv.fr gets a new dated address at each upload (…/20250407-054928/
+    # export.csv); « latest » is its permanent link, which always leads to the current file: the
+    # address reusers keep, and the resource keeps its id from one harvest to the next
+    url = res.get("latest") if res.get("filetype") == "file" and res.get("latest") else file_url
+    fmt = remote.resource_format(res.get("format"), res.get("mime"), file_url) or (
         plain_text(res.get("format")).upper()[:20]
     )
     resource = {
-        "name": plain_text(res.get("title")) or url.rsplit("/", 1)[-1],
+        "name": plain_text(res.get("title")) or file_url.rsplit("/", 1)[-1],
         "description": clean_html(res.get("description")),
         "url": url,
         "format": fmt,
         "resource_kind": RESOURCE_KINDS.get(res.get("type"), "file"),
     }
+    if schema_name and isinstance(res.get("schema"), dict) and (
+            res["schema"].get("name") == schema_name):
+        resource["conforms_to_schema"] = True
     return finish_resource(resource, res)
+
+
+def data_schema(record: dict) -> tuple[str | None, str | None]:
+    """(schema id, version) of a record: the dataset's schema, else the schema its resources
+    declare (data.gouv.fr mostly declares schemas on resources), among the schemas of our
+    vocabulary and their versions: the dataset schema refuses a schema or a version it does not
+    know, and the record would be lost for it."""
+    from ckanext.poitiers import vocabularies
+
+    candidates = [record.get("schema")] + [
+        res.get("schema") for res in record.get("resources") or [] if isinstance(res, dict)]
+    for schema in candidates:
+        entry = vocabularies.entry("data_schemas", schema.get("name")) if isinstance(
+            schema, dict) else None
+        if entry:
+            # a version we do not know is left out too (the dataset then follows the latest)
+            version = schema.get("version")
+            return schema["name"], version if version in (entry.get("versions") or []) else None
+    return None, None
 
 
 def map_dataset(record: dict) -> dict:
@@ -59,13 +85,14 @@ def map_dataset(record: dict) -> dict:
     spatial = record.get("spatial") or {}
     temporal_ = record.get("temporal_coverage") or {}
     organization = record.get("organization") or {}
-    schema = record.get("schema") or {}
+    schema_name, schema_version = data_schema(record)
     contacts = [
         drop_empty({"name": plain_text(c.get("name")), "email": (c.get("email") or "").strip()})
         for c in record.get("contact_points") or []
         if isinstance(c, dict) and (c.get("name") or c.get("email"))
     ]
-    resources = [r for r in (_resource(res) for res in record.get("resources") or []) if r]
+    resources = [r for r in (_resource(res, schema_name) for res in record.get("resources") or [])
+                 if r]
     eu_themes, local_themes = remote.themes(record.get("tags"))
     package = {
         "title": title,
@@ -84,8 +111,8 @@ def map_dataset(record: dict) -> dict:
                                   "url": organization.get("page")})]
         if organization.get("name") else [],
         "contact": contacts,
-        "data_schema": schema.get("name"),
-        "data_schema_version": schema.get("version"),
+        "data_schema": schema_name,
+        "data_schema_version": schema_version,
         "resources": resources,
     }
     return drop_empty(package)

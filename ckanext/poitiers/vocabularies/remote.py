@@ -28,17 +28,38 @@ def _key(value: str) -> str:
     return " ".join(text.lower().replace("_", " ").split())
 
 
+def _licence_key(value) -> str:
+    """A licence id, title or URL compared without case, scheme, « www. » or final slash."""
+    key = str(value).strip().lower()
+    for prefix in ("https://", "http://"):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    return key.removeprefix("www.").rstrip("/")
+
+
+@functools.cache
+def _licences() -> dict[str, str]:
+    """Every spelling we recognise → CKAN licence id: the id, SPDX id, URL and title of each
+    licence of the register (``licences.json``), then the other spellings of
+    ``harvest_aliases.yaml``."""
+    from ckanext.poitiers import vocabularies
+
+    table = {}
+    for lic in vocabularies.licences():
+        for value in (lic["id"], lic.get("spdx"), lic.get("url"), lic.get("title")):
+            if value:
+                table.setdefault(_licence_key(value), lic["id"])
+    table.update({_licence_key(k): v for k, v in _aliases()["licences"].items()})
+    return table
+
+
 def licence_id(*candidates: str | None) -> str | None:
     """The CKAN licence id of the first candidate (id, title, SPDX id or URL) we recognise."""
-    table = _aliases()["licences"]
+    table = _licences()
     for value in candidates:
         if not value:
             continue
-        key = str(value).strip().lower()
-        for prefix in ("https://", "http://"):
-            if key.startswith(prefix):
-                key = key[len(prefix):]
-        key = key.rstrip("/")
+        key = _licence_key(value)
         if key in table:
             return table[key]
     return None
@@ -51,13 +72,20 @@ def frequency_uri(value: str | None) -> str | None:
     return vocabularies.frequency_uri(str(value).strip()) if value else None
 
 
+def theme_uri_known(value) -> bool:
+    """Whether ``value`` is a theme URI of another vocabulary that we map (``theme_uris``)."""
+    return str(value).strip().rstrip("/") in _aliases()["theme_uris"]
+
+
 def themes(labels) -> tuple[list[str], list[str]]:
-    """(EU theme URIs, Poitiers sub-theme slugs) for topic labels of a source, in order."""
+    """(EU theme URIs, Poitiers sub-theme slugs) for topic labels of a source (or theme URIs of
+    ``theme_uris``), in order."""
     table = _aliases()["topics"]
     eu, local = [], []
     for label in labels or []:
         key = _key(label)
-        hit = table.get(key) or next(
+        hit = _aliases()["theme_uris"].get(str(label).strip().rstrip("/")) or table.get(
+            key) or next(
             (v for k, v in table.items() if key.startswith(k + " ") or (" " + k) in key), None
         )
         if not hit:
@@ -95,15 +123,48 @@ def commune_codes(*places: str | None) -> list[str]:
     return codes
 
 
+IANA_MEDIA_TYPES = "www.iana.org/assignments/media-types/"
+EU_FILE_TYPES = "publications.europa.eu/resource/authority/file-type/"
+
+
+def media_type(value: str | None) -> str | None:
+    """The media type of an IANA media type URI (as DCAT catalogues write ``dct:format`` and
+    ``dcat:mediaType``: ``https://www.iana.org/assignments/media-types/text/csv``), or the value
+    itself."""
+    if not value:
+        return value
+    text = str(value).strip()
+    bare = text.split("://", 1)[-1]
+    return bare[len(IANA_MEDIA_TYPES):] if bare.lower().startswith(IANA_MEDIA_TYPES) else text
+
+
+@functools.cache
+def _file_types() -> dict[str, str]:
+    """EU file type code (``CSV``, ``RDF_TURTLE``…) → our format, from the formats vocabulary."""
+    from ckanext.poitiers import vocabularies
+
+    table: dict[str, str] = {}
+    for e in vocabularies.vocabulary("formats"):
+        table.setdefault(str(e.get("file_type", "")).upper(), e["value"])
+    return table
+
+
 def resource_format(*hints: str | None) -> str | None:
-    """A format label from media types, file names or URLs (first recognised wins)."""
+    """A format label from media types (or their IANA or EU file type URIs), file names or URLs
+    (first recognised wins)."""
     table = _aliases()["formats"]
     for hint in hints:
         if not hint:
             continue
-        value = str(hint).split(";")[0].strip().lower()
+        value = str(media_type(hint)).split(";")[0].strip().lower()
         if value in table:
             return table[value]
+        bare = value.split("://", 1)[-1]
+        if bare.startswith(EU_FILE_TYPES):
+            found = _file_types().get(bare[len(EU_FILE_TYPES):].upper())
+            if found:
+                return found
+            continue
         path = value.split("?")[0].split("#")[0]
         if "." in path.rsplit("/", 1)[-1]:
             ext = path.rsplit(".", 1)[-1]
