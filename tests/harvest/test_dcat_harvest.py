@@ -470,3 +470,48 @@ def test_schema_refusal_names_the_fields_by_their_french_labels(app, catalogue, 
     [error] = object_errors(job)
     assert " : Couverture temporelle : Fin : " in error, error
     assert "Temporal coverage" not in error and "End" not in error
+
+
+TURTLE_NO_DISTRIBUTION = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+<BASE/catalog> a dcat:Catalog ; dct:title "Catalogue" ; dcat:dataset <BASE/d/1> .
+<BASE/d/1> a dcat:Dataset ; dct:title "TITLE" ; dct:description "Bientôt des fichiers." ;
+  dct:license "Licence Ouverte Version 2.0" DISTRIBUTION .
+"""
+
+
+@pytest.mark.integration
+def test_a_record_without_distribution_can_change_and_lose_its_files(httpserver, make_runner,
+                                                                     harvester):
+    # ckanext-dcat's update reads the mapped dict's resources: a record without distribution
+    # used to be created, then refused (TypeError) at each of its changes
+    body = {"title": "Annonce", "distribution": ""}
+
+    def handler(_request):
+        text = (TURTLE_NO_DISTRIBUTION.replace("BASE", httpserver.url_for("").rstrip("/"))
+                .replace("TITLE", body["title"]).replace("DISTRIBUTION", body["distribution"]))
+        return Response(text, content_type="text/turtle")
+
+    httpserver.expect_request("/catalog.ttl").respond_with_handler(handler)
+    runner = make_runner(harvester, httpserver.url_for("/catalog.ttl"),
+                         '{"default_themes": ["mobilite"]}')
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    assert [(d["title"], d["resources"]) for d in datasets(runner.source.id).values()] == [
+        ("Annonce", [])]
+
+    body.update(title="Annonce revue", distribution=(
+        '; dcat:distribution [ a dcat:Distribution ; dct:title "CSV" ; '
+        "dcat:accessURL <https://x.org/1.csv> ]"))
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    [dataset] = datasets(runner.source.id).values()
+    assert dataset["title"] == "Annonce revue"
+    assert [r["url"] for r in dataset["resources"]] == ["https://x.org/1.csv"]
+
+    # the source then drops the file: the dataset loses it too
+    body.update(title="Annonce sans fichier", distribution="")
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    [dataset] = datasets(runner.source.id).values()
+    assert (dataset["title"], dataset["resources"]) == ("Annonce sans fichier", [])

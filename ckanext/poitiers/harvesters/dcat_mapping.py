@@ -96,6 +96,9 @@ def map_dataset(dataset: dict) -> dict:
         if k not in MAPPED_EXTRAS and not BLANK_NODE.fullmatch(str(v))
     ]
     package = drop_empty(package)
+    # kept even empty: ckanext-dcat's update reads it, and a record whose files are all gone
+    # must take them off the dataset
+    package["resources"] = package.get("resources") or []
     if kept_extras:
         package["extras"] = kept_extras
     return package
