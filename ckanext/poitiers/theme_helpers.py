@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
@@ -375,12 +376,21 @@ def pending_requests_count() -> int:
 
 def pager(page, **kwargs) -> Markup:
     """CKAN's pager, with text for the previous and next links (not icons alone)."""
-    def symbol(icon: str, text: str) -> Markup:
-        return Markup('<i class="fa-solid {}" aria-hidden="true"></i>'
-                      '<span class="visually-hidden">{}</span>').format(icon, text)
+    # the pager writes its links with dominate, which escapes a string (even Markup): the
+    # symbols must be dominate nodes, else the visitor reads « <i class=… » as the link's text
+    from dominate import tags
 
-    return page.pager(symbol_previous=symbol("fa-chevron-left", tk._("Previous page")),
+    def symbol(icon: str, text: str):
+        return tags.span(tags.i(cls=f"fa-solid {icon}", aria_hidden="true"),
+                         tags.span(text, cls="visually-hidden"))
+
+    html = page.pager(symbol_previous=symbol("fa-chevron-left", tk._("Previous page")),
                       symbol_next=symbol("fa-chevron-right", tk._("Next page")), **kwargs)
+    # the current page is told to screen readers too, not by its colour alone
+    return Markup(_ACTIVE_PAGE.sub(r'\1aria-current="page" ', str(html), count=1))
+
+
+_ACTIVE_PAGE = re.compile(r'(<li class="page-item active">\s*<a )')
 
 
 def all_helpers() -> dict:

@@ -3,6 +3,8 @@ search_results_blocks.html, used by CKAN 2.11's package/search.html and 2.12's
 package/snippets/search_results.html): core's results list, our pager, the empty state."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -31,3 +33,22 @@ def test_empty_state_replaces_the_list(app, make_dataset):
     soup = BeautifulSoup(app.get("/dataset/?q=zzzintrouvable").body, "html.parser")
     assert soup.find(class_="poitiers-empty-state") is not None
     assert not soup.select(".dataset-list .dataset-item")
+
+
+@pytest.mark.ckan_config("ckan.datasets_per_page", "1")
+def test_pager_links_say_what_they_do(app, make_dataset):
+    """RGAA 6.1: the next and previous links read « Page suivante » / « Page précédente » (their
+    HTML was escaped and shown as text); the current page is marked with aria-current."""
+    for title in ("Arbres d'alignement", "Arbres remarquables", "Arbres des parcs"):
+        make_dataset(title=title)
+    soup = BeautifulSoup(app.get("/dataset/?q=arbres&page=2").body, "html.parser")
+    nav = soup.find("nav", attrs={"aria-label": "Pages de résultats"})
+    assert "&lt;" not in str(nav) and "<i class" not in nav.get_text()
+    texts = [a.get_text(" ", strip=True) for a in nav.find_all("a")]
+    assert texts[0] == "Page précédente" and texts[-1] == "Page suivante"
+    to_3 = [a.get_text(strip=True) for a in nav.find_all("a", href=re.compile("page=3"))]
+    assert to_3 == ["3", "Page suivante"]
+    for icon in nav.find_all("i"):
+        assert icon["aria-hidden"] == "true"
+    current = nav.find_all("a", attrs={"aria-current": "page"})
+    assert [a.get_text(strip=True) for a in current] == ["2"]
