@@ -359,6 +359,46 @@ def accessibility_state() -> dict:
             "audit_date": tk.config.get("ckanext.poitiers.accessibility.audit_date") or ""}
 
 
+def error_page(code, content, name=None) -> dict:
+    """French title and message of an error page. CKAN passes werkzeug's English name and, when
+    the view gave no message, werkzeug's English description (or « Internal server error »): those
+    are replaced; a message a view gave (already through gettext) is kept."""
+    from werkzeug.exceptions import default_exceptions
+
+    if isinstance(code, (list, tuple)):
+        code = code[0] if code else 500
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        code = 500
+    titles = {
+        400: tk._("Incorrect request"), 401: tk._("Login required"), 403: tk._("Access denied"),
+        404: tk._("Page not found"), 405: tk._("Method not allowed"), 409: tk._("Conflict"),
+        413: tk._("File too large"), 429: tk._("Too many requests"),
+        503: tk._("Service unavailable"),
+    }
+    messages = {
+        400: tk._("The portal could not understand this request."),
+        401: tk._("You must log in to see this page."),
+        403: tk._("You are not allowed to see this page."),
+        404: tk._("This page does not exist or no longer exists. Check the address, or look "
+                  "for the data with the search."),
+        405: tk._("This address does not accept this kind of request."),
+        413: tk._("The file sent is larger than the portal accepts."),
+        429: tk._("Too many requests were sent in a short time: wait a moment and try again."),
+        503: tk._("The portal is unavailable for a moment: try again in a few minutes."),
+    }
+    title = titles.get(code, tk._("Portal error"))
+    default = messages.get(code, tk._("An error occurred on the portal. Try again later; if it "
+                                      "persists, tell us about it."))
+    english = {"Internal server error"}
+    if code in default_exceptions:
+        english.add(default_exceptions[code].description)
+    message = content if content and str(content).strip() not in english else default
+    return {"title": tk._("{title} (error {code})").format(title=title, code=code),
+            "heading": title, "message": message, "code": code}
+
+
 def pending_requests_count() -> int:
     """Open requests, for the sysadmin's header badge (0 for everyone else)."""
     try:
@@ -407,6 +447,7 @@ def all_helpers() -> dict:
         "poitiers_api_snippets": api_snippets,
         "poitiers_resource_kind_label": resource_kind_label,
         "poitiers_accessibility_state": accessibility_state,
+        "poitiers_error_page": error_page,
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
         "poitiers_pager": pager,
