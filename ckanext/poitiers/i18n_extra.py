@@ -87,3 +87,12 @@ HARVEST_SEARCH = [
     ngettext('{number} harvest found for "{query}"', '{number} harvests found for "{query}"', 1),
     N_("No harvests found"), N_('No harvests found for "{query}"'),
 ]
+
+# CKAN's French for these puts English quotes (and double spaces) around the query: « » instead
+FRENCH_TYPOGRAPHY = [
+    ngettext('{number} dataset found for "{query}"', '{number} datasets found for "{query}"', 1),
+    N_('No datasets found for "{query}"'),
+    ngettext('{number} organization found for "{query}"',
+             '{number} organizations found for "{query}"', 1),
+    N_('No organizations found for "{query}"'),
+]

@@ -359,6 +359,34 @@ def accessibility_state() -> dict:
             "audit_date": tk.config.get("ckanext.poitiers.accessibility.audit_date") or ""}
 
 
+def search_title(q: str | None, count: int, page=None, filters=None) -> str:
+    """The title of a dataset search page: what was searched, how many found, which page
+    (RGAA 8.6: every results page had the same title, « Jeu de données »). ``filters``: the
+    active filters, {field: [values]}."""
+    if isinstance(filters, dict):
+        filters = sum(len(as_list(v)) for v in filters.values())
+    filters = filters or 0
+    q = (q or "").strip()
+    count = int(count or 0)
+    if count:
+        found = tk.ungettext("{n} dataset", "{n} datasets", count).format(n=number(count))
+    else:
+        found = tk._("no dataset")
+    if q:
+        title = tk._("Search “{query}”: {found}").format(query=q, found=found)
+    elif filters:
+        title = tk._("Datasets: {found}").format(found=found)
+    else:
+        title = tk._("All datasets: {found}").format(found=found)
+    if filters:
+        title += tk.ungettext(", {n} filter", ", {n} filters", filters).format(n=filters)
+    page_count = getattr(page, "page_count", 0) or 0
+    current = getattr(page, "page", 1) or 1
+    if page_count > 1:
+        title += tk._(", page {page} of {pages}").format(page=current, pages=page_count)
+    return title
+
+
 def error_page(code, content, name=None) -> dict:
     """French title and message of an error page. CKAN passes werkzeug's English name and, when
     the view gave no message, werkzeug's English description (or « Internal server error »): those
@@ -448,6 +476,7 @@ def all_helpers() -> dict:
         "poitiers_resource_kind_label": resource_kind_label,
         "poitiers_accessibility_state": accessibility_state,
         "poitiers_error_page": error_page,
+        "poitiers_search_title": search_title,
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
         "poitiers_pager": pager,

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from ckan.tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
 
@@ -52,3 +53,32 @@ def test_pager_links_say_what_they_do(app, make_dataset):
         assert icon["aria-hidden"] == "true"
     current = nav.find_all("a", attrs={"aria-current": "page"})
     assert [a.get_text(strip=True) for a in current] == ["2"]
+
+
+@pytest.mark.ckan_config("ckan.datasets_per_page", "2")
+def test_each_results_page_has_its_own_title(app, make_dataset):
+    """RGAA 8.6: the title says what was searched, how many were found and which page (all the
+    search pages were titled « Jeu de données »); the query is quoted the French way."""
+    org = factories.Organization(title="Grand Poitiers")
+    for title in ("Arbres d'alignement", "Arbres remarquables", "Arbres des parcs"):
+        make_dataset(title=title, owner_org=org["id"])
+
+    def title(path):
+        soup = BeautifulSoup(app.get(path).body, "html.parser")
+        return soup.title.get_text().split(" - ")[0], soup
+
+    titles = {}
+    for path in ("/dataset/", "/dataset/?q=arbres", "/dataset/?q=arbres&page=2",
+                 f"/dataset/?organization={org['name']}", "/dataset/?q=zzzintrouvable"):
+        titles[path], soup = title(path)
+    assert titles["/dataset/"] == "Tous les jeux de données : 3 jeux de données, page 1 sur 2"
+    assert titles["/dataset/?q=arbres"] == \
+        "Recherche « arbres » : 3 jeux de données, page 1 sur 2"
+    assert titles["/dataset/?q=arbres&page=2"].endswith(", page 2 sur 2")
+    assert titles[f"/dataset/?organization={org['name']}"] == \
+        "Jeux de données : 3 jeux de données, 1 filtre, page 1 sur 2"
+    assert titles["/dataset/?q=zzzintrouvable"] == \
+        "Recherche « zzzintrouvable » : aucun jeu de données"
+    assert len(set(titles.values())) == len(titles)
+    heading = title("/dataset/?q=arbres")[1].find("h1").get_text(" ", strip=True)
+    assert heading == "3 jeux de données trouvés pour « arbres »"
