@@ -76,6 +76,9 @@ CKAN_CORE = [
     N_("This information is visible to you and admins"), N_("Current Sysadmins"),
     N_("Promote user to Sysadmin"), N_("Revoke Sysadmin permission"), N_("Custom Stylesheet"),
     N_("Dataset description:"),
+    # the help under every Markdown field of the dataset and resource forms
+    N_('You can use <a href="#markdown" title="Markdown quick reference" data-bs-toggle="popover" '
+       'data-bs-content="%(markdown_tooltip)s" data-bs-html="true">Markdown formatting</a> here'),
     ngettext("%(count)s dataset found.", "%(count)s datasets found.", 1),
 ]
 

@@ -116,6 +116,10 @@ def test_publisher_pages_speak_french_only(app, content):
         if english:
             found[path] = english
     assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
+    # a sentence with a link inside (the help under the Markdown fields)
+    form = BeautifulSoup(app.get("/dataset/new", headers=headers).body, "html.parser")
+    help_text = form.find(class_="editor-info-block").get_text(" ", strip=True)
+    assert help_text == "Vous pouvez utiliser ici la mise en forme Markdown"
 
 
 def test_landmarks_and_counts_are_named_in_french(app, content):
