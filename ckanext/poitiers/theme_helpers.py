@@ -359,6 +359,16 @@ def accessibility_state() -> dict:
             "audit_date": tk.config.get("ckanext.poitiers.accessibility.audit_date") or ""}
 
 
+def content_lang_attr() -> Markup:
+    """` lang="fr"` for the metadata written by the producers (titles, descriptions) when the
+    page is in another language (/en): RGAA 8.7, a change of language is declared. Empty on the
+    French pages. The metadata are written in the portal's default language."""
+    content = (tk.config.get("ckan.locale_default") or "fr").split("_")[0]
+    if _lang() == content:
+        return Markup("")
+    return Markup(' lang="{}"').format(content)
+
+
 def search_title(q: str | None, count: int, page=None, filters=None) -> str:
     """The title of a dataset search page: what was searched, how many found, which page
     (RGAA 8.6: every results page had the same title, « Jeu de données »). ``filters``: the
@@ -477,6 +487,7 @@ def all_helpers() -> dict:
         "poitiers_accessibility_state": accessibility_state,
         "poitiers_error_page": error_page,
         "poitiers_search_title": search_title,
+        "poitiers_content_lang_attr": content_lang_attr,
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
         "poitiers_pager": pager,

@@ -135,3 +135,24 @@ def test_landmarks_and_counts_are_named_in_french(app, content):
     assert "1 source de moissonnage trouvée" in harvest.get_text(" ")
     orgs = BeautifulSoup(app.get("/organization/").body, "html.parser").get_text(" ")
     assert re.search(r"\b\d+ membres?\b", orgs) and "Member" not in orgs
+
+
+def test_french_metadata_declared_as_such_on_the_english_pages(app, content):
+    """RGAA 8.7: on /en, the titles and descriptions the producers wrote in French carry
+    lang="fr"; on the French pages no element repeats the page's language."""
+    soup = BeautifulSoup(app.get("/en/dataset/").body, "html.parser")
+    assert soup.find("html")["lang"] == "en"
+    item = soup.select_one(".dataset-item")
+    title = item.find(string=lambda s: s and "Parkings en temps réel" in s)
+    assert title.find_parent(attrs={"lang": "fr"}) is not None
+    assert item.find(string=lambda s: s and "Des données." in s).find_parent(
+        attrs={"lang": "fr"}) is not None
+    page = BeautifulSoup(app.get("/en/dataset/parkings").body, "html.parser")
+    assert page.select_one("h1 [lang=fr]").get_text(strip=True) == "Parkings en temps réel"
+    assert page.select_one(".notes").find_parent(attrs={"lang": "fr"}) is not None
+    french = BeautifulSoup(app.get("/dataset/parkings").body, "html.parser")
+    assert french.find("html")["lang"] == "fr"
+    # (the language switcher names each language in itself: « English » is lang="en")
+    redundant = [e for e in french.select("body [lang=fr]")
+                 if not e.find_parent(class_="poitiers-lang")]
+    assert redundant == []
