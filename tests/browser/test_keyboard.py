@@ -34,6 +34,20 @@ def test_skip_link_is_first_and_moves_to_the_content(portal, page_factory):
     assert inside, "after the skip link, Tab continues inside the main content"
 
 
+def test_skip_link_passes_the_filters_on_the_search_page(portal, page_factory):
+    """RGAA 12.7: after the skip link, the next Tab reaches the results' search box, not the
+    breadcrumb and the sidebar's filters (CKAN's #content holds them before the main column)."""
+    page = page_factory()
+    page.goto(portal.url + "/dataset/?q=parking")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    where = page.evaluate("""() => { const a = document.activeElement;
+      return {main: !!a.closest('[role=main], main'), aside: !!a.closest('aside'),
+              id: a.id, text: (a.innerText || '').trim().slice(0, 40)}; }""")
+    assert where["main"] and not where["aside"], where
+
+
 @pytest.mark.parametrize("path", ["/", "/dataset/stationnement-parkings-temps-reel",
                                   "/contribuer"])
 def test_focus_is_always_visible(portal, page_factory, path):

@@ -119,7 +119,24 @@
     }
   }
 
+  /* The skip link leads to the main landmark (RGAA 12.7): CKAN's target, #content, is the
+     container that holds the breadcrumb and the sidebar before the main column, so that on the
+     search page a keyboard user went through every filter before the results. */
+  function fixSkipLink() {
+    var link = document.querySelector(".poitiers-skip-link");
+    if (!link) { return; }
+    link.addEventListener("click", function () {
+      var container = document.getElementById("content");
+      var main = container && (container.matches("main, [role=main]") ? container
+        : container.querySelector("main, [role=main]"));
+      if (!main) { return; }
+      if (!main.hasAttribute("tabindex")) { main.setAttribute("tabindex", "-1"); }
+      window.setTimeout(function () { main.focus({ preventScroll: false }); }, 0);
+    });
+  }
+
   function start() {
+    fixSkipLink();
     fixHelp();
     fixErrors();
     fix(document);
