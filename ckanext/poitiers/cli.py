@@ -94,9 +94,10 @@ def demo_load(path, load_all):
             errors=exc.error_summary)) from exc
     except demo_content.DemoFileError as exc:
         raise CommandError(str(exc)) from exc
-    click.echo(_("Demo: {orgs} organisations, {created} datasets created, {updated} updated.")
+    click.echo(_("Demo: {orgs} organisations, {created} datasets created, {updated} updated, "
+                 "{unchanged} unchanged.")
                .format(orgs=counts["organizations"], created=counts["created"],
-                       updated=counts["updated"]))
+                       updated=counts["updated"], unchanged=counts["unchanged"]))
     if counts["skipped"]:
         click.echo(tk.ungettext("{n} dataset is left to the demo harvest sources.",
                                 "{n} datasets are left to the demo harvest sources.",

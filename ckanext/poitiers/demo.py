@@ -135,6 +135,52 @@ def _organization_fields(context: dict) -> list[str]:
     return [f["field_name"] for f in schema["fields"]]
 
 
+def _keep_resource_ids(resources: list[dict], existing: dict) -> list[dict]:
+    """The demo's resources with the id of the stored one at the same address (a resource
+    without id is a new one: its page address would change at every reload), and its media
+    type when the demo gives none (``package_update`` guesses one where ``package_create`` did
+    not: every reload would otherwise rewrite the dataset)."""
+    stored = {}
+    for res in existing.get("resources", []):
+        stored.setdefault(res.get("url"), res)
+    out = []
+    for res in resources:
+        match = stored.get(res.get("url"))
+        if match:
+            res = dict(res, id=match["id"])
+            res.setdefault("mimetype", match.get("mimetype"))
+        out.append(res)
+    return out
+
+
+# what an update sets whatever it changes
+_VOLATILE = {"metadata_modified"}
+_VOLATILE_RESOURCE = {"metadata_modified", "last_modified", "created"}
+
+
+def _comparable(pkg: dict) -> dict:
+    out = {k: v for k, v in pkg.items() if k not in _VOLATILE}
+    out["resources"] = [{k: v for k, v in res.items() if k not in _VOLATILE_RESOURCE}
+                        for res in pkg.get("resources", [])]
+    return out
+
+
+def _update_changes_nothing(context: dict, data: dict, existing: dict) -> bool:
+    """Whether ``package_update`` with ``data`` would leave the dataset as it is: it runs
+    without its commit, the dataset it returns is compared with ``existing``, then rolled
+    back (nothing is written, indexed or recorded as an activity). A refused update counts as a
+    change: the real one then reports the error."""
+    from ckan import model
+
+    try:
+        after = tk.get_action("package_update")(dict(context, defer_commit=True), dict(data))
+    except tk.ValidationError:
+        return False
+    finally:
+        model.Session.rollback()
+    return _comparable(after) == _comparable(existing)
+
+
 def load(path: str | None = None, echo=print, skip: Iterable[str] = ()) -> dict:
     """Create or update the demo organisations and datasets. Returns counts.
 
@@ -142,14 +188,15 @@ def load(path: str | None = None, echo=print, skip: Iterable[str] = ()) -> dict:
     content = read(path)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}
-    counts = {"organizations": 0, "created": 0, "updated": 0, "skipped": 0}
+    counts = {"organizations": 0, "created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     skip = set(skip)
     org_fields = _organization_fields(dict(context))
     for entry in content.get("organizations", []):
         org = organization_dict(entry, org_fields)
         try:
             existing = tk.get_action("organization_show")(dict(context), {"id": org["name"]})
-            tk.get_action("organization_patch")(dict(context), dict(org, id=existing["id"]))
+            if any(existing.get(key) != value for key, value in org.items()):
+                tk.get_action("organization_patch")(dict(context), dict(org, id=existing["id"]))
         except tk.ObjectNotFound:
             tk.get_action("organization_create")(dict(context), org)
         counts["organizations"] += 1
@@ -165,7 +212,12 @@ def load(path: str | None = None, echo=print, skip: Iterable[str] = ()) -> dict:
             existing = None
         try:
             if existing:
-                tk.get_action("package_update")(dict(context), dict(data, id=existing["id"]))
+                data = dict(data, id=existing["id"],
+                            resources=_keep_resource_ids(data["resources"], existing))
+                if _update_changes_nothing(context, data, existing):
+                    counts["unchanged"] += 1
+                    continue
+                tk.get_action("package_update")(dict(context), data)
                 counts["updated"] += 1
             else:
                 tk.get_action("package_create")(dict(context), data)

@@ -12,13 +12,8 @@ def poitiers_licence(licence_id: str) -> dict | None:
 def poitiers_licence_options(licenses, current: str | None = None) -> list:
     """The dataset form's ``(title, id)`` licence options, without the legacy licences (CKAN's
     default ones, kept so that older datasets keep theirs) other than the dataset's own."""
-    out = []
-    for option in licenses or []:
-        entry = vocabularies.licence(option[1]) if len(option) > 1 else None
-        if entry and entry.get("legacy") and option[1] != current:
-            continue
-        out.append(option)
-    return out
+    legacy = vocabularies.legacy_licence_ids() - {current}
+    return [option for option in licenses or [] if len(option) < 2 or option[1] not in legacy]
 
 
 def poitiers_choices(field: dict) -> list[dict]:

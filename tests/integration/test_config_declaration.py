@@ -55,23 +55,42 @@ def test_the_defaults_are_valid(ckan_config):
     assert _errors(ckan_config, **defaults) == {}
 
 
-def test_ckan_refuses_to_start_with_a_wrong_harvest_timeout(tmp_path):
+def _start_ckan(tmp_path, *settings: str, command=("poitiers", "doctor")):
+    """Run a real ``ckan`` command on test.ini with ``settings`` added; its exit code and output."""
     ini = tmp_path / "bad.ini"
     ini.write_text(
-        f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n{H}timeout = trente\n"
+        f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n" + "".join(f"{s}\n" for s in settings)
         # CKAN 2.11 reads the logging sections of the file itself
-        "\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        + "\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
         "[logger_root]\nlevel = WARN\nhandlers = console\n"
         "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
         "formatter = generic\n[formatter_generic]\nformat = %(levelname)s %(message)s\n",
         encoding="utf-8")
     result = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini),
-         "poitiers", "doctor"], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert result.returncode != 0
-    output = result.stdout + result.stderr
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), *command],
+        capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_ckan_refuses_to_start_with_a_wrong_harvest_timeout(tmp_path):
+    returncode, output = _start_ckan(tmp_path, f"{H}timeout = trente")
+    assert returncode != 0
     assert "Invalid configuration values provided" in output
     assert f"{H}timeout: Expecting a number of seconds greater than 0" in output
+
+
+@pytest.mark.parametrize("plugin,others", [
+    ("poitiers_theme", "scheming_datasets scheming_organizations activity"),
+    ("poitiers_search", "scheming_datasets activity"),
+    ("poitiers_udata_harvester", "harvest activity"),
+    ("poitiers_dcat_harvester", "dcat harvest activity"),
+])
+def test_our_plugins_refuse_to_start_without_the_core_plugin(tmp_path, plugin, others):
+    returncode, output = _start_ckan(tmp_path, f"ckan.plugins = {plugin} {others}",
+                                     command=("user", "list"))
+    assert returncode != 0
+    assert f'The {plugin} plugin needs the poitiers plugin: add "poitiers" to ckan.plugins' \
+        in output
 
 
 @pytest.mark.usefixtures("clean_db")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from ckan.cli.cli import ckan
 from ckan.tests import helpers
 
@@ -23,10 +24,42 @@ def test_demo_loads_is_found_by_search_and_reloads_without_duplicates():
     assert helpers.call_action("package_search", q="délibérations")["count"] >= 1
     assert helpers.call_action("package_search", fq="organization:ville-de-poitiers")["count"] >= 1
 
+    vitalis = helpers.call_action("package_show", id="offre-de-transport-du-reseau-vitalis")
+    activities = helpers.call_action("package_activity_list", id=vitalis["id"])
+    org_activities = helpers.call_action("organization_activity_list", id="ville-de-poitiers")
     second = demo.load(echo=lambda _line: None)
-    assert second["created"] == 0
-    assert second["updated"] == len(content["datasets"])
+    assert second["created"] == second["updated"] == 0
+    assert second["unchanged"] == len(content["datasets"])
     assert helpers.call_action("package_search", rows=0)["count"] == len(content["datasets"])
+    # nothing rewritten: same dataset, same resources, no new activity
+    again = helpers.call_action("package_show", id=vitalis["id"])
+    assert again["metadata_modified"] == vitalis["metadata_modified"]
+    assert [r["id"] for r in again["resources"]] == [r["id"] for r in vitalis["resources"]]
+    assert helpers.call_action("package_activity_list", id=vitalis["id"]) == activities
+    assert helpers.call_action("organization_activity_list",
+                               id="ville-de-poitiers") == org_activities
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_changed_demo_entry_is_updated_in_place(tmp_path):
+    content = demo.read()
+    demo.load(echo=lambda _line: None)
+    entry = next(d for d in content["datasets"] if len(d.get("resources", [])) >= 2)
+    before = helpers.call_action("package_show", id=entry["name"])
+    entry["title"] = "Titre revu"
+    entry["resources"][0]["name"] = "Ressource renommée"
+    changed = tmp_path / "demo.yaml"
+    changed.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+
+    counts = demo.load(str(changed), echo=lambda _line: None)
+    assert counts["updated"] == 1
+    assert counts["unchanged"] == len(content["datasets"]) - 1
+    after = helpers.call_action("package_show", id=entry["name"])
+    assert after["title"] == "Titre revu"
+    assert after["resources"][0]["name"] == "Ressource renommée"
+    # the resources keep their ids (their pages keep their addresses)
+    assert [r["id"] for r in after["resources"]] == [r["id"] for r in before["resources"]]
+    assert helpers.call_action("package_search", q="Titre revu")["count"] == 1
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

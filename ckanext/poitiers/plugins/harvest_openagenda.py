@@ -1,6 +1,7 @@
 """Plugin ``poitiers_openagenda_harvester``: OpenAgenda agendas as datasets."""
 from ckanext.poitiers.harvesters.openagenda import OpenAgendaHarvester
+from ckanext.poitiers.plugins import NeedsCore
 
 
-class OpenAgendaHarvesterPlugin(OpenAgendaHarvester):
+class OpenAgendaHarvesterPlugin(NeedsCore, OpenAgendaHarvester):
     pass

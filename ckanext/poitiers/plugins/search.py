@@ -21,6 +21,7 @@ import ckan.plugins.toolkit as tk
 from flask import has_request_context
 
 from ckanext.poitiers import search, vocabularies
+from ckanext.poitiers.plugins import NeedsCore
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +99,8 @@ def register_solr_parameters() -> None:
     search_query.VALID_SOLR_PARAMETERS.update(search.EXTRA_SOLR_PARAMETERS)
 
 
-class PoitiersSearchPlugin(p.SingletonPlugin):
+class PoitiersSearchPlugin(NeedsCore):
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
@@ -114,6 +114,7 @@ class PoitiersSearchPlugin(p.SingletonPlugin):
 
     # IConfigurable
     def configure(self, config):
+        super().configure(config)
         register_solr_parameters()
         search.forget_schema_kinds()
 

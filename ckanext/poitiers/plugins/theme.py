@@ -6,9 +6,10 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.poitiers import requests_model, theme_helpers, theme_views
+from ckanext.poitiers.plugins import NeedsCore
 
 
-class PoitiersThemePlugin(p.SingletonPlugin):
+class PoitiersThemePlugin(NeedsCore):
     p.implements(p.IConfigurer)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IBlueprint)

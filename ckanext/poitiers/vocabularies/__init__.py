@@ -82,8 +82,20 @@ def licences() -> tuple[dict, ...]:
         return tuple(json.load(f))
 
 
+@functools.cache
+def _licences_by_id() -> dict[str, dict]:
+    return {lic["id"]: lic for lic in licences()}
+
+
 def licence(licence_id: str) -> dict | None:
-    return next((lic for lic in licences() if lic["id"] == licence_id), None)
+    return _licences_by_id().get(licence_id)
+
+
+@functools.cache
+def legacy_licence_ids() -> frozenset[str]:
+    """CKAN's default licences kept only so that older datasets keep theirs (``"legacy": true``
+    in ``licences.json``): not offered to a dataset that has none of them."""
+    return frozenset(lic["id"] for lic in licences() if lic.get("legacy"))
 
 
 @functools.cache

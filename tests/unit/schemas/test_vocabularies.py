@@ -139,6 +139,20 @@ def test_data_schemas_exist_in_the_national_catalogue_when_it_is_available():
 def test_licence_ouverte_first_and_default():
     assert voc.values("licences")[0] == voc.DEFAULT_LICENCE == "lov2"
     assert voc.licence("odc-odbl")["spdx"] == "ODbL-1.0"
+    assert voc.licence("no-such-licence") is None
+
+
+def test_legacy_licences_are_ckan_defaults_offered_only_to_their_datasets():
+    from ckanext.poitiers.helpers import poitiers_licence_options
+
+    legacy = voc.legacy_licence_ids()
+    assert {"other-closed", "cc-nc", "uk-ogl"} <= legacy
+    assert not legacy & {"lov2", "odc-odbl", "notspecified"}
+    options = [(lic["title"], lic["id"]) for lic in voc.licences()]
+    offered = [value for _, value in poitiers_licence_options(options)]
+    assert "lov2" in offered and not legacy & set(offered)
+    kept = [value for _, value in poitiers_licence_options(options, current="other-closed")]
+    assert "other-closed" in kept and not (legacy - {"other-closed"}) & set(kept)
 
 
 def test_resource_kinds_map_to_ckan_resource_types():
