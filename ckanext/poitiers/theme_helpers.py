@@ -390,11 +390,16 @@ def search_title(q: str | None, count: int, page=None, filters=None) -> str:
         title = tk._("All datasets: {found}").format(found=found)
     if filters:
         title += tk.ungettext(", {n} filter", ", {n} filters", filters).format(n=filters)
+    return title + page_suffix(page)
+
+
+def page_suffix(page) -> str:
+    """« , page 2 sur 3 » for a paged list (nothing when it has one page)."""
     page_count = getattr(page, "page_count", 0) or 0
     current = getattr(page, "page", 1) or 1
     if page_count > 1:
-        title += tk._(", page {page} of {pages}").format(page=current, pages=page_count)
-    return title
+        return tk._(", page {page} of {pages}").format(page=current, pages=page_count)
+    return ""
 
 
 def error_page(code, content, name=None) -> dict:
@@ -487,6 +492,7 @@ def all_helpers() -> dict:
         "poitiers_accessibility_state": accessibility_state,
         "poitiers_error_page": error_page,
         "poitiers_search_title": search_title,
+        "poitiers_page_suffix": page_suffix,
         "poitiers_content_lang_attr": content_lang_attr,
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,

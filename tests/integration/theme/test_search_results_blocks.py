@@ -82,3 +82,14 @@ def test_each_results_page_has_its_own_title(app, make_dataset):
     assert len(set(titles.values())) == len(titles)
     heading = title("/dataset/?q=arbres")[1].find("h1").get_text(" ", strip=True)
     assert heading == "3 jeux de données trouvés pour « arbres »"
+
+
+@pytest.mark.ckan_config("ckan.datasets_per_page", "2")
+def test_producer_pages_have_their_own_title(app, make_dataset):
+    org = factories.Organization(name="grand-poitiers", title="Grand Poitiers")
+    for title in ("Arbres d'alignement", "Arbres remarquables", "Arbres des parcs"):
+        make_dataset(title=title, owner_org=org["id"])
+    titles = [BeautifulSoup(app.get(path).body, "html.parser").title.get_text()
+              for path in ("/organization/grand-poitiers", "/organization/grand-poitiers?page=2")]
+    assert titles[0].startswith("Grand Poitiers - Organisations, page 1 sur 2")
+    assert titles[1].startswith("Grand Poitiers - Organisations, page 2 sur 2")
