@@ -38,3 +38,18 @@ def test_sharing_links_say_they_open_a_new_window(app, org_and_dataset):
         assert link.find("i")["aria-hidden"] == "true"
         assert "noopener" in link["rel"]
     assert links[0]["href"].startswith("https://x.com/share?url=http")
+
+
+def test_resource_page_headings_follow_each_other(app, make_dataset):
+    """RGAA 9.1: under the resource's h1, the dataset description (shown when the resource has
+    none) is an h2, not an h3; its « Source » paragraph is closed."""
+    dataset = make_dataset(name="parkings", title="Parkings", notes="Places libres.",
+                           resources=[{"name": "Parkings (CSV)", "url": "https://e.org/p.csv"}])
+    res = dataset["resources"][0]["id"]
+    soup = BeautifulSoup(app.get(f"/dataset/parkings/resource/{res}").body, "html.parser")
+    notes = soup.select_one(".prose.notes")
+    levels = [int(h.name[1]) for h in notes.find_all(["h2", "h3", "h4"])]
+    assert levels == [2]
+    assert notes.find(["h2"]).get_text(strip=True) == "Description du jeu de données :"
+    assert [p.get_text(" ", strip=True) for p in notes.find_all("p", recursive=False)
+            if p.get_text(strip=True)] == ["Source : Parkings"]
