@@ -7,6 +7,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from ckan.plugins import toolkit
 from ckan.tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
@@ -93,3 +94,17 @@ def test_producer_pages_have_their_own_title(app, make_dataset):
               for path in ("/organization/grand-poitiers", "/organization/grand-poitiers?page=2")]
     assert titles[0].startswith("Grand Poitiers - Organisations, page 1 sur 2")
     assert titles[1].startswith("Grand Poitiers - Organisations, page 2 sur 2")
+
+
+def test_results_followed_by_htmx_carry_their_title(app, make_dataset):
+    """CKAN 2.12 answers a filter followed by htmx with a fragment: it carries the new title,
+    which htmx puts in the document (the page kept the first search's title)."""
+    if toolkit.check_ckan_version(max_version="2.11.99"):
+        pytest.skip("CKAN 2.11 does not follow the filters with htmx")
+    org = factories.Organization(title="Grand Poitiers")
+    make_dataset(title="Arbres", owner_org=org["id"])
+    body = app.get(f"/dataset/?organization={org['name']}",
+                   headers={"HX-Request": "true", "HX-Boosted": "true"}).body
+    soup = BeautifulSoup(body, "html.parser")
+    assert soup.find("title").get_text().startswith(
+        "Jeux de données : 1 jeu de données, 1 filtre - ")

@@ -122,21 +122,37 @@
   /* The skip link leads to the main landmark (RGAA 12.7): CKAN's target, #content, is the
      container that holds the breadcrumb and the sidebar before the main column, so that on the
      search page a keyboard user went through every filter before the results. */
+  function focusMain(heading) {
+    var container = document.getElementById("content");
+    var main = container && (container.matches("main, [role=main]") ? container
+      : container.querySelector("main, [role=main]"));
+    if (!main) { return; }
+    var target = heading ? (main.querySelector("h1") || main) : main;
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+
   function fixSkipLink() {
-    var link = document.querySelector(".poitiers-skip-link");
-    if (!link) { return; }
-    link.addEventListener("click", function () {
-      var container = document.getElementById("content");
-      var main = container && (container.matches("main, [role=main]") ? container
-        : container.querySelector("main, [role=main]"));
-      if (!main) { return; }
-      if (!main.hasAttribute("tabindex")) { main.setAttribute("tabindex", "-1"); }
-      window.setTimeout(function () { main.focus({ preventScroll: false }); }, 0);
+    // delegated: the link is replaced when htmx swaps the page (hx-boost on filters and pages)
+    document.addEventListener("click", function (e) {
+      if (!e.target.closest || !e.target.closest(".poitiers-skip-link")) { return; }
+      window.setTimeout(function () { focusMain(false); }, 0);
+    });
+  }
+
+  /* The filters and pages of results are followed by htmx (hx-boost): the new page replaces
+     the old one without a page load, which screen readers do not announce, and the focus fell
+     back to the top of the page. The focus goes to the new page's heading (« 4 jeux de données
+     trouvés »), which is read out. */
+  function followBoostedPages() {
+    document.addEventListener("htmx:afterSettle", function (e) {
+      if (e.detail && e.detail.boosted) { focusMain(true); }
     });
   }
 
   function start() {
     fixSkipLink();
+    followBoostedPages();
     fixHelp();
     fixErrors();
     fix(document);
