@@ -59,11 +59,12 @@ def contribute():
                 "Thank you, your request has been recorded. The portal team will answer it."))
             return tk.redirect_to("poitiers_pages.contribute")
     dataset = None
-    if data.get("dataset_id"):
-        try:
-            dataset = tk.get_action("package_show")(_context(), {"id": data["dataset_id"]})
-        except (tk.ObjectNotFound, tk.NotAuthorized):
-            dataset = None
+    # the dataset the request may be about: the one the submission accepts (published, and
+    # readable by the visitor), never a draft or a private dataset they may not read
+    pkg = requests_model._visible_dataset(data["dataset_id"], _context()) \
+        if data.get("dataset_id") and isinstance(data["dataset_id"], str) else None
+    if pkg is not None:
+        dataset = tk.get_action("package_show")(_context(), {"id": pkg.id})
     return tk.render("poitiers/contribute.html", extra_vars={
         "data": data, "errors": errors, "dataset": dataset,
         "error_summary": {k: v[0] if isinstance(v, list) else v for k, v in errors.items()}})

@@ -208,11 +208,85 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
                 remember_record_hash(previous, harvest_object)
                 model.Session.commit()
                 return "unchanged"
+        # ckanext-dcat flags "the" current object of the guid as no longer current, whatever
+        # its source: this source's own is flagged here, another source's (another
+        # organisation harvesting the same remote dataset) is hidden from that lookup and
+        # stays the current object of its own source
+        if previous is not None:
+            previous.current = False
+        others = (
+            model.Session.query(HarvestObject)
+            .filter(HarvestObject.guid == harvest_object.guid)
+            .filter(HarvestObject.harvest_source_id != harvest_object.harvest_source_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .all()
+        )
+        for other in others:
+            other.current = False
+        model.Session.flush()
         token = _mapped.set((harvest_object, mapped))
         try:
             return super().import_stage(harvest_object)
         finally:
             _mapped.reset(token)
+            if others:
+                if not model.Session.is_active:
+                    model.Session.rollback()
+                for other in others:
+                    other.current = True
+                model.Session.commit()
+
+    def _mark_datasets_for_deletion(self, guids_in_source, harvest_job):
+        """ckanext-dcat's withdrawals, without flagging another source's objects of the same
+        guids as no longer current (its update is not limited to the source)."""
+        source_id = harvest_job.source.id
+        leaving = (
+            model.Session.query(HarvestObject.guid)
+            .filter(HarvestObject.harvest_source_id == source_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .all()
+        )
+        leaving = list({guid for (guid,) in leaving} - set(guids_in_source))
+        others = [
+            object_id for (object_id,) in model.Session.query(HarvestObject.id)
+            .filter(HarvestObject.guid.in_(leaving))
+            .filter(HarvestObject.harvest_source_id != source_id)
+            .filter(HarvestObject.current == True)  # noqa: E712
+        ] if leaving else []
+        ids = super()._mark_datasets_for_deletion(guids_in_source, harvest_job)
+        if others:
+            model.Session.query(HarvestObject).filter(HarvestObject.id.in_(others)).update(
+                {"current": True}, synchronize_session=False)
+            model.Session.commit()
+        return ids
+
+    def _get_existing_dataset(self, guid):
+        """ckanext-dcat's, read with the harvest's rights: it asks ``package_show`` as an
+        anonymous visitor, so a harvested dataset its publisher made private raised
+        NotAuthorized out of the import (the fetch consumer stopped, the record was never
+        updated again)."""
+        datasets = self._read_datasets_from_db(guid)
+        if not datasets:
+            return None
+        return toolkit.get_action("package_show")({"ignore_auth": True}, {"id": datasets[0][0]})
+
+    def _read_datasets_from_db(self, guid):
+        """The dataset of ``guid`` that this source harvested, if any. ckanext-dcat looks the
+        guid up across the whole portal: a catalogue naming the dataset URI of another
+        organisation's harvested dataset would have the harvest rewrite that dataset and move
+        it into the source's organisation. Another source's dataset of the same guid is not
+        this source's: the record becomes a dataset of its own."""
+        found = super()._read_datasets_from_db(guid)
+        importing = _mapped.get()
+        if not found or importing is None:
+            return []
+        ids = [row[0] for row in found]
+        mine = {
+            package_id for (package_id,) in model.Session.query(HarvestObject.package_id)
+            .filter(HarvestObject.harvest_source_id == importing[0].harvest_source_id)
+            .filter(HarvestObject.package_id.in_(ids))
+        }
+        return [row for row in found if row[0] in mine]
 
 
 def is_json_ld(rdf_format: str | None) -> bool:
