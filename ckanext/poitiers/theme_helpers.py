@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
@@ -358,6 +359,89 @@ def accessibility_state() -> dict:
             "audit_date": tk.config.get("ckanext.poitiers.accessibility.audit_date") or ""}
 
 
+def content_lang_attr() -> Markup:
+    """` lang="fr"` for the metadata written by the producers (titles, descriptions) when the
+    page is in another language (/en): RGAA 8.7, a change of language is declared. Empty on the
+    French pages. The metadata are written in the portal's default language."""
+    content = (tk.config.get("ckan.locale_default") or "fr").split("_")[0]
+    if _lang() == content:
+        return Markup("")
+    return Markup(' lang="{}"').format(content)
+
+
+def search_title(q: str | None, count: int, page=None, filters=None) -> str:
+    """The title of a dataset search page: what was searched, how many found, which page
+    (RGAA 8.6: every results page had the same title, « Jeu de données »). ``filters``: the
+    active filters, {field: [values]}."""
+    if isinstance(filters, dict):
+        filters = sum(len(as_list(v)) for v in filters.values())
+    filters = filters or 0
+    q = (q or "").strip()
+    count = int(count or 0)
+    if count:
+        found = tk.ungettext("{n} dataset", "{n} datasets", count).format(n=number(count))
+    else:
+        found = tk._("no dataset")
+    if q:
+        title = tk._("Search “{query}”: {found}").format(query=q, found=found)
+    elif filters:
+        title = tk._("Datasets: {found}").format(found=found)
+    else:
+        title = tk._("All datasets: {found}").format(found=found)
+    if filters:
+        title += tk.ungettext(", {n} filter", ", {n} filters", filters).format(n=filters)
+    return title + page_suffix(page)
+
+
+def page_suffix(page) -> str:
+    """« , page 2 sur 3 » for a paged list (nothing when it has one page)."""
+    page_count = getattr(page, "page_count", 0) or 0
+    current = getattr(page, "page", 1) or 1
+    if page_count > 1:
+        return tk._(", page {page} of {pages}").format(page=current, pages=page_count)
+    return ""
+
+
+def error_page(code, content, name=None) -> dict:
+    """French title and message of an error page. CKAN passes werkzeug's English name and, when
+    the view gave no message, werkzeug's English description (or « Internal server error »): those
+    are replaced; a message a view gave (already through gettext) is kept."""
+    from werkzeug.exceptions import default_exceptions
+
+    if isinstance(code, (list, tuple)):
+        code = code[0] if code else 500
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        code = 500
+    titles = {
+        400: tk._("Incorrect request"), 401: tk._("Login required"), 403: tk._("Access denied"),
+        404: tk._("Page not found"), 405: tk._("Method not allowed"), 409: tk._("Conflict"),
+        413: tk._("File too large"), 429: tk._("Too many requests"),
+        503: tk._("Service unavailable"),
+    }
+    messages = {
+        400: tk._("The portal could not understand this request."),
+        401: tk._("You must log in to see this page."),
+        403: tk._("You are not allowed to see this page."),
+        404: tk._("This page does not exist or no longer exists. Check the address, or look "
+                  "for the data with the search."),
+        405: tk._("This address does not accept this kind of request."),
+        413: tk._("The file sent is larger than the portal accepts."),
+        429: tk._("Too many requests were sent in a short time: wait a moment and try again."),
+        503: tk._("The portal is unavailable for a moment: try again in a few minutes."),
+    }
+    title = titles.get(code, tk._("Portal error"))
+    default = messages.get(code, tk._("An error occurred on the portal. Try again later; if it "
+                                      "persists, tell us about it."))
+    english = {"Internal server error"}
+    if code in default_exceptions:
+        english.add(default_exceptions[code].description)
+    message = content if content and str(content).strip() not in english else default
+    return {"title": tk._("{title} (error {code})").format(title=title, code=code),
+            "heading": title, "message": message, "code": code}
+
+
 def pending_requests_count() -> int:
     """Open requests, for the sysadmin's header badge (0 for everyone else)."""
     try:
@@ -375,12 +459,21 @@ def pending_requests_count() -> int:
 
 def pager(page, **kwargs) -> Markup:
     """CKAN's pager, with text for the previous and next links (not icons alone)."""
-    def symbol(icon: str, text: str) -> Markup:
-        return Markup('<i class="fa-solid {}" aria-hidden="true"></i>'
-                      '<span class="visually-hidden">{}</span>').format(icon, text)
+    # the pager writes its links with dominate, which escapes a string (even Markup): the
+    # symbols must be dominate nodes, else the visitor reads « <i class=… » as the link's text
+    from dominate import tags
 
-    return page.pager(symbol_previous=symbol("fa-chevron-left", tk._("Previous page")),
+    def symbol(icon: str, text: str):
+        return tags.span(tags.i(cls=f"fa-solid {icon}", aria_hidden="true"),
+                         tags.span(text, cls="visually-hidden"))
+
+    html = page.pager(symbol_previous=symbol("fa-chevron-left", tk._("Previous page")),
                       symbol_next=symbol("fa-chevron-right", tk._("Next page")), **kwargs)
+    # the current page is told to screen readers too, not by its colour alone
+    return Markup(_ACTIVE_PAGE.sub(r'\1aria-current="page" ', str(html), count=1))
+
+
+_ACTIVE_PAGE = re.compile(r'(<li class="page-item active">\s*<a )')
 
 
 def all_helpers() -> dict:
@@ -397,6 +490,10 @@ def all_helpers() -> dict:
         "poitiers_api_snippets": api_snippets,
         "poitiers_resource_kind_label": resource_kind_label,
         "poitiers_accessibility_state": accessibility_state,
+        "poitiers_error_page": error_page,
+        "poitiers_search_title": search_title,
+        "poitiers_page_suffix": page_suffix,
+        "poitiers_content_lang_attr": content_lang_attr,
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
         "poitiers_pager": pager,

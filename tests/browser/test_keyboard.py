@@ -34,6 +34,42 @@ def test_skip_link_is_first_and_moves_to_the_content(portal, page_factory):
     assert inside, "after the skip link, Tab continues inside the main content"
 
 
+def test_skip_link_passes_the_filters_on_the_search_page(portal, page_factory):
+    """RGAA 12.7: after the skip link, the next Tab reaches the results' search box, not the
+    breadcrumb and the sidebar's filters (CKAN's #content holds them before the main column)."""
+    page = page_factory()
+    page.goto(portal.url + "/dataset/?q=parking")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    where = page.evaluate("""() => { const a = document.activeElement;
+      return {main: !!a.closest('[role=main], main'), aside: !!a.closest('aside'),
+              id: a.id, text: (a.innerText || '').trim().slice(0, 40)}; }""")
+    assert where["main"] and not where["aside"], where
+
+
+def test_a_filter_followed_with_the_keyboard_announces_the_new_results(portal, page_factory):
+    """The filters are followed by htmx (no page load, nothing announced): the focus goes to the
+    new results' heading, and the skip link still works on the new page."""
+    page = page_factory()
+    page.goto(portal.url + "/dataset/")
+    page.evaluate("() => { window.poitiersSamePage = true; }")
+    link = page.locator("nav[aria-label^='Filtrer par'] a", has_text="Grand Poitiers").first
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**organization=grand-poitiers**")
+    page.wait_for_function("() => document.activeElement.tagName === 'H1'")
+    assert page.evaluate("() => window.poitiersSamePage === true"), "not followed by htmx"
+    heading = page.evaluate("() => document.activeElement.innerText.trim()")
+    assert heading.endswith("jeux de données trouvés") or "trouvé" in heading, heading
+    assert page.title().startswith("Jeux de données : 2 jeux de données, 1 filtre")
+    # the skip link of the new page (htmx replaced it) still leads to the main landmark
+    page.locator(".poitiers-skip-link").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !!document.activeElement.closest('[role=main], main')")
+
+
 @pytest.mark.parametrize("path", ["/", "/dataset/stationnement-parkings-temps-reel",
                                   "/contribuer"])
 def test_focus_is_always_visible(portal, page_factory, path):

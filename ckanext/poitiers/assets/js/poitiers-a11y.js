@@ -57,7 +57,104 @@
     });
   }
 
+  /* Form errors (RGAA 11.10): CKAN's form macros print the message of a field next to it but do
+     not tie it to the field. Each message gets an id, its field aria-invalid and
+     aria-describedby; each line of the summary becomes a link to its field; the focus goes to
+     the summary, so that the errors are the first thing read after sending. */
+  function describe(field, node, suffix) {
+    if (!node.id) { node.id = field.id + suffix; }
+    var described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (described.indexOf(node.id) < 0) { described.push(node.id); }
+    field.setAttribute("aria-describedby", described.join(" "));
+  }
+
+  /* The help text under a field (CKAN's form.info, ckanext-scheming's help_text) is read with
+     the field too. */
+  function fixHelp() {
+    var helps = document.querySelectorAll(".form-group .info-block, .form-group .editor-info-block");
+    Array.prototype.forEach.call(helps, function (help) {
+      var label = help.closest(".form-group").querySelector("label[for]");
+      var field = label && document.getElementById(label.getAttribute("for"));
+      if (field) { describe(field, help, "-help"); }
+    });
+  }
+
+  function fixErrors() {
+    var groups = document.querySelectorAll(".form-group.error");
+    Array.prototype.forEach.call(groups, function (group) {
+      var label = group.querySelector("label[for]");
+      var field = label && document.getElementById(label.getAttribute("for"));
+      var message = group.querySelector(".error-block");
+      if (!field || !message) { return; }
+      field.setAttribute("aria-invalid", "true");
+      describe(field, message, "-error");
+    });
+    var summary = document.querySelector(".error-explanation");
+    if (!summary) { return; }
+    if (!summary.id) { summary.id = "form-errors"; }
+    summary.setAttribute("tabindex", "-1");
+    var labels = document.querySelectorAll("form label[for]");
+    Array.prototype.forEach.call(summary.querySelectorAll("li[data-field-label]"), function (li) {
+      var name = li.getAttribute("data-field-label");
+      // ckanext-scheming names the field (its input is "field-<name>"), CKAN its label
+      var target = document.getElementById("field-" + name) ? "field-" + name : null;
+      Array.prototype.forEach.call(labels, function (label) {
+        var text = label.textContent.replace("*", "").replace(/\s+/g, " ").trim();
+        if (!target && text === name && document.getElementById(label.getAttribute("for"))) {
+          target = label.getAttribute("for");
+        }
+      });
+      if (!target || li.querySelector("a")) { return; }
+      var link = document.createElement("a");
+      link.href = "#" + target;
+      while (li.firstChild) { link.appendChild(li.firstChild); }
+      li.appendChild(link);
+      link.addEventListener("click", function (e) {
+        var el = document.getElementById(target);
+        if (el) { e.preventDefault(); el.focus(); }
+      });
+    });
+    if (!document.activeElement || document.activeElement === document.body) {
+      summary.focus();
+    }
+  }
+
+  /* The skip link leads to the main landmark (RGAA 12.7): CKAN's target, #content, is the
+     container that holds the breadcrumb and the sidebar before the main column, so that on the
+     search page a keyboard user went through every filter before the results. */
+  function focusMain(heading) {
+    var container = document.getElementById("content");
+    var main = container && (container.matches("main, [role=main]") ? container
+      : container.querySelector("main, [role=main]"));
+    if (!main) { return; }
+    var target = heading ? (main.querySelector("h1") || main) : main;
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+
+  function fixSkipLink() {
+    // delegated: the link is replaced when htmx swaps the page (hx-boost on filters and pages)
+    document.addEventListener("click", function (e) {
+      if (!e.target.closest || !e.target.closest(".poitiers-skip-link")) { return; }
+      window.setTimeout(function () { focusMain(false); }, 0);
+    });
+  }
+
+  /* The filters and pages of results are followed by htmx (hx-boost): the new page replaces
+     the old one without a page load, which screen readers do not announce, and the focus fell
+     back to the top of the page. The focus goes to the new page's heading (« 4 jeux de données
+     trouvés »), which is read out. */
+  function followBoostedPages() {
+    document.addEventListener("htmx:afterSettle", function (e) {
+      if (e.detail && e.detail.boosted) { focusMain(true); }
+    });
+  }
+
   function start() {
+    fixSkipLink();
+    followBoostedPages();
+    fixHelp();
+    fixErrors();
     fix(document);
     fixSelect2v3(document);
     new MutationObserver(function (mutations) {
