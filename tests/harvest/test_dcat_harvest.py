@@ -19,6 +19,13 @@ FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 EU = "http://publications.europa.eu/resource/authority/"
 
 
+def serve_recorded_rdf(httpserver, path: str, *fixture: str) -> None:
+    """Serve a recorded RDF/XML catalogue of ../shared/fixtures at ``path``."""
+    with open(shared_fixture(*fixture), encoding="utf-8") as f:
+        httpserver.expect_request(path).respond_with_data(
+            f.read(), content_type="application/rdf+xml")
+
+
 def test_theme_label_of_portal_local_themes():
     assert dcat_mapping.theme_label("https://x/explore/?refine.theme=Sant%C3%A9") == "Santé"
     assert dcat_mapping.theme_label("Economie") == "Economie"
@@ -151,10 +158,8 @@ def test_local_files_and_private_addresses_are_refused(make_runner, harvester, c
 
 @pytest.mark.integration
 def test_recorded_opendatasoft_export(httpserver, make_runner, harvester):
-    with open(shared_fixture("dcat", "ods-export_rennesmetropole_3datasets.rdf"),
-              encoding="utf-8") as f:
-        httpserver.expect_request("/api/explore/v2.1/catalog/exports/dcat").respond_with_data(
-            f.read(), content_type="application/rdf+xml")
+    serve_recorded_rdf(httpserver, "/api/explore/v2.1/catalog/exports/dcat",
+                       "dcat", "ods-export_rennesmetropole_3datasets.rdf")
     runner = make_runner(harvester, httpserver.url_for("/api/explore/v2.1/catalog/exports/dcat"))
     job, results = runner.run()
     assert gather_errors(job) == []
@@ -358,10 +363,7 @@ def test_distributions_without_url_are_not_resources():
 @pytest.mark.integration
 def test_recorded_opendatasoft_export_resources_as_a_reuser_reads_them(httpserver, make_runner,
                                                                       harvester):
-    with open(shared_fixture("dcat", "ods-export_rennesmetropole_3datasets.rdf"),
-              encoding="utf-8") as f:
-        httpserver.expect_request("/dcat").respond_with_data(
-            f.read(), content_type="application/rdf+xml")
+    serve_recorded_rdf(httpserver, "/dcat", "dcat", "ods-export_rennesmetropole_3datasets.rdf")
     runner = make_runner(harvester, httpserver.url_for("/dcat"))
     runner.run()
     found = {d["name"]: d for d in datasets(runner.source.id).values()}
@@ -423,10 +425,7 @@ def test_licence_on_the_dataset_and_abstract_are_read(httpserver, make_runner, h
 @pytest.mark.integration
 def test_recorded_udata_catalogue_licences_abstract_and_distributions(httpserver, make_runner,
                                                                        harvester):
-    with open(shared_fixture("datagouv_udata", "udata__dcat__catalog.xml"),
-              encoding="utf-8") as f:
-        httpserver.expect_request("/catalog.xml").respond_with_data(
-            f.read(), content_type="application/rdf+xml")
+    serve_recorded_rdf(httpserver, "/catalog.xml", "datagouv_udata", "udata__dcat__catalog.xml")
     runner = make_runner(harvester, httpserver.url_for("/catalog.xml"),
                          '{"default_themes": ["territoire-reference"]}')
     job, _results = runner.run()
