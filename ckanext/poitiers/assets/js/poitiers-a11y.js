@@ -126,17 +126,26 @@
     var container = document.getElementById("content");
     var main = container && (container.matches("main, [role=main]") ? container
       : container.querySelector("main, [role=main]"));
-    if (!main) { return; }
+    if (!main) { return false; }
     var target = heading ? (main.querySelector("h1") || main) : main;
     if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
     target.focus();
+    return document.activeElement === target;
   }
 
   function fixSkipLink() {
-    // delegated: the link is replaced when htmx swaps the page (hx-boost on filters and pages)
+    // delegated: the link is replaced when htmx swaps the page (hx-boost on filters and pages).
+    // The focus moves at once, in place of the browser's jump to #content (which would leave
+    // the next Tab starting from the breadcrumb before the main column); the address still
+    // gains #content, as the jump would give it.
     document.addEventListener("click", function (e) {
-      if (!e.target.closest || !e.target.closest(".poitiers-skip-link")) { return; }
-      window.setTimeout(function () { focusMain(false); }, 0);
+      var link = e.target.closest && e.target.closest(".poitiers-skip-link");
+      if (!link || !focusMain(false)) { return; }
+      e.preventDefault();
+      var hash = link.getAttribute("href");
+      if (hash && hash.charAt(0) === "#" && window.location.hash !== hash) {
+        window.history.pushState(null, "", hash);
+      }
     });
   }
 
