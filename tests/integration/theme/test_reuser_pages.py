@@ -85,6 +85,11 @@ def test_a_harvested_dataset_names_its_harvest_source(app, httpserver, ckan_conf
     assert app.get(link["href"]).status_code == 200
     assert block.find("a", string="Voir la page d’origine")["href"].endswith(
         "/datasets/proprete-bornes-a-verre")
+    # the date the data changed at the source (Data Fair's dataUpdatedAt), not the harvest's:
+    # an annual dataset last changed on 1 February 2025 is late
+    updates = _dd(block, "Mises à jour")
+    assert "Dernière mise à jour : 1er février 2025 (il y a " in updates
+    assert block.find(attrs={"data-freshness": "late"})
 
 
 def _rows(table):
