@@ -106,6 +106,34 @@ def facet_labeller(facet_name: str):
     return label
 
 
+def on_harvest_search() -> bool:
+    """Whether the page is ckanext-harvest's list of harvest sources (``/harvest``)."""
+    try:
+        from flask import request
+
+        return (request.endpoint or "") == "harvest.search"
+    except Exception:  # noqa: BLE001 - outside a request
+        return False
+
+
+def harvest_facet_label(facet_name: str, item) -> str:
+    """The label of a facet of the harvest sources list: ckanext-harvest gives the codes
+    (« MANUAL », « poitiers_datafair »); its helpers know the titles, translated."""
+    name = item.get("name") if isinstance(item, dict) else item
+    choices = []
+    try:
+        if facet_name == "source_type":
+            choices = tk.h.harvester_types()
+        elif facet_name == "frequency":
+            choices = tk.h.harvest_frequencies()
+    except (AttributeError, KeyError, TypeError):  # ckanext-harvest not loaded
+        choices = []
+    for choice in choices:
+        if choice.get("value") == name:
+            return choice.get("text") or name
+    return (item.get("display_name") if isinstance(item, dict) else None) or name or ""
+
+
 def filter_label(facet_name: str, value, search_facets=None) -> str:
     """The label of an active filter pill."""
     for item in ((search_facets or {}).get(facet_name) or {}).get("items", []):
@@ -569,5 +597,7 @@ def all_helpers() -> dict:
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
         "poitiers_has_value": has_value,
+        "poitiers_on_harvest_search": on_harvest_search,
+        "poitiers_harvest_facet_label": harvest_facet_label,
         "poitiers_pager": pager,
     }

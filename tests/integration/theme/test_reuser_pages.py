@@ -147,3 +147,21 @@ def test_has_value():
     assert theme_helpers.has_value([{"name": "", "email": "a@b.fr"}], contact)
     assert theme_helpers.has_value(0) and not theme_helpers.has_value("  ")
     assert not theme_helpers.has_value([]) and not theme_helpers.has_value({"a": ""})
+
+
+@pytest.mark.ckan_config("ckanext.poitiers.harvest.allow_private_addresses", "true")
+def test_the_harvest_sources_list_names_its_filters(app, httpserver):
+    org = factories.Organization()
+    runner = Runner(get_plugin("poitiers_datafair_harvester"), httpserver.url_for("/"),
+                    owner_org=org["id"])
+    assert runner.source.type == "poitiers_datafair"
+    soup = _soup(app.get("/harvest/"))
+    facets = {nav["aria-label"]: [" ".join(a.get_text(" ").split()) for a in nav.find_all("a")]
+              for nav in soup.select("nav[aria-label^='Filtrer']")}
+    labels = [label for links in facets.values() for label in links]
+    assert "Manuelle 1 source de moissonnage" in labels, facets
+    assert "Data Fair (data.grandpoitiers.fr) 1 source de moissonnage" in labels, facets
+    assert not [label for label in labels if "MANUAL" in label or "poitiers_" in label]
+    # a filter followed from the list still finds the source
+    found = _soup(app.get("/harvest/?source_type=poitiers_datafair"))
+    assert found.find("a", string=lambda s: s and "Source de test" in s)
