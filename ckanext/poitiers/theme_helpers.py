@@ -440,6 +440,30 @@ def has_value(value, field: dict | None = None) -> bool:
     return value is not None
 
 
+ACTIVITY_TYPES = {
+    "new package": N_("Dataset created"), "changed package": N_("Dataset changed"),
+    "deleted package": N_("Dataset deleted"), "follow dataset": N_("Dataset followed"),
+    "new resource view": N_("Preview created"), "changed resource view": N_("Preview changed"),
+    "deleted resource view": N_("Preview deleted"),
+    "new user": N_("User created"), "changed user": N_("User changed"),
+    "follow user": N_("User followed"),
+    "new group": N_("Group created"), "changed group": N_("Group changed"),
+    "deleted group": N_("Group deleted"), "follow group": N_("Group followed"),
+    "new organization": N_("Organization created"),
+    "changed organization": N_("Organization changed"),
+    "deleted organization": N_("Organization deleted"),
+    "follow organization": N_("Organization followed"),
+}
+
+
+def activity_type_label(activity_type) -> str:
+    """An activity type of ckanext-activity's filter in the page's language; an unknown type
+    (another extension's) as CKAN writes it."""
+    text = str(activity_type or "")
+    known = ACTIVITY_TYPES.get(text)
+    return tk._(known) if known else text.title()
+
+
 def resource_kind_label(kind) -> str:
     if not isinstance(kind, str):
         return ""
@@ -597,6 +621,7 @@ def all_helpers() -> dict:
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
         "poitiers_has_value": has_value,
+        "poitiers_activity_type_label": activity_type_label,
         "poitiers_on_harvest_search": on_harvest_search,
         "poitiers_harvest_facet_label": harvest_facet_label,
         "poitiers_pager": pager,

@@ -165,3 +165,22 @@ def test_the_harvest_sources_list_names_its_filters(app, httpserver):
     # a filter followed from the list still finds the source
     found = _soup(app.get("/harvest/?source_type=poitiers_datafair"))
     assert found.find("a", string=lambda s: s and "Source de test" in s)
+
+
+def test_the_activity_filter_speaks_the_page_language(app, make_dataset):
+    ds = make_dataset()
+    org_id = ds["owner_org"]
+    for path, fr in ((f"/dataset/activity/{ds['name']}", "Jeu de données créé"),
+                     (f"/organization/activity/{org_id}", "Organisation modifiée")):
+        select = _soup(app.get(path)).find("select", id="activity_types_filter_select")
+        options = [" ".join(o.get_text().split()) for o in select.find_all("option")]
+        assert options[0] == "Tous les types d’activité" and fr in options, options
+        assert not [o for o in options if o.istitle() and "Package" in o]  # « New Package »
+        english = _soup(app.get("/en" + path)).find("select", id="activity_types_filter_select")
+        assert "Dataset created" in [" ".join(o.get_text().split())
+                                     for o in english.find_all("option")]
+    # the options still filter the stream
+    option = select.find("option", string=lambda s: s and "Organisation modifiée" in s)
+    url = option.get("hx-get") or option.get("data-url")
+    assert url.replace("%20", "+").endswith("activity_type=changed+organization")
+    assert app.get(url).status_code == 200
