@@ -100,7 +100,7 @@ def _rows(table):
 def test_additional_information_lists_the_fields_that_have_a_value(app, make_dataset):
     ds = make_dataset(publisher=[{"name": "Ville de Poitiers"}],
                       resources=[{"url": "https://example.org/a.csv", "format": "CSV",
-                                  "name": "Fichier"}])
+                                  "name": "Fichier", "size": 2500000}])
     soup = _soup(app.get(f"/dataset/{ds['name']}"))
     table = soup.find("section", class_="additional-info").find("table")
     rows = _rows(table)
@@ -118,6 +118,7 @@ def test_additional_information_lists_the_fields_that_have_a_value(app, make_dat
                      if res_soup.find("section", class_="additional-info")
                      else res_soup.find("table"))
     assert res_rows["Identifiant (API)"] == ds["resources"][0]["id"]
+    assert res_rows["Taille"] == "2,5\u00a0Mo"  # French number format, not « 2.4 MiB »
     assert all(value for value in res_rows.values()), res_rows
     for internal in ("Has views", "State", "Package id", "Position", "Resource type"):
         assert internal not in res_rows
