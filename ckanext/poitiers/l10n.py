@@ -26,6 +26,7 @@ def page_language() -> str:
 
 
 SIZE_UNITS = (N_("B"), N_("KB"), N_("MB"), N_("GB"), N_("TB"))
+TODAY, YESTERDAY = N_("today"), N_("yesterday")
 
 
 def _decimal(value: float, digits: str, lang: str | None) -> str:
@@ -87,3 +88,39 @@ def size(nbytes, lang: str | None, gettext: Callable[[str], str]) -> str:
         i += 1
     text = _decimal(n, "#,##0" if i == 0 or n >= 100 else "#,##0.#", lang)
     return f"{text}\u00a0{gettext(SIZE_UNITS[i])}"
+
+
+def long_date(day, lang: str | None = None) -> str:
+    """A day as the language writes it in a sentence: « 1er janvier 2015 », « 26 novembre
+    2026 », "January 1, 2015" (``day``: a date or datetime)."""
+    from babel.dates import format_date
+
+    lang = lang or page_language()
+    try:
+        text = format_date(day, format="long", locale=lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        lang, text = "fr", format_date(day, format="long", locale="fr")
+    if lang.startswith("fr") and day.day == 1:
+        text = "1er" + text[1:]  # French writes the first day of a month as an ordinal
+    return text
+
+
+def ago(days: int, lang: str | None, gettext: Callable[[str], str]) -> str:
+    """How long ago, in whole days, as the language says it: « aujourd’hui », « hier »,
+    « il y a 3 jours », « il y a 2 mois », "3 weeks ago"; empty for a date in the future."""
+    import datetime as dt
+
+    from babel.dates import format_timedelta
+
+    if days < 0:
+        return ""
+    if days == 0:
+        return gettext(TODAY)
+    if days == 1:
+        return gettext(YESTERDAY)
+    delta = -dt.timedelta(days=days)
+    try:
+        return format_timedelta(delta, granularity="day", add_direction=True,
+                                locale=lang or page_language())
+    except (UnknownLocaleError, ValueError, TypeError):
+        return format_timedelta(delta, granularity="day", add_direction=True, locale="fr")

@@ -5,11 +5,13 @@ They read the fields of docs/schema-fields.md and degrade gracefully when a fiel
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
 from urllib.parse import quote
 
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from markupsafe import Markup
 
@@ -104,6 +106,34 @@ def facet_labeller(facet_name: str):
     return label
 
 
+def on_harvest_search() -> bool:
+    """Whether the page is ckanext-harvest's list of harvest sources (``/harvest``)."""
+    try:
+        from flask import request
+
+        return (request.endpoint or "") == "harvest.search"
+    except Exception:  # noqa: BLE001 - outside a request
+        return False
+
+
+def harvest_facet_label(facet_name: str, item) -> str:
+    """The label of a facet of the harvest sources list: ckanext-harvest gives the codes
+    (« MANUAL », « poitiers_datafair »); its helpers know the titles, translated."""
+    name = item.get("name") if isinstance(item, dict) else item
+    choices = []
+    try:
+        if facet_name == "source_type":
+            choices = tk.h.harvester_types()
+        elif facet_name == "frequency":
+            choices = tk.h.harvest_frequencies()
+    except (AttributeError, KeyError, TypeError):  # ckanext-harvest not loaded
+        choices = []
+    for choice in choices:
+        if choice.get("value") == name:
+            return choice.get("text") or name
+    return (item.get("display_name") if isinstance(item, dict) else None) or name or ""
+
+
 def filter_label(facet_name: str, value, search_facets=None) -> str:
     """The label of an active filter pill."""
     for item in ((search_facets or {}).get(facet_name) or {}).get("items", []):
@@ -193,13 +223,20 @@ def _first(value) -> dict:
 
 
 def format_date(value) -> str:
+    """A day in words in the page's language: « 1er janvier 2015 », "January 1, 2015"."""
     d = fresh.parse_date(value)
     if not d:
         return ""
-    try:
-        return tk.h.render_datetime(d, date_format="%d/%m/%Y")
-    except Exception:  # noqa: BLE001
-        return d.strftime("%d/%m/%Y")
+    return l10n.long_date(d, _lang())
+
+
+def ago(value, now=None) -> str:
+    """How long ago ``value`` was: « aujourd’hui », « il y a 3 jours »; empty if unknown."""
+    d = fresh.parse_date(value)
+    if not d:
+        return ""
+    now = now or dt.datetime.utcnow()
+    return l10n.ago((now.date() - d.date()).days, _lang(), tk._)
 
 
 def last_update(pkg: dict) -> str | None:
@@ -253,15 +290,43 @@ def territory(pkg: dict) -> list[str]:
 
 def period_date(value) -> str:
     """A bound of a period as the publisher gave it: a year (« 2024 »), a month (« mars
-    2024 ») or a day (« 31/03/2024 »); a partial date is not turned into its first day."""
+    2024 ») or a day (« 31 mars 2024 »); a partial date is not turned into its first day."""
     return l10n.partial_date(value) or format_date(value)
 
 
 def period(pkg: dict) -> dict:
+    """The bounds of the period covered, and the sentence that says it: French puts « le »
+    before a day and nothing before a month or a year (« depuis le 15 novembre 2016 », « depuis
+    mars 2024 », « du 1er janvier 2015 au 31 décembre 2024 », « de 2015 à 2024 »)."""
     cov = _first(pkg.get("temporal_coverage"))
-    start = period_date(cov.get("start") or pkg.get("temporal_start"))
-    end = period_date(cov.get("end") or pkg.get("temporal_end"))
-    return {"start": start, "end": end}
+    raw_start = cov.get("start") or pkg.get("temporal_start")
+    raw_end = cov.get("end") or pkg.get("temporal_end")
+    start, end = period_date(raw_start), period_date(raw_end)
+    start_day = bool(start) and not l10n.partial_date(raw_start)
+    end_day = bool(end) and not l10n.partial_date(raw_end)
+    if start and end:
+        text = (tk._("from {start} to {end}") if start_day and end_day
+                else tk._("from {start} until {end}")).format(start=start, end=end)
+    elif start:
+        text = (tk._("since {start}") if start_day
+                else tk._("starting {start}")).format(start=start)
+    elif end:
+        text = (tk._("until {end}") if end_day else tk._("up to {end}")).format(end=end)
+    else:
+        text = ""
+    return {"start": start, "end": end, "text": text}
+
+
+def _extra(pkg: dict, key: str) -> str:
+    """A value at the top of the dataset, else in its ``extras`` (where ckanext-harvest puts
+    ``harvest_source_id`` and ``harvest_source_title`` of a harvested dataset)."""
+    value = pkg.get(key)
+    if not value:
+        for extra in pkg.get("extras") or []:
+            if isinstance(extra, dict) and extra.get("key") == key:
+                value = extra.get("value")
+                break
+    return value if isinstance(value, str) else ""
 
 
 def understand(pkg: dict) -> dict:
@@ -288,6 +353,7 @@ def understand(pkg: dict) -> dict:
         "frequency": frequency_label(freq) if freq else "",
         "freshness": state,
         "last_update": format_date(updated),
+        "last_update_ago": ago(updated),
         "due": format_date(state["due"]) if state["due"] else "",
         "licence_id": pkg.get("license_id") or "",
         "licence_title": lic.get("title") or pkg.get("license_title") or "",
@@ -299,9 +365,9 @@ def understand(pkg: dict) -> dict:
         "schema_url": (SCHEMA_SITE + quote(schema_id) + "/" +
                        (quote(pkg["data_schema_version"]) + "/" if pkg.get(
                            "data_schema_version") else "")) if schema_id else "",
-        "harvest_source_title": pkg.get("harvest_source_title") or "",
-        "harvest_source_url": (tk.h.url_for("harvest.read", id=pkg["harvest_source_id"])
-                               if pkg.get("harvest_source_id") and _has_harvest() else ""),
+        "harvest_source_title": _extra(pkg, "harvest_source_title"),
+        "harvest_source_url": (tk.h.url_for("harvest.read", id=_extra(pkg, "harvest_source_id"))
+                               if _extra(pkg, "harvest_source_id") and _has_harvest() else ""),
         "original_url": pkg.get("url") or "",
         "contact": contact,
     }
@@ -309,7 +375,7 @@ def understand(pkg: dict) -> dict:
 
 def _has_harvest() -> bool:
     try:
-        return tk.plugin_loaded("harvest")
+        return plugins.plugin_loaded("harvest")
     except Exception:  # noqa: BLE001
         return False
 
@@ -337,7 +403,65 @@ def api_snippets(pkg: dict) -> dict:
         'for resource in dataset["resources"]:\n'
         '    print(resource["format"], resource["url"])'
     )
-    return {"curl": f'curl "{url}"', "python": python, "url": url}
+    return {"curl": f'curl "{url}"', "python": python, "url": url, "dcat": dcat_links(pkg)}
+
+
+DCAT_FORMATS = (("ttl", "Turtle"), ("xml", "RDF/XML"), ("jsonld", "JSON-LD"))
+
+
+def dcat_links(pkg: dict) -> dict:
+    """The DCAT descriptions ckanext-dcat serves for this dataset and the whole catalogue (what
+    data.gouv.fr and data.europa.eu harvest); empty without ckanext-dcat's endpoints."""
+    if not pkg.get("id") or not plugins.plugin_loaded("dcat"):
+        return {}
+    try:
+        return {
+            "dataset": [(label, tk.h.url_for("dcat.read_dataset", _id=pkg.get("name") or pkg["id"],
+                                             _format=fmt, qualified=True))
+                        for fmt, label in DCAT_FORMATS],
+            "catalog": tk.h.url_for("dcat.read_catalog", _format="ttl", qualified=True),
+        }
+    except Exception:  # noqa: BLE001 - ckanext.dcat.enable_rdf_endpoints = false
+        return {}
+
+
+def has_value(value, field: dict | None = None) -> bool:
+    """Whether a field's value is worth a line on a page: not None, an empty string, list or
+    dict; a repeating field (publisher, contact, period) needs one subfield with a value."""
+    subfields = (field or {}).get("repeating_subfields")
+    if subfields and isinstance(value, dict):
+        return any(has_value(value.get(sub.get("field_name")), sub) for sub in subfields)
+    if subfields and isinstance(value, list):
+        return any(has_value(entry, field) for entry in value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple, dict)):
+        return any(has_value(v) for v in (value.values() if isinstance(value, dict) else value))
+    return value is not None
+
+
+ACTIVITY_TYPES = {
+    "new package": N_("Dataset created"), "changed package": N_("Dataset changed"),
+    "deleted package": N_("Dataset deleted"), "follow dataset": N_("Dataset followed"),
+    "new resource view": N_("Preview created"), "changed resource view": N_("Preview changed"),
+    "deleted resource view": N_("Preview deleted"),
+    "new user": N_("User created"), "changed user": N_("User changed"),
+    "follow user": N_("User followed"),
+    "new group": N_("Group created"), "changed group": N_("Group changed"),
+    "deleted group": N_("Group deleted"), "follow group": N_("Group followed"),
+    "new organization": N_("Organization created"),
+    "changed organization": N_("Organization changed"),
+    "deleted organization": N_("Organization deleted"),
+    "follow organization": N_("Organization followed"),
+}
+
+
+def activity_type_label(activity_type) -> str:
+    """An activity type of ckanext-activity's filter in the page's language; an unknown type
+    (another extension's) as CKAN writes it."""
+    text = str(activity_type or "")
+    known = ACTIVITY_TYPES.get(text)
+    return tk._(known) if known else text.title()
 
 
 def resource_kind_label(kind) -> str:
@@ -496,5 +620,9 @@ def all_helpers() -> dict:
         "poitiers_content_lang_attr": content_lang_attr,
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
+        "poitiers_has_value": has_value,
+        "poitiers_activity_type_label": activity_type_label,
+        "poitiers_on_harvest_search": on_harvest_search,
+        "poitiers_harvest_facet_label": harvest_facet_label,
         "poitiers_pager": pager,
     }

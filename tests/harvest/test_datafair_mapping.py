@@ -68,6 +68,15 @@ def test_file_dataset_raw_convert_and_sanitising():
         ("lines", "JSON"), ("raw", "XLSX"), ("convert", "CSV")]
 
 
+def test_the_data_files_carry_the_date_the_data_last_changed():
+    d = m.map_dataset(load_records()[2], API)  # dataUpdatedAt 2025-02-01T10:00:00.000Z
+    assert [r.get("last_modified") for r in d["resources"]] == ["2025-02-01T10:00:00"] * 3
+    attachments_only = m.map_dataset(load_records()[0], API)
+    assert all("last_modified" not in r for r in attachments_only["resources"])
+    no_date = dict(load_records()[2], dataUpdatedAt="pas une date")
+    assert all("last_modified" not in r for r in m.map_dataset(no_date, API)["resources"])
+
+
 def test_unknown_licence_and_no_licence():
     record = dict(load_records()[2], license={"title": "Licence maison", "href": "https://x"})
     assert m.map_dataset(record, API)["license_id"] == "other-open"

@@ -81,6 +81,17 @@ def test_hosted_files_keep_their_permanent_link_and_date_in_utc():
     assert m.map_dataset(record)["resources"][0]["last_modified"] == "2025-09-01T08:00:00"
 
 
+def test_a_file_without_its_own_date_takes_the_date_the_dataset_last_changed():
+    record = load_records()[0]
+    record["last_update"] = "2025-10-01T10:00:00+02:00"
+    del record["resources"][0]["last_modified"]
+    main, documentation = m.map_dataset(record)["resources"]
+    assert main["last_modified"] == "2025-10-01T08:00:00"  # not the harvest's date later on
+    assert "last_modified" not in documentation  # a page about the data is not the data
+    record["last_update"] = "pas une date"
+    assert "last_modified" not in m.map_dataset(record)["resources"][0]
+
+
 def test_recorded_licences_of_data_gouv_fr_map_to_the_same_licence():
     path = shared_fixture("datagouv_udata", "datagouv_licenses_frequencies_granularities.json")
     with open(path, encoding="utf-8") as f:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags, temporal
+from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags, temporal, utc_timestamp
 from ckanext.poitiers.harvesters.i18n import _
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import remote
@@ -73,9 +73,12 @@ def _attachment_resource(att: dict, href: str) -> dict | None:
 
 def resources(record: dict, api: str) -> list[dict]:
     href = dataset_href(record, api)
+    # when the data last changed (not the metadata): the date reusers read as the last update
+    # and that freshness is judged on; the harvest date otherwise
+    updated = utc_timestamp(record.get("dataUpdatedAt"))
     result = []
     if not record.get("isMetaOnly"):
-        result.append({
+        result.append(drop_empty({
             "name": _("Records API (JSON)"),
             "description": _(
                 "Data Fair API: the records of the dataset, filtered and paged (size, page, q, "
@@ -84,7 +87,8 @@ def resources(record: dict, api: str) -> list[dict]:
             "url": f"{href}/lines",
             "format": "JSON",
             "resource_kind": "realtime" if record.get("isRest") else "api",
-        })
+            "last_modified": updated,
+        }))
         original = record.get("originalFile") or {}
         converted = record.get("file") or {}
         if original.get("name"):
@@ -94,6 +98,7 @@ def resources(record: dict, api: str) -> list[dict]:
                 "url": f"{href}/raw",
                 "format": remote.resource_format(original.get("mimetype"), original["name"]) or "",
                 "resource_kind": "file",
+                "last_modified": updated,
             }
             if isinstance(original.get("size"), int):
                 res["size"] = original["size"]
@@ -106,6 +111,7 @@ def resources(record: dict, api: str) -> list[dict]:
                 "format": remote.resource_format(converted.get("mimetype"), converted["name"])
                 or "",
                 "resource_kind": "file",
+                "last_modified": updated,
             }
             if isinstance(converted.get("size"), int):
                 res["size"] = converted["size"]

@@ -37,7 +37,7 @@ def guid(record: dict, api: str) -> str | None:
     return f"{api}/datasets/{record['id']}/" if record.get("id") else None
 
 
-def _resource(res: dict, schema_name: str | None = None) -> dict | None:
+def _resource(res: dict, schema_name: str | None = None, updated=None) -> dict | None:
     file_url = res.get("url") or res.get("latest")
     if not file_url:
         return None
@@ -58,6 +58,10 @@ def _resource(res: dict, schema_name: str | None = None) -> dict | None:
     if schema_name and isinstance(res.get("schema"), dict) and (
             res["schema"].get("name") == schema_name):
         resource["conforms_to_schema"] = True
+    # a resource without its own date: the dataset's ``last_update`` (when its data last changed,
+    # for udata), rather than the harvest's date shown as the last update
+    if not res.get("last_modified") and updated and resource["resource_kind"] != "documentation":
+        res = dict(res, last_modified=updated)
     return finish_resource(resource, res)
 
 
@@ -91,8 +95,8 @@ def map_dataset(record: dict) -> dict:
         for c in record.get("contact_points") or []
         if isinstance(c, dict) and (c.get("name") or c.get("email"))
     ]
-    resources = [r for r in (_resource(res, schema_name) for res in record.get("resources") or [])
-                 if r]
+    resources = [r for r in (_resource(res, schema_name, record.get("last_update"))
+                             for res in record.get("resources") or []) if r]
     eu_themes, local_themes = remote.themes(record.get("tags"))
     package = {
         "title": title,

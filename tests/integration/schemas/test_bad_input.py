@@ -245,4 +245,5 @@ def test_the_dataset_page_shows_a_partial_period_as_given(app, call, complete):
 
     with app.flask_app.test_request_context():
         shown_ = helpers.call_action("package_show", id=complete["name"])
-        assert theme_helpers.period(shown_) == {"start": "2024", "end": "mars 2025"}
+        assert theme_helpers.period(shown_) == {"start": "2024", "end": "mars 2025",
+                                                "text": "de 2024 à mars 2025"}

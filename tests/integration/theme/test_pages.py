@@ -157,7 +157,7 @@ def test_understand_with_the_schema_fields():
         "publisher": [{"name": "Ville de Poitiers"}], "url": "https://example.org/page",
         "resources": []})
     assert u["freshness"]["state"] == "on_time"
-    assert u["period"] == {"start": "01/01/2015", "end": "31/12/2024"}
+    assert (u["period"]["start"], u["period"]["end"]) == ("1er janvier 2015", "31 décembre 2024")
     assert u["schema_url"] == "https://schema.data.gouv.fr/scdl/deliberations/2.1.5/"
     assert u["producer"] == "Ville de Poitiers" and u["contact"]["email"] == "s@example.org"
     assert u["original_url"] == "https://example.org/page"
