@@ -156,6 +156,13 @@ def check_postgresql(config, timeout: float) -> list[Check]:
         checks.append(Check(
             "PostgreSQL", ERROR, _("The harvest tables do not exist in this database."),
             _("Run: ckan -c <ckan.ini> db upgrade -p harvest")))
+    if "package" in tables and "poitiers_theme" in _plugins(config) \
+            and "poitiers_request" not in tables:
+        # without it, the requests form (Contribuer) fails when a visitor sends it
+        checks.append(Check(
+            "PostgreSQL", ERROR,
+            _("The table of the requests form (Contribuer) does not exist in this database."),
+            _("Run: ckan -c <ckan.ini> db upgrade -p poitiers_theme")))
     return checks
 
 
