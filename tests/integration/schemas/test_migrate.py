@@ -156,16 +156,15 @@ def _snapshot():
     """What the database and the index hold for every dataset (rows, extras, activities, and
     the indexed dict's modification time)."""
     model.Session.remove()
-    rows = model.Session.execute(sa.text(
-        "SELECT p.id, p.name, p.state, p.private, p.license_id, p.metadata_modified, "
-        "p.extras::text, p.plugin_data::text, "
-        "(SELECT count(*) FROM package_tag t WHERE t.package_id = p.id) "
-        "FROM package p ORDER BY p.name")).fetchall()
+    rows = [(p.id, p.name, p.state, p.private, p.license_id, p.metadata_modified,
+             sorted(p.extras.items()), getattr(p, "plugin_data", None),
+             sorted(t.name for t in p.get_tags()), [(r.id, r.url) for r in p.resources])
+            for p in model.Session.query(model.Package).order_by(model.Package.name)]
     activities = model.Session.execute(sa.text("SELECT count(*) FROM activity")).scalar()
     indexed = {d["name"]: d["metadata_modified"] for d in helpers.call_action(
         "package_search", q="*:*", include_private=True, include_drafts=True, rows=100,
         context={"ignore_auth": True})["results"]}
-    return [tuple(r) for r in rows], activities, indexed
+    return rows, activities, indexed
 
 
 @pytest.fixture
