@@ -268,6 +268,14 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
             raise CommandError(_("“{value}” is not one of the proposed values").format(
                 value=default_theme), option="--default-theme", usage=True)
 
+    lacking = migration.fields_missing_from(_live_dataset_fields())
+    if lacking:
+        raise CommandError(_(
+            "The live dataset schema is not the Poitiers one (it has no {fields}): migrating "
+            "would lose the values taken from free fields. Set scheming.dataset_schemas = "
+            "ckanext.poitiers.schemas:dataset.yaml (README, “Install into an existing CKAN "
+            "portal”), then run the command again.").format(fields=", ".join(lacking)))
+
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}
     ids = [row[0] for row in model.Session.query(model.Package.id)
@@ -332,6 +340,17 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
                    count=to_migrate, applied=applied, failed=failed))
     if mode == "apply" and failed:
         sys.exit(1)
+
+
+def _live_dataset_fields() -> list[str]:
+    """The field names of the dataset schema CKAN runs (ckanext-scheming's), [] without one."""
+    try:
+        from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+        schema = scheming_get_dataset_schema("dataset") or {}
+    except Exception:  # noqa: BLE001 - scheming_datasets not loaded
+        return []
+    return [f.get("field_name") for f in schema.get("dataset_fields") or []]
 
 
 def _first_line(exc: BaseException) -> str:

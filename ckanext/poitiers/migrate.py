@@ -21,6 +21,11 @@ from ckanext.poitiers.vocabularies import remote
 #: fields required to publish a dataset (see schemas/dataset.yaml, ``poitiers_required``)
 REQUIRED = ("notes", "theme", "communes", "frequency", "license_id", "personal_data")
 
+#: every field a plan may write: the live dataset schema must have them all, or package_patch
+#: would drop the new values while the free extras they came from are removed
+FIELDS = ("frequency", "theme", "poitiers_theme", "communes", "granularity", "temporal_coverage",
+          "personal_data", "data_schema", "contact", "license_id")
+
 SOURCES = {
     "frequency": ("frequency", "accrual_periodicity", "accrualperiodicity", "update_frequency",
                   "frequence", "frequence_de_mise_a_jour", "periodicite"),
@@ -277,3 +282,9 @@ def patch(pkg: dict, migration: Plan) -> dict:
              "value": e.get("value")}
             for e in pkg.get("extras") or [] if e.get("key") not in migration.used_extras]
     return data
+
+
+def fields_missing_from(schema_fields) -> list[str]:
+    """The fields a plan may write that a dataset schema (its field names) lacks."""
+    known = set(schema_fields or ())
+    return [f for f in FIELDS if f not in known]

@@ -285,3 +285,22 @@ def test_a_password_file_that_is_not_text_is_refused(tmp_path):
     assert code == 2, out + err
     assert f"Le fichier {secret} n’est pas du texte UTF-8." in err
     assert "Traceback" not in err
+
+
+def test_apply_refuses_when_the_poitiers_schema_is_not_the_live_one(legacy, tmp_path):
+    # a portal whose ckan.ini still names its own scheming schema
+    ini = tmp_path / "other-schema.ini"
+    ini.write_text(f"[app:main]\nuse = config:{TEST_INI}\n"
+                   "scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml\n",
+                   encoding="utf-8")
+    before = _snapshot()
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
+         "migrate", "--apply", *DEFAULTS], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("Erreur : Le schéma des jeux de données en service n’est pas celui de Poitiers (il "
+            "n’a pas de frequency, theme, poitiers_theme, communes") in result.stderr
+    assert "scheming.dataset_schemas = ckanext.poitiers.schemas:dataset.yaml" in result.stderr
+    # before the fix, parkings-2015 lost its frequency, theme, commune and dates (the free
+    # extras were removed, the other schema dropped the new fields)
+    assert _snapshot() == before
