@@ -239,6 +239,21 @@ def check_solr(config, timeout: float) -> list[Check]:
             "Solr", ERROR,
             _("The Solr schema “{name}” is not one this CKAN supports.").format(name=name),
             _("Use config/solr of this extension or the schema.xml shipped with CKAN.")))
+    forced = config.get("ckanext.poitiers.search.schema") or "auto"
+    if forced == "poitiers" and kind != "poitiers":
+        # the search plugin then asks Solr for fields it does not have: every search finds nothing
+        checks.append(Check(
+            "Solr", ERROR,
+            _("ckanext.poitiers.search.schema = poitiers, but the live Solr schema is CKAN's: "
+              "searches find nothing."),
+            _("Set ckanext.poitiers.search.schema = auto, or install the Poitiers Solr schema "
+              "(config/solr) and rebuild the index.")))
+    elif forced == "stock" and kind == "poitiers":
+        checks.append(Check(
+            "Solr", WARNING,
+            _("ckanext.poitiers.search.schema = stock: the French analysis of the live Solr "
+              "schema is not used."),
+            _("Set ckanext.poitiers.search.schema = auto to use it.")))
     return checks
 
 

@@ -290,9 +290,15 @@ def test_a_password_file_that_is_not_text_is_refused(tmp_path):
 def test_apply_refuses_when_the_poitiers_schema_is_not_the_live_one(legacy, tmp_path):
     # a portal whose ckan.ini still names its own scheming schema
     ini = tmp_path / "other-schema.ini"
-    ini.write_text(f"[app:main]\nuse = config:{TEST_INI}\n"
-                   "scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml\n",
-                   encoding="utf-8")
+    ini.write_text(
+        f"[app:main]\nuse = config:{TEST_INI}\n"
+        "scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml\n"
+        # CKAN 2.11 reads the logging sections of the file itself
+        "\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARN\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+        "formatter = generic\n[formatter_generic]\nformat = %(levelname)s %(message)s\n",
+        encoding="utf-8")
     before = _snapshot()
     result = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
