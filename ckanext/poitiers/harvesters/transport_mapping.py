@@ -103,7 +103,8 @@ def map_dataset(record: dict) -> dict:
         "tags": tags(record.get("tags")),
         "theme": eu,
         "poitiers_theme": local,
-        "license_id": remote.licence_id(record.get("licence")) or "other-open",
+        "license_id": remote.licence_id(record.get("licence"))
+        or remote.unrecognised_licence(record.get("licence")),
         "communes": codes,
         "publisher": [{"name": plain_text(publisher)}] if publisher else [],
         "resources": [r for r in (_resource(res) for res in record.get("resources") or []) if r],
