@@ -39,6 +39,14 @@ def errors_text(exc: tk.ValidationError, dataset_type: str | None = None) -> str
     return format_validation_error(errors, schema_labels(dataset_type) if dataset_type else {})
 
 
+def service_errors() -> tuple[type[BaseException], ...]:
+    """What CKAN raises when Solr or PostgreSQL stops answering during a command."""
+    import sqlalchemy.exc
+    from ckan.lib.search.common import SearchError, SearchIndexError, SolrConnectionError
+
+    return (SearchError, SearchIndexError, SolrConnectionError, sqlalchemy.exc.OperationalError)
+
+
 def whole_number(value: str, option: str, low: int, high: int) -> int:
     """``value`` of ``option`` as a whole number from ``low`` to ``high`` (CommandError in the
     portal's language: click's own types answer in English)."""
@@ -119,6 +127,15 @@ def demo_load(path, load_all):
             errors=errors_text(exc))) from exc
     except demo_content.DemoFileError as exc:
         raise CommandError(str(exc)) from exc
+    except service_errors() as exc:
+        from ckan import model
+
+        model.Session.rollback()
+        log.error("Demo load stopped: %s", exc)
+        raise CommandError(_(
+            "The demo load stopped: {error}. What was loaded before is kept; run the command "
+            "again once the service answers (it updates in place and duplicates nothing)."
+        ).format(error=_first_line(exc))) from exc
     click.echo(_("Demo: {orgs} organisations, {created} datasets created, {updated} updated, "
                  "{unchanged} unchanged.")
                .format(orgs=counts["organizations"], created=counts["created"],
