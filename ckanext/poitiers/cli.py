@@ -178,6 +178,15 @@ def demo_sources_cmd(url, no_run, timeout):
     except tk.ObjectNotFound as exc:
         raise CommandError(_(
             "The demo organisations are missing: run “ckan poitiers demo load” first.")) from exc
+    except service_errors() as exc:
+        from ckan import model
+
+        model.Session.rollback()
+        log.error("Demo harvest sources stopped: %s", exc)
+        raise CommandError(_(
+            "The demo harvest sources could not be saved: {error}. Run the command again once "
+            "the service answers (it updates in place and duplicates nothing)."
+        ).format(error=_first_line(exc))) from exc
     click.echo(_("Demo harvest sources: {names}").format(
         names=", ".join(s["name"] for s in sources)))
     if no_run:

@@ -140,3 +140,22 @@ def test_cli_says_in_french_that_solr_stopped_the_load(closed_port):
     assert last.startswith("Erreur : Le chargement de la démonstration s’est arrêté : "), (
         result.stderr[-2000:])
     assert "relancez la commande" in last
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_cli_says_in_french_that_solr_stopped_the_demo_sources(closed_port):
+    from ckan.tests import factories
+
+    for name in ("grand-poitiers", "ville-de-poitiers"):
+        factories.Organization(name=name)
+    ini = Path(__file__).resolve().parents[2] / "test.ini"
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
+         "demo", "sources", "--url", "http://127.0.0.1:9", "--no-run"],
+        capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, CKAN_SOLR_URL=f"http://127.0.0.1:{closed_port}/solr/ckan"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Erreur : Les sources moissonnées de démonstration n’ont pas pu "
+                           "être enregistrées : "), result.stderr[-2000:]
+    assert helpers.call_action("harvest_source_list") == []
