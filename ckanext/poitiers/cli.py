@@ -234,6 +234,11 @@ def ensure_sysadmin(name, email, password_file):
         except tk.ValidationError as exc:
             raise CommandError(_("Cannot create the user: {errors}").format(
                 errors=errors_text(exc))) from exc
+    if user.get("state") == "deleted":
+        # made a sysadmin, it still could not log in: say so instead of « ready »
+        raise CommandError(_("The user “{name}” exists but was deleted: it cannot log in. "
+                             "Choose another name, or reactivate it first (action user_patch "
+                             "with state = active).").format(name=name))
     if not user.get("sysadmin"):
         tk.get_action("user_patch")(dict(context), {"id": user["id"], "sysadmin": True})
     click.echo(_("Sysadmin “{name}” is ready.").format(name=name))

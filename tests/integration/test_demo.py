@@ -159,3 +159,20 @@ def test_cli_says_in_french_that_solr_stopped_the_demo_sources(closed_port):
     assert last.startswith("Erreur : Les sources moissonnées de démonstration n’ont pas pu "
                            "être enregistrées : "), result.stderr[-2000:]
     assert helpers.call_action("harvest_source_list") == []
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_ensure_sysadmin_does_not_call_a_deleted_user_ready(tmp_path):
+    from ckan.tests import factories
+
+    factories.User(name="alice", state="deleted")
+    secret = tmp_path / "password"
+    secret.write_text("un-mot-de-passe-solide\n", encoding="utf-8")
+    ini = Path(__file__).resolve().parents[2] / "test.ini"
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
+         "ensure-sysadmin", "alice", "--email", "alice@poitiers.invalid", "--password-file",
+         str(secret)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Erreur : L’utilisateur « alice » existe mais a été supprimé" in result.stderr
+    assert "est prêt" not in result.stdout
