@@ -48,6 +48,13 @@ def test_old_datasets_still_display(legacy, app):
     assert shown["title"] == "Parkings 2015"
     page = app.get("/dataset/parkings-2015")
     assert page.status_code == 200
+    # before any migration: searched, and in the DCAT catalogue with their free extras
+    assert helpers.call_action("package_search", q="parkings")["results"][0]["name"] == (
+        "parkings-2015")
+    for path in ("/dataset/parkings-2015.ttl", "/dataset/budget-2014.rdf", "/catalog.ttl"):
+        answer = app.get(path)
+        assert answer.status_code == 200, path
+    assert "Parkings 2015" in app.get("/catalog.ttl").get_data(as_text=True)
 
 
 def test_dry_run_reports_and_changes_nothing(cli, legacy):
@@ -224,7 +231,8 @@ def test_apply_maps_licences_and_topic_words_keeps_privacy_and_is_idempotent(mix
     private = helpers.call_action("package_show", id="notes-internes")
     assert private["private"] is True and private["license_id"] == "lov2"
     assert helpers.call_action("package_search", q="name:notes-internes")["count"] == 0
-    assert "notes-internes" not in app.get("/catalog.ttl").get_data(as_text=True)
+    catalog = app.get("/catalog.ttl").get_data(as_text=True)
+    assert "Agenda 2013" in catalog and "Notes Internes" not in catalog
 
     # a third run has nothing to do and writes nothing
     before = _snapshot()
