@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 
 import ckan.plugins.toolkit as tk
 import click
 
+log = logging.getLogger(__name__)
 SYMBOLS = {"ok": "✔", "warning": "⚠", "error": "✘"}
 
 
@@ -25,6 +27,37 @@ class CommandError(click.ClickException):
 
     def show(self, file=None):
         click.echo(self.shown, file=file, err=True)
+
+
+def errors_text(exc: tk.ValidationError, dataset_type: str | None = None) -> str:
+    """A validation error as « Champ : message | … » (the schema's labels for a dataset), not the
+    repr of CKAN's ``error_summary``."""
+    from ckanext.poitiers.harvesters.base import format_validation_error, schema_labels
+
+    errors = exc.error_dict if isinstance(exc.error_dict, dict) else {"": exc.error_dict}
+    errors = {k: v for k, v in errors.items() if not k.startswith("__")} or errors
+    return format_validation_error(errors, schema_labels(dataset_type) if dataset_type else {})
+
+
+def service_errors() -> tuple[type[BaseException], ...]:
+    """What CKAN raises when Solr or PostgreSQL stops answering during a command."""
+    import sqlalchemy.exc
+    from ckan.lib.search.common import SearchError, SearchIndexError, SolrConnectionError
+
+    return (SearchError, SearchIndexError, SolrConnectionError, sqlalchemy.exc.OperationalError)
+
+
+def whole_number(value: str, option: str, low: int, high: int) -> int:
+    """``value`` of ``option`` as a whole number from ``low`` to ``high`` (CommandError in the
+    portal's language: click's own types answer in English)."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise CommandError(tk._("“{value}” is not a whole number from {low} to {high}").format(
+            value=value, low=low, high=high), option=option, usage=True)
+    return number
 
 
 def in_request_context(func):
@@ -89,11 +122,20 @@ def demo_load(path, load_all):
         name = getattr(exc, "demo_name", None)
         if name:
             raise CommandError(_("Invalid demo dataset “{name}”: {errors}").format(
-                name=name, errors=exc.error_summary)) from exc
+                name=name, errors=errors_text(exc, "dataset"))) from exc
         raise CommandError(_("Invalid demo content: {errors}").format(
-            errors=exc.error_summary)) from exc
+            errors=errors_text(exc))) from exc
     except demo_content.DemoFileError as exc:
         raise CommandError(str(exc)) from exc
+    except service_errors() as exc:
+        from ckan import model
+
+        model.Session.rollback()
+        log.error("Demo load stopped: %s", exc)
+        raise CommandError(_(
+            "The demo load stopped: {error}. What was loaded before is kept; run the command "
+            "again once the service answers (it updates in place and duplicates nothing)."
+        ).format(error=_first_line(exc))) from exc
     click.echo(_("Demo: {orgs} organisations, {created} datasets created, {updated} updated, "
                  "{unchanged} unchanged.")
                .format(orgs=counts["organizations"], created=counts["created"],
@@ -108,8 +150,8 @@ def demo_load(path, load_all):
 @click.option("--url", required=True,
               help="Root URL of the local demo server (python -m ckanext.poitiers.demo_server).")
 @click.option("--no-run", is_flag=True, help="Create or update the sources only.")
-@click.option("--timeout", default=600, show_default=True, type=click.IntRange(1, 7200),
-              help="Seconds to wait for the harvest jobs.")
+@click.option("--timeout", default="600", show_default=True,
+              help="Seconds to wait for the harvest jobs (1 to 7200).")
 @in_request_context
 def demo_sources_cmd(url, no_run, timeout):
     from urllib.parse import urlsplit
@@ -117,6 +159,7 @@ def demo_sources_cmd(url, no_run, timeout):
     from ckanext.poitiers import demo_sources
 
     _ = tk._
+    timeout = whole_number(timeout, "--timeout", 1, 7200)
     try:
         parts = urlsplit(url)
         valid = parts.scheme in ("http", "https") and bool(parts.hostname)
@@ -131,10 +174,19 @@ def demo_sources_cmd(url, no_run, timeout):
         sources = demo_sources.ensure_sources(url, echo=click.echo)
     except tk.ValidationError as exc:
         raise CommandError(_("Invalid demo harvest source: {errors}").format(
-            errors=exc.error_summary)) from exc
+            errors=errors_text(exc))) from exc
     except tk.ObjectNotFound as exc:
         raise CommandError(_(
             "The demo organisations are missing: run “ckan poitiers demo load” first.")) from exc
+    except service_errors() as exc:
+        from ckan import model
+
+        model.Session.rollback()
+        log.error("Demo harvest sources stopped: %s", exc)
+        raise CommandError(_(
+            "The demo harvest sources could not be saved: {error}. Run the command again once "
+            "the service answers (it updates in place and duplicates nothing)."
+        ).format(error=_first_line(exc))) from exc
     click.echo(_("Demo harvest sources: {names}").format(
         names=", ".join(s["name"] for s in sources)))
     if no_run:
@@ -156,12 +208,21 @@ def demo_sources_cmd(url, no_run, timeout):
 @poitiers.command("ensure-sysadmin", short_help="Create a sysadmin if it does not exist.")
 @click.argument("name")
 @click.option("--email", required=True)
-@click.option("--password-file", type=click.File("r"), required=True)
+@click.option("--password-file", required=True, help="File holding the password (UTF-8).")
 @in_request_context
 def ensure_sysadmin(name, email, password_file):
     """Create NAME as a sysadmin with the password read from a file (idempotent)."""
     _ = tk._
-    password = password_file.read().strip()
+    try:
+        with open(password_file, encoding="utf-8") as f:
+            password = f.read().strip()
+    except OSError as exc:
+        raise CommandError(_("Cannot read the file {path}: {error}").format(
+            path=password_file, error=exc.strerror or exc), option="--password-file",
+            usage=True) from exc
+    except UnicodeDecodeError as exc:
+        raise CommandError(_("The file {path} is not UTF-8 text.").format(path=password_file),
+                           option="--password-file", usage=True) from exc
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}
     try:
@@ -172,7 +233,12 @@ def ensure_sysadmin(name, email, password_file):
                 "name": name, "email": email, "password": password, "fullname": name})
         except tk.ValidationError as exc:
             raise CommandError(_("Cannot create the user: {errors}").format(
-                errors=exc.error_summary)) from exc
+                errors=errors_text(exc))) from exc
+    if user.get("state") == "deleted":
+        # made a sysadmin, it still could not log in: say so instead of « ready »
+        raise CommandError(_("The user “{name}” exists but was deleted: it cannot log in. "
+                             "Choose another name, or reactivate it first (action user_patch "
+                             "with state = active).").format(name=name))
     if not user.get("sysadmin"):
         tk.get_action("user_patch")(dict(context), {"id": user["id"], "sysadmin": True})
     click.echo(_("Sysadmin “{name}” is ready.").format(name=name))
@@ -187,12 +253,15 @@ def ensure_sysadmin(name, email, password_file):
 @click.option("--default-communes", default="",
               help="INSEE codes (comma-separated) or 200069854 for datasets that have none.")
 @click.option("--default-personal-data", default="",
-              type=click.Choice(["", "none", "anonymised"]),
-              help="Personal data statement for datasets that have none.")
+              help="Personal data statement for datasets that have none: none or anonymised.")
 @click.option("--default-theme", default="", help="EU theme code (e.g. GOVE) for datasets that "
               "have none.")
+@click.option("--default-license", default="", help="Licence (id, title or URL of a licence of "
+              "the portal, e.g. lov2) for datasets that have none or one the portal does not "
+              "offer.")
 @in_request_context
-def migrate(mode, default_frequency, default_communes, default_personal_data, default_theme):
+def migrate(mode, default_frequency, default_communes, default_personal_data, default_theme,
+            default_license):
     """Report (--dry-run) or apply (--apply) the mapping of stock-schema datasets."""
     from ckan import model
 
@@ -215,12 +284,28 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
                 value=wrong[0]), option="--default-communes", usage=True)
         defaults["communes"] = codes
     if default_personal_data:
+        if default_personal_data not in ("none", "anonymised"):
+            raise CommandError(_("“{value}” is not one of the proposed values").format(
+                value=default_personal_data), option="--default-personal-data", usage=True)
         defaults["personal_data"] = default_personal_data
+    if default_license:
+        defaults["license_id"] = migration.portal_licence(default_license)
+        if not defaults["license_id"]:
+            raise CommandError(_("“{value}” is not one of the portal's licences").format(
+                value=default_license), option="--default-license", usage=True)
     if default_theme:
         defaults["theme"] = [voc.eu_theme_uri(default_theme)]
         if not defaults["theme"][0]:
             raise CommandError(_("“{value}” is not one of the proposed values").format(
                 value=default_theme), option="--default-theme", usage=True)
+
+    lacking = migration.fields_missing_from(_live_dataset_fields())
+    if lacking:
+        raise CommandError(_(
+            "The live dataset schema is not the Poitiers one (it has no {fields}): migrating "
+            "would lose the values taken from free fields. Set scheming.dataset_schemas = "
+            "ckanext.poitiers.schemas:dataset.yaml (README, “Install into an existing CKAN "
+            "portal”), then run the command again.").format(fields=", ".join(lacking)))
 
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}
@@ -229,8 +314,12 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
            .filter(model.Package.state.in_(["active", "draft"]))
            .order_by(model.Package.name)]
     examined = to_migrate = applied = failed = 0
+    migrated = []
     for package_id in ids:
-        pkg = tk.get_action("package_show")(dict(context), {"id": package_id})
+        try:
+            pkg = tk.get_action("package_show")(dict(context), {"id": package_id})
+        except Exception as exc:  # noqa: BLE001 - PostgreSQL failing: stop, say where
+            raise _stopped(package_id, exc, migrated) from exc
         examined += 1
         plan = migration.plan(pkg, defaults)
         if not plan.needed and not plan.missing:
@@ -268,16 +357,49 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
         try:
             tk.get_action("package_patch")(dict(context), migration.patch(pkg, plan))
             applied += 1
+            migrated.append(plan.name)
             click.echo("  " + _("✔ migrated"))
         except tk.ValidationError as exc:
             failed += 1
-            click.echo("  " + _("✘ refused: {errors}").format(errors=exc.error_summary))
+            click.echo("  " + _("✘ refused: {errors}").format(
+                errors=errors_text(exc, "dataset")))
+        except Exception as exc:  # noqa: BLE001 - Solr or PostgreSQL failing: stop, say where
+            raise _stopped(plan.name, exc, migrated) from exc
     click.echo(tk.ungettext("{examined} dataset examined", "{examined} datasets examined",
                             examined).format(examined=examined)
                + _("; to migrate: {count}, migrated: {applied}, not migrated: {failed}.").format(
                    count=to_migrate, applied=applied, failed=failed))
     if mode == "apply" and failed:
         sys.exit(1)
+
+
+def _live_dataset_fields() -> list[str]:
+    """The field names of the dataset schema CKAN runs (ckanext-scheming's), [] without one."""
+    try:
+        from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+        schema = scheming_get_dataset_schema("dataset") or {}
+    except Exception:  # noqa: BLE001 - scheming_datasets not loaded
+        return []
+    return [f.get("field_name") for f in schema.get("dataset_fields") or []]
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+
+
+def _stopped(name: str, exc: BaseException, migrated: list[str]) -> CommandError:
+    """The error that ends ``migrate --apply`` when a service fails (not a refusal of one
+    dataset): what was written before is named, the failed dataset's changes are rolled back."""
+    from ckan import model
+
+    model.Session.rollback()
+    log.error("Migration stopped at %s: %s", name, exc)
+    done = ", ".join(f"« {n} »" for n in migrated) if migrated else tk._("no dataset")
+    return CommandError(tk._(
+        "The migration stopped at “{name}”, which is unchanged: {error}. Migrated before it: "
+        "{done}. The datasets after it are unchanged; run the command again once the cause is "
+        "fixed: it goes on from there.").format(name=name, error=_first_line(exc), done=done))
 
 
 def _would_refuse(context: dict, data_dict: dict) -> str | None:
@@ -288,7 +410,7 @@ def _would_refuse(context: dict, data_dict: dict) -> str | None:
     try:
         tk.get_action("package_patch")(dict(context, defer_commit=True), data_dict)
     except tk.ValidationError as exc:
-        return exc.error_summary
+        return errors_text(exc, "dataset")
     finally:
         model.Session.rollback()
     return None

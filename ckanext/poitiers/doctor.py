@@ -156,6 +156,13 @@ def check_postgresql(config, timeout: float) -> list[Check]:
         checks.append(Check(
             "PostgreSQL", ERROR, _("The harvest tables do not exist in this database."),
             _("Run: ckan -c <ckan.ini> db upgrade -p harvest")))
+    if "package" in tables and "poitiers_theme" in _plugins(config) \
+            and "poitiers_request" not in tables:
+        # without it, the requests form (Contribuer) fails when a visitor sends it
+        checks.append(Check(
+            "PostgreSQL", ERROR,
+            _("The table of the requests form (Contribuer) does not exist in this database."),
+            _("Run: ckan -c <ckan.ini> db upgrade -p poitiers_theme")))
     return checks
 
 
@@ -232,6 +239,21 @@ def check_solr(config, timeout: float) -> list[Check]:
             "Solr", ERROR,
             _("The Solr schema “{name}” is not one this CKAN supports.").format(name=name),
             _("Use config/solr of this extension or the schema.xml shipped with CKAN.")))
+    forced = config.get("ckanext.poitiers.search.schema") or "auto"
+    if forced == "poitiers" and kind != "poitiers":
+        # the search plugin then asks Solr for fields it does not have: every search finds nothing
+        checks.append(Check(
+            "Solr", ERROR,
+            _("ckanext.poitiers.search.schema = poitiers, but the live Solr schema is CKAN's: "
+              "searches find nothing."),
+            _("Set ckanext.poitiers.search.schema = auto, or install the Poitiers Solr schema "
+              "(config/solr) and rebuild the index.")))
+    elif forced == "stock" and kind == "poitiers":
+        checks.append(Check(
+            "Solr", WARNING,
+            _("ckanext.poitiers.search.schema = stock: the French analysis of the live Solr "
+              "schema is not used."),
+            _("Set ckanext.poitiers.search.schema = auto to use it.")))
     return checks
 
 

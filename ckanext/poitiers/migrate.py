@@ -16,9 +16,15 @@ from dataclasses import dataclass, field
 
 from ckanext.poitiers import vocabularies as voc
 from ckanext.poitiers.validators import EMAIL_RE, OUTPUT_EXTRAS, parse_date
+from ckanext.poitiers.vocabularies import remote
 
 #: fields required to publish a dataset (see schemas/dataset.yaml, ``poitiers_required``)
 REQUIRED = ("notes", "theme", "communes", "frequency", "license_id", "personal_data")
+
+#: every field a plan may write: the live dataset schema must have them all, or package_patch
+#: would drop the new values while the free extras they came from are removed
+FIELDS = ("frequency", "theme", "poitiers_theme", "communes", "granularity", "temporal_coverage",
+          "personal_data", "data_schema", "contact", "license_id")
 
 SOURCES = {
     "frequency": ("frequency", "accrual_periodicity", "accrualperiodicity", "update_frequency",
@@ -102,6 +108,21 @@ def legacy_date(value) -> str | None:
     return text if parse_date(text) else None
 
 
+def portal_licence(text) -> str | None:
+    """The id of the portal's licence that ``text`` names (its id, title, SPDX id or URL, or a
+    spelling the harvesters recognise: « Licence Ouverte v2.0 »), None for any other text."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if voc.is_valid("licences", text.strip()):
+        return text.strip()
+    found = remote.licence_id(text)
+    return found if found and voc.is_valid("licences", found) else None
+
+
+def _licence_ok(value) -> bool:
+    return isinstance(value, str) and voc.is_valid("licences", value)
+
+
 def _is_valid_list(name):
     return lambda v: bool(voc.as_list(v)) and all(voc.is_valid(name, x) for x in voc.as_list(v))
 
@@ -137,11 +158,16 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
         for token in _tokens(raw):
             eu = voc.lookup("eu_themes", token)
             sub = None if eu else voc.lookup("poitiers_themes", token)
+            # else the topic words the harvesters map (« Culture », « Transports »)
+            topic_eu, topic_sub = ([], []) if eu or sub else remote.themes([token])
             if eu:
                 themes.append(eu)
             elif sub:
                 subthemes.append(sub)
                 themes.append(voc.eu_theme_of(sub))
+            elif topic_eu:
+                themes.extend(topic_eu)
+                subthemes.extend(topic_sub)
             else:
                 result.unmapped.append(("theme", token))
         if themes:
@@ -202,6 +228,16 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
             result.changes["data_schema"] = schema_id
             take("data_schema", key)
 
+    # licence: CKAN's default schema took any text as license_id
+    licence = pkg.get("license_id")
+    if licence not in (None, "") and not _licence_ok(licence):
+        found = portal_licence(str(licence)) or remote.licence_id(
+            pkg.get("license_title"), pkg.get("license_url"))
+        if found and _licence_ok(found):
+            result.changes["license_id"] = found
+        else:
+            result.unmapped.append(("license_id", licence))
+
     # contact point from CKAN's maintainer / author
     if not pkg.get("contact"):
         for who, mail in (("maintainer", "maintainer_email"), ("author", "author_email")):
@@ -213,7 +249,10 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
 
     # defaults chosen by the administrator for what is still missing
     for target, value in defaults.items():
-        if value and pkg.get(target) in (None, "", []) and target not in result.changes:
+        current = pkg.get(target)
+        if target == "license_id" and not _licence_ok(current):
+            current = None  # a licence the portal does not offer is replaced too
+        if value and current in (None, "", []) and target not in result.changes:
             if target == "personal_data" and pkg.get(target):
                 continue
             result.changes[target] = value
@@ -227,6 +266,7 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
                       or (f in ("theme", "communes") and not _is_valid_list(
                           "eu_themes" if f == "theme" else "communes")(merged.get(f)))
                       or (f == "frequency" and not voc.is_valid("frequencies", merged.get(f)))
+                      or (f == "license_id" and not _licence_ok(merged.get(f)))
                       or (f == "personal_data"
                           and not voc.is_valid("personal_data", merged.get(f)))]
     return result
@@ -242,3 +282,9 @@ def patch(pkg: dict, migration: Plan) -> dict:
              "value": e.get("value")}
             for e in pkg.get("extras") or [] if e.get("key") not in migration.used_extras]
     return data
+
+
+def fields_missing_from(schema_fields) -> list[str]:
+    """The fields a plan may write that a dataset schema (its field names) lacks."""
+    known = set(schema_fields or ())
+    return [f for f in FIELDS if f not in known]

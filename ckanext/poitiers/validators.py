@@ -482,6 +482,14 @@ def poitiers_config_date(value, context=None):
     return text
 
 
+def poitiers_config_siren(value, context=None):
+    """A SIREN (9 digits) with a valid key; spaces and dots are removed."""
+    text = voc.normalise_siren(str(value or "").strip())
+    if not (len(text) == 9 and voc.siren_or_siret_ok(text)):
+        raise Invalid(_("Expecting a SIREN of 9 digits with a valid key, e.g. 200069854"))
+    return text
+
+
 def all_validators() -> dict:
     return {
         "poitiers_required": poitiers_required,
@@ -505,4 +513,5 @@ def all_validators() -> dict:
         "poitiers_config_seconds": poitiers_config_seconds,
         "poitiers_config_positive_seconds": poitiers_config_positive_seconds,
         "poitiers_config_date": poitiers_config_date,
+        "poitiers_config_siren": poitiers_config_siren,
     }

@@ -30,6 +30,14 @@ def _errors(ckan_config, **values):
     ("ckanext.poitiers.accessibility.compliance", "totale"),
     ("ckanext.poitiers.accessibility.audit_date", "25/11/2026"),
     ("ckanext.poitiers.accessibility.audit_date", "2026-02-30"),
+    # numbers of the right type but out of range (a negative doctor timeout made doctor call
+    # working services down; a negative retry count or a zero size cap broke every harvest)
+    ("ckanext.poitiers.doctor.timeout", "-1"), ("ckanext.poitiers.doctor.timeout", "0"),
+    (H + "retries", "-1"), (H + "max_response_bytes", "0"),
+    (H + "gtfs_max_uncompressed_bytes", "-5"), (H + "gtfs_max_compression_ratio", "0"),
+    ("ckanext.poitiers.search.suggest_below", "-1"),
+    ("ckanext.poitiers.dcat.catalog_publisher_siren", "Grand Poitiers"),
+    ("ckanext.poitiers.dcat.catalog_publisher_siren", "200069855"),
 ])
 def test_a_wrong_value_is_refused(ckan_config, key, value):
     errors = _errors(ckan_config, **{key: value})
@@ -42,6 +50,8 @@ def test_a_wrong_value_is_refused(ckan_config, key, value):
     ("ckanext.poitiers.accessibility.compliance", "full", "full"),
     ("ckanext.poitiers.accessibility.audit_date", "2026-11-25", "2026-11-25"),
     ("ckanext.poitiers.accessibility.audit_date", "", ""),
+    (H + "retries", "0", 0), ("ckanext.poitiers.search.suggest_below", "0", 0),
+    ("ckanext.poitiers.dcat.catalog_publisher_siren", "200 069 854", "200069854"),
 ])
 def test_a_right_value_is_kept(ckan_config, key, value, normalised):
     data, errors = config_declaration.validate(dict(ckan_config, **{key: value}))
@@ -77,6 +87,13 @@ def test_ckan_refuses_to_start_with_a_wrong_harvest_timeout(tmp_path):
     assert returncode != 0
     assert "Invalid configuration values provided" in output
     assert f"{H}timeout: Expecting a number of seconds greater than 0" in output
+
+
+def test_ckan_refuses_to_start_with_a_negative_doctor_timeout(tmp_path):
+    returncode, output = _start_ckan(tmp_path, "ckanext.poitiers.doctor.timeout = -1")
+    assert returncode != 0
+    assert "ckanext.poitiers.doctor.timeout: Must be a positive integer" in output
+    assert "Redis ne répond pas" not in output
 
 
 @pytest.mark.parametrize("plugin,others", [

@@ -1,6 +1,11 @@
 """The French demo content loads through the action API, is searchable, and reloads in place."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import yaml
 from ckan.cli.cli import ckan
@@ -120,3 +125,54 @@ def test_cli_explains_a_missing_file_and_a_bad_url_in_french(cli, tmp_path):
     assert result.exit_code == 2
     assert ("Erreur : --default-communes : « 75056 » n’est pas le code Insee d’une commune "
             "de Grand Poitiers") in result.output
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_cli_says_in_french_that_solr_stopped_the_load(closed_port):
+    # the command as an administrator runs it, Solr stopped: a traceback before
+    ini = Path(__file__).resolve().parents[2] / "test.ini"
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
+         "demo", "load"], capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, CKAN_SOLR_URL=f"http://127.0.0.1:{closed_port}/solr/ckan"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Erreur : Le chargement de la démonstration s’est arrêté : "), (
+        result.stderr[-2000:])
+    assert "relancez la commande" in last
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_cli_says_in_french_that_solr_stopped_the_demo_sources(closed_port):
+    from ckan.tests import factories
+
+    for name in ("grand-poitiers", "ville-de-poitiers"):
+        factories.Organization(name=name)
+    ini = Path(__file__).resolve().parents[2] / "test.ini"
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
+         "demo", "sources", "--url", "http://127.0.0.1:9", "--no-run"],
+        capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, CKAN_SOLR_URL=f"http://127.0.0.1:{closed_port}/solr/ckan"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Erreur : Les sources moissonnées de démonstration n’ont pas pu "
+                           "être enregistrées : "), result.stderr[-2000:]
+    assert helpers.call_action("harvest_source_list") == []
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_ensure_sysadmin_does_not_call_a_deleted_user_ready(tmp_path):
+    from ckan.tests import factories
+
+    factories.User(name="alice", state="deleted")
+    secret = tmp_path / "password"
+    secret.write_text("un-mot-de-passe-solide\n", encoding="utf-8")
+    ini = Path(__file__).resolve().parents[2] / "test.ini"
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
+         "ensure-sysadmin", "alice", "--email", "alice@poitiers.invalid", "--password-file",
+         str(secret)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Erreur : L’utilisateur « alice » existe mais a été supprimé" in result.stderr
+    assert "est prêt" not in result.stdout

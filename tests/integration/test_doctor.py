@@ -18,6 +18,12 @@ TEST_INI = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 
+@pytest.fixture(autouse=True)
+def theme_tables(clean_db, migrate_db_for):
+    """The tables of every plugin of test.ini, as on a portal set up by the README."""
+    migrate_db_for("poitiers_theme")
+
+
 def _by_name(checks):
     return {c.name: c for c in checks}
 
@@ -173,3 +179,30 @@ def test_a_closed_port_and_an_unknown_host_are_told_apart(closed_port):
     assert closed.failed and "(connexion refusée)" in closed.message
     unknown = _solr_check({"solr_url": "http://solr.invalid/solr/ckan"})
     assert unknown.failed and "(nom d’hôte inconnu)" in unknown.message
+
+
+def _ckan(*args):
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", TEST_INI, *args],
+        capture_output=True, text=True, timeout=120)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_db_upgrade_and_downgrade_of_our_tables_and_doctor_naming_a_missing_one():
+    # on a database that already has our table (the fixture ran the migration): nothing to do
+    assert _ckan("db", "upgrade", "-p", "poitiers_theme")[0] == 0
+    code, output = _ckan("poitiers", "doctor")
+    assert code == 0, output
+    code, output = _ckan("db", "downgrade", "-p", "poitiers_theme")
+    assert code == 0, output
+    assert _ckan("db", "downgrade", "-p", "poitiers_theme")[0] == 0  # already down
+    # the portal installed without its migration: doctor names it and the command to run
+    code, output = _ckan("poitiers", "doctor")
+    assert code == 1, output
+    assert ("✘ PostgreSQL : La table du formulaire de demandes (Contribuer) n’existe pas dans "
+            "cette base.") in output
+    assert "→ Lancez : ckan -c <ckan.ini> db upgrade -p poitiers_theme" in output
+    code, output = _ckan("db", "upgrade", "-p", "poitiers_theme")
+    assert code == 0, output
+    code, output = _ckan("poitiers", "doctor")
+    assert code == 0, output

@@ -82,3 +82,17 @@ def test_search_page_renders_without_suggestion(app, ckan_config, stock_solr_url
     assert "Vouliez-vous dire" not in page.body
     page = app.get("/dataset/", query_string={"q": "parkings"})
     assert "Parkings en ouvrage" in page.body
+
+
+
+def test_doctor_names_a_forced_poitiers_schema_on_a_stock_solr(ckan_config, monkeypatch):
+    # forced, the search plugin asks this Solr for fields it lacks: every search found nothing,
+    # and doctor said nothing
+    monkeypatch.setitem(ckan_config, "ckanext.poitiers.search.schema", "poitiers")
+    checks = [c for c in doctor.check_solr(ckan_config, 5) if c.failed]
+    assert len(checks) == 1
+    assert "searches find nothing" in checks[0].message or (
+        "les recherches ne trouvent rien" in checks[0].message)
+    assert "ckanext.poitiers.search.schema = auto" in checks[0].fix
+    monkeypatch.setitem(ckan_config, "ckanext.poitiers.search.schema", "auto")
+    assert not [c for c in doctor.check_solr(ckan_config, 5) if c.failed]

@@ -1,7 +1,13 @@
 """`ckan poitiers migrate` on datasets made with CKAN's default schema and free extras."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+import sqlalchemy as sa
 from ckan import model
 from ckan.cli.cli import ckan
 from ckan.lib.search import rebuild
@@ -15,7 +21,8 @@ EU = "http://publications.europa.eu/resource/authority/"
 def _stock(org_id, name, extras, **core):
     """A dataset as CKAN's default schema stored it before the Poitiers schema was installed."""
     pkg = model.Package(name=name, title=name.replace("-", " ").title(), type="dataset",
-                        state="active", owner_org=org_id, notes=core.pop("notes", "Ancien jeu."),
+                        state=core.pop("state", "active"), owner_org=org_id,
+                        notes=core.pop("notes", "Ancien jeu."),
                         license_id=core.pop("license_id", "cc-by"), **core)
     pkg.extras = extras
     model.Session.add(pkg)
@@ -41,6 +48,13 @@ def test_old_datasets_still_display(legacy, app):
     assert shown["title"] == "Parkings 2015"
     page = app.get("/dataset/parkings-2015")
     assert page.status_code == 200
+    # before any migration: searched, and in the DCAT catalogue with their free extras
+    assert helpers.call_action("package_search", q="parkings")["results"][0]["name"] == (
+        "parkings-2015")
+    for path in ("/dataset/parkings-2015.ttl", "/dataset/budget-2014.rdf", "/catalog.ttl"):
+        answer = app.get(path)
+        assert answer.status_code == 200, path
+    assert "Parkings 2015" in app.get("/catalog.ttl").get_data(as_text=True)
 
 
 def test_dry_run_reports_and_changes_nothing(cli, legacy):
@@ -127,3 +141,180 @@ def test_reserved_extras_keep_their_value_and_the_dry_run_reports_refusals(cli, 
     kept = helpers.call_action("package_show", id="velos-2016")
     assert {e["key"] for e in kept.get("extras", [])} == {"ancien_temporal_end",
                                                           "ancien_spatial-text"}
+
+
+# ---------------------------------------------------------------- as an administrator runs it
+
+TEST_INI = Path(__file__).resolve().parents[3] / "test.ini"
+DEFAULTS = ["--default-communes", "86194", "--default-frequency", "unknown",
+            "--default-personal-data", "none"]
+
+
+def _ckan(*args, **env):
+    """The real ``ckan`` command on test.ini (the test database, Solr and Redis)."""
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(TEST_INI), *args],
+        env=dict(os.environ, **env), capture_output=True, text=True, timeout=300,
+        cwd=TEST_INI.parent)
+    return result.returncode, result.stdout, result.stderr
+
+
+def _snapshot():
+    """What the database and the index hold for every dataset (rows, extras, activities, and
+    the indexed dict's modification time)."""
+    model.Session.remove()
+    rows = [(p.id, p.name, p.state, p.private, p.license_id, p.metadata_modified,
+             sorted(p.extras.items()), getattr(p, "plugin_data", None),
+             sorted(t.name for t in p.get_tags()), [(r.id, r.url) for r in p.resources])
+            for p in model.Session.query(model.Package).order_by(model.Package.name)]
+    activities = model.Session.execute(sa.text("SELECT count(*) FROM activity")).scalar()
+    indexed = {d["name"]: d["metadata_modified"] for d in helpers.call_action(
+        "package_search", q="*:*", include_private=True, include_drafts=True, rows=100,
+        context={"ignore_auth": True})["results"]}
+    return rows, activities, indexed
+
+
+@pytest.fixture
+def mixed(org):
+    """Datasets as a portal holds them before the install: free-text licences and French
+    topic words, a private one, a draft, a deleted one, tags."""
+    ids = {
+        "culture": _stock(org["id"], "agenda-2013", {"theme": "Culture", "frequency": "weekly"},
+                          license_id="Licence Ouverte v2.0"),
+        "prive": _stock(org["id"], "notes-internes", {"theme": "Transports"}, private=True,
+                        license_id="licence-maison"),
+        "brouillon": _stock(org["id"], "brouillon-2016", {"theme": "Économie"},
+                            state="draft"),
+        "supprime": _stock(org["id"], "supprime-2012", {"theme": "Transports"},
+                           state="deleted"),
+    }
+    pkg = model.Package.get(ids["culture"])
+    for name in ("concerts", "théâtre"):
+        tag = model.Tag(name=name)
+        model.Session.add(tag)
+        model.Session.add(model.PackageTag(package=pkg, tag=tag))
+    model.Session.commit()
+    rebuild(ids["culture"])
+    return ids
+
+
+def test_the_dry_run_writes_nothing_anywhere(mixed):
+    before = _snapshot()
+    code, out, err = _ckan("poitiers", "migrate", "--dry-run", *DEFAULTS)
+    assert code == 0, out + err
+    assert "« agenda-2013 »" in out and "« notes-internes »" in out
+    assert "supprime-2012" not in out  # deleted datasets are left alone
+    # database rows, extras, activities and the index are those of before
+    assert _snapshot() == before
+
+
+def test_apply_maps_licences_and_topic_words_keeps_privacy_and_is_idempotent(mixed, app, call):
+    code, out, err = _ckan("poitiers", "migrate", "--apply", *DEFAULTS)
+    # notes-internes has a licence the portal does not offer: reported, left unchanged
+    assert code == 1, out + err
+    part = out.split("« notes-internes »")[1].split("\n« ")[0]
+    assert "licence-maison" in part and "license_id" in part
+    shown = helpers.call_action("package_show", id="agenda-2013")
+    assert shown["license_id"] == "lov2"  # « Licence Ouverte v2.0 » was free text
+    assert shown["theme"] == [EU + "data-theme/EDUC"]  # « Culture », as the harvesters map it
+    assert shown["poitiers_theme"] == ["culture-agenda"]
+    assert {t["name"] for t in shown["tags"]} == {"concerts", "théâtre"}
+    draft = helpers.call_action("package_show", id="brouillon-2016")
+    assert draft["state"] == "draft" and draft["theme"] == [EU + "data-theme/ECON"]
+    deleted = model.Package.get(mixed["supprime"])
+    assert deleted.state == "deleted" and "theme" in deleted.extras
+
+    # the licence given as a default completes the private one, which stays private
+    code, out, err = _ckan("poitiers", "migrate", "--apply", *DEFAULTS,
+                           "--default-license", "Licence Ouverte / Open Licence version 2.0")
+    assert code == 0, out + err
+    private = helpers.call_action("package_show", id="notes-internes")
+    assert private["private"] is True and private["license_id"] == "lov2"
+    assert helpers.call_action("package_search", q="name:notes-internes")["count"] == 0
+    catalog = app.get("/catalog.ttl").get_data(as_text=True)
+    assert "Agenda 2013" in catalog and "Notes Internes" not in catalog
+
+    # a third run has nothing to do and writes nothing
+    before = _snapshot()
+    code, out, err = _ckan("poitiers", "migrate", "--apply", *DEFAULTS)
+    assert code == 0, out + err
+    assert "«" not in out
+    assert _snapshot() == before
+
+    # migrated datasets edit, search and export as the others
+    call("package_patch", id="agenda-2013", title="Agenda culturel 2013")
+    assert helpers.call_action("package_search", q="théâtre")["results"][0]["name"] == (
+        "agenda-2013")
+    ttl = app.get("/dataset/agenda-2013.ttl")
+    assert ttl.status_code == 200
+    assert "etalab-2.0" in ttl.get_data(as_text=True) or "lov2" in ttl.get_data(as_text=True)
+
+
+def test_apply_stops_clearly_when_solr_is_down_and_leaves_the_datasets_unchanged(
+        legacy, closed_port):
+    before = _snapshot()
+    code, out, err = _ckan("poitiers", "migrate", "--apply", *DEFAULTS,
+                           CKAN_SOLR_URL=f"http://127.0.0.1:{closed_port}/solr/ckan")
+    assert code == 1, out + err
+    # CKAN logs its own Solr check at start; the command ends with our message, not a traceback
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(
+        "Erreur : La migration s’est arrêtée à « parkings-2015 », qui n’est pas modifié"), err
+    assert "Migrés avant lui : aucun jeu de données" in last
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["poitiers", "migrate", "--default-personal-data", "personal"],
+     "Erreur : --default-personal-data : « personal » ne fait pas partie des valeurs proposées"),
+    (["poitiers", "migrate", "--default-license", "licence maison"],
+     "Erreur : --default-license : « licence maison » ne fait pas partie des licences du "
+     "portail"),
+    (["poitiers", "demo", "sources", "--url", "http://127.0.0.1:9", "--timeout", "0"],
+     "Erreur : --timeout : « 0 » n’est pas un nombre entier de 1 à 7200"),
+    (["poitiers", "demo", "sources", "--url", "http://127.0.0.1:9", "--timeout", "dix"],
+     "Erreur : --timeout : « dix » n’est pas un nombre entier de 1 à 7200"),
+    (["poitiers", "ensure-sysadmin", "admin", "--email", "a@poitiers.invalid",
+      "--password-file", "/nonexistent/password"],
+     "Erreur : --password-file : Impossible de lire le fichier /nonexistent/password"),
+])
+def test_wrong_option_values_are_refused_in_french(args, expected):
+    code, out, err = _ckan(*args)
+    assert code == 2, out + err
+    assert expected in err
+    assert "Invalid value" not in err and "Traceback" not in err
+
+
+def test_a_password_file_that_is_not_text_is_refused(tmp_path):
+    secret = tmp_path / "password"
+    secret.write_bytes(b"\xff\xfe\x00mot")
+    code, out, err = _ckan("poitiers", "ensure-sysadmin", "admin", "--email",
+                           "a@poitiers.invalid", "--password-file", str(secret))
+    assert code == 2, out + err
+    assert f"Le fichier {secret} n’est pas du texte UTF-8." in err
+    assert "Traceback" not in err
+
+
+def test_apply_refuses_when_the_poitiers_schema_is_not_the_live_one(legacy, tmp_path):
+    # a portal whose ckan.ini still names its own scheming schema
+    ini = tmp_path / "other-schema.ini"
+    ini.write_text(
+        f"[app:main]\nuse = config:{TEST_INI}\n"
+        "scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml\n"
+        # CKAN 2.11 reads the logging sections of the file itself
+        "\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARN\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+        "formatter = generic\n[formatter_generic]\nformat = %(levelname)s %(message)s\n",
+        encoding="utf-8")
+    before = _snapshot()
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
+         "migrate", "--apply", *DEFAULTS], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("Erreur : Le schéma des jeux de données en service n’est pas celui de Poitiers (il "
+            "n’a pas de frequency, theme, poitiers_theme, communes") in result.stderr
+    assert "scheming.dataset_schemas = ckanext.poitiers.schemas:dataset.yaml" in result.stderr
+    # before the fix, parkings-2015 lost its frequency, theme, commune and dates (the free
+    # extras were removed, the other schema dropped the new fields)
+    assert _snapshot() == before
