@@ -97,6 +97,56 @@ def test_small_members_may_compress_well_and_large_feeds_stay_readable():
     assert gtfs_facts.facts(buf.getvalue())["gtfs_routes_count"] == 5
 
 
+def rebuilt(feed: bytes, drop=(), add=None) -> bytes:
+    """``feed`` without the members ``drop``, with the members ``add`` (name → bytes)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(feed)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            if info.filename not in drop:
+                dst.writestr(info.filename, src.read(info))
+        for name, data in (add or {}).items():
+            dst.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "drop,add,why",
+    [
+        (("calendar.txt",), {}, "ni calendar.txt ni calendar_dates.txt"),
+        (("trips.txt",), {}, "pas de trips.txt"),
+        (("calendar.txt",), {"calendar.txt": "service_id,monday,tuesday,wednesday,thursday,"
+                             "friday,saturday,sunday,start_date,end_date\n"
+                             "WEEK,1,1,1,1,1,0,0,2025-09-01,2026-07-05\n"},
+         "une date n'est pas écrite AAAAMMJJ"),
+        (("calendar.txt",), {"calendar.txt": "service_id,monday,tuesday,wednesday,thursday,"
+                             "friday,saturday,sunday,start_date,end_date\n"
+                             "WEEK,1,1,1,1,1,0,0,20260901,20250101\n"},
+         "aucun jour de service"),
+    ],
+)
+def test_unreadable_calendars_leave_out_only_the_period(drop, add, why):
+    facts = gtfs_facts.facts(rebuilt(gtfs_zip(routes=4, stops=6), drop=drop, add=add))
+    [warning] = facts.pop(gtfs_facts.WARNINGS)
+    assert why in warning
+    assert facts == {"gtfs_agencies": "Vitalis", "gtfs_routes_count": 4, "gtfs_stops_count": 6}
+
+
+def test_only_calendar_dates_give_the_period():
+    feed = rebuilt(gtfs_zip(), drop=("calendar.txt",), add={
+        "calendar_dates.txt": "service_id,date,exception_type\nWEEK,20250902,1\n"
+                              "WEEK,20251010,1\n"})
+    facts = gtfs_facts.facts(feed)
+    assert (facts["gtfs_start_date"], facts["gtfs_end_date"]) == ("2025-09-02", "2025-10-10")
+
+
+def test_a_feed_not_in_utf8_is_read_as_windows_1252():
+    # charset_normalizer (partridge's guess) takes this one for Mac Icelandic: « RÈgie »
+    agency = ("agency_id,agency_name,agency_url,agency_timezone,agency_lang\n"
+              "A0,RTP Poitiers Régie,https://www.vitalis-poitiers.fr,Europe/Paris,fr\n")
+    feed = rebuilt(gtfs_zip(), drop=("agency.txt",), add={"agency.txt": agency.encode("cp1252")})
+    assert gtfs_facts.facts(feed)["gtfs_agencies"] == "RTP Poitiers Régie"
+
+
 def test_a_member_with_another_compression_is_refused():
     feed = with_member(gtfs_zip(drop=("trips.txt",)), "trips.txt", 1024,
                        compression=zipfile.ZIP_BZIP2)
@@ -172,12 +222,14 @@ def harvest_vitalis(served, make_runner):
 class TestTransportHarvest:
     @pytest.fixture
     def served(self, httpserver):
-        state = {"gtfs": gtfs_zip(routes=3, stops=5), "downloads": 0}
+        state = {"gtfs": gtfs_zip(routes=3, stops=5), "downloads": 0, "status": 200}
 
         def gtfs_handler(request):
             from werkzeug import Response
 
             state["downloads"] += 1
+            if state["status"] != 200:
+                return Response("<html>Service indisponible</html>", status=state["status"])
             return Response(state["gtfs"], content_type="application/zip")
 
         httpserver.expect_request("/gtfs/vitalis.zip").respond_with_handler(gtfs_handler)
@@ -239,6 +291,40 @@ class TestTransportHarvest:
         runner, vitalis = harvest_vitalis(served, make_runner)
         assert "plus que la limite de 100" in vitalis["errors"][0].message
         assert "reseau-urbain-vitalis" in datasets(runner.source.id)
+
+    def test_a_gtfs_server_down_is_tried_again_at_the_next_run(self, served, make_runner):
+        from tests.harvest.test_datafair_harvest import datasets
+
+        served["status"] = 503
+        runner, vitalis = harvest_vitalis(served, make_runner)
+        [error] = vitalis["errors"]
+        assert "n'ont pas pu être lues" in error.message and "503" in error.message
+        found = datasets(runner.source.id)["reseau-urbain-vitalis"]
+        assert not found.get("gtfs_routes_count")
+        # the listing did not change, but the file is back: its facts are read this time
+        served["status"] = 200
+        _job, results = runner.run()
+        [result] = results.values()
+        assert result["errors"] == []
+        found = datasets(runner.source.id)["reseau-urbain-vitalis"]
+        assert int(found["gtfs_routes_count"]) == 3
+        # then an unchanged source writes nothing and downloads nothing
+        downloads = served["downloads"]
+        _job, results = runner.run()
+        assert results == {} and served["downloads"] == downloads
+
+    def test_a_gtfs_without_calendars_keeps_its_counts(self, served, make_runner):
+        from tests.harvest.test_datafair_harvest import datasets
+
+        served["gtfs"] = rebuilt(gtfs_zip(routes=4, stops=6), drop=("calendar.txt",))
+        runner, vitalis = harvest_vitalis(served, make_runner)
+        [error] = vitalis["errors"]
+        assert "incomplètes" in error.message and "ni calendar.txt ni calendar_dates.txt" in (
+            error.message)
+        found = datasets(runner.source.id)["reseau-urbain-vitalis"]
+        assert (found["gtfs_agencies"], int(found["gtfs_routes_count"]),
+                int(found["gtfs_stops_count"])) == ("Vitalis", 4, 6)
+        assert not found.get("gtfs_start_date") and not found.get("gtfs_end_date")
 
     def test_damaged_gtfs_still_imports_with_a_visible_error(self, served, make_runner):
         from tests.harvest.test_datafair_harvest import datasets

@@ -59,6 +59,9 @@ MAPPING_VERSION = "2"  # bump when a mapping changes, so that unchanged records 
 # a fetch step that half-failed (e.g. GTFS facts unreadable) lists its French messages here:
 # they are stored as errors of the record, and the record is still imported
 WARNINGS_KEY = "_poitiers_warnings"
+# a fetch step that failed for a reason that may not last (a file server down) sets this key: the
+# record is imported, and read again at the next harvest even when its listing did not change
+RETRY_KEY = "_poitiers_retry"
 GRAND_POITIERS = "200069854"
 UNKNOWN_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UNKNOWN"
 STATUS_EXTRA = "status"
@@ -501,6 +504,11 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                 "Fetch",
             )
             return False
+        if completed.pop(RETRY_KEY, False):
+            # without its record hash the object is not "unchanged" for the next gather
+            harvest_object.extras = [
+                e for e in harvest_object.extras if e.key != RECORD_EXTRA
+            ]
         for warning in completed.pop(WARNINGS_KEY, []):
             self._save_object_error(
                 _("Record {guid}: {error}").format(guid=harvest_object.guid, error=warning),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ckanext.poitiers.harvesters import gtfs_facts
 from ckanext.poitiers.harvesters import transport_mapping as mapping
-from ckanext.poitiers.harvesters.base import WARNINGS_KEY, PoitiersHarvester
+from ckanext.poitiers.harvesters.base import RETRY_KEY, WARNINGS_KEY, PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _
@@ -66,13 +66,27 @@ class TransportHarvester(PoitiersHarvester):
             return {**record, "_gtfs": previous["_gtfs"], "_gtfs_key": key}
         try:
             data, _resp = client.get_bytes(gtfs["url"])
+        except RemoteError as e:
+            # the file could not be downloaded (a server down, a timeout…): the record is read
+            # again at the next harvest, even if the listing did not change
+            return {**record, RETRY_KEY: True, WARNINGS_KEY: [
+                _("the facts of the GTFS file {url} could not be read: {error}").format(
+                    url=gtfs["url"], error=e)
+            ]}
+        try:
             facts = gtfs_facts.facts(data, *gtfs_limits())
-        except (RemoteError, gtfs_facts.GtfsError) as e:
+        except gtfs_facts.GtfsError as e:
             return {**record, WARNINGS_KEY: [
                 _("the facts of the GTFS file {url} could not be read: {error}").format(
                     url=gtfs["url"], error=e)
             ]}
-        return {**record, "_gtfs": facts, "_gtfs_key": key}
+        warnings = [
+            _("the facts of the GTFS file {url} are incomplete: {error}").format(
+                url=gtfs["url"], error=why)
+            for why in facts.pop(gtfs_facts.WARNINGS, [])
+        ]
+        completed = {**record, "_gtfs": facts, "_gtfs_key": key}
+        return {**completed, WARNINGS_KEY: warnings} if warnings else completed
 
     def map_record(self, record, source_url, config):
         return self.mapped(mapping.map_dataset, record, errors=mapping.TransportMappingError)
