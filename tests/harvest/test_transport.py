@@ -257,6 +257,9 @@ class TestTransportHarvest:
         assert (vitalis["gtfs_start_date"], vitalis["gtfs_end_date"]) == (
             "2025-09-01", "2026-07-03")
         assert vitalis["resources"][0]["format"] == "GTFS"
+        # the period the timetables are valid, for a search by date
+        assert [(p["start"], p["end"]) for p in vitalis["temporal_coverage"]] == [
+            ("2025-09-01", "2026-07-03")]
         assert served["downloads"] == 1
 
         # unchanged GTFS (same url and date): not downloaded again, nothing written
@@ -341,3 +344,53 @@ def test_resources_carry_their_update_date_in_utc():
     resources = m.map_dataset(vitalis)["resources"]
     assert [r.get("last_modified") for r in resources[:2]] == [
         "2025-10-20T06:00:00", "2025-10-23T08:00:00"]
+
+
+def test_licence_and_validity_are_not_invented_nor_lost():
+    vitalis, pony, _rtm = records()
+    # no licence at all is not an open licence; one we do not know still is a licence
+    assert m.map_dataset({k: v for k, v in pony.items() if k != "licence"})["license_id"] == (
+        "notspecified")
+    assert m.map_dataset(dict(pony, licence="mobility-licence"))["license_id"] == "other-open"
+    # without GTFS facts (option off, file unreadable) the validity transport.data.gouv.fr gives
+    assert m.map_dataset(vitalis)["temporal_coverage"] == [
+        {"start": "2025-09-01", "end": "2026-07-05"}]
+    # the facts read in the file come first
+    facts = {"gtfs_start_date": "2025-09-01", "gtfs_end_date": "2026-07-03"}
+    assert m.map_dataset(dict(vitalis, _gtfs=facts))["temporal_coverage"] == [
+        {"start": "2025-09-01", "end": "2026-07-03"}]
+    assert "temporal_coverage" not in m.map_dataset(pony)
+
+
+def test_documentation_resources_are_documentation():
+    vitalis = records()[0]
+    doc = {"id": 81004, "title": "Notice du réseau", "type": "documentation", "format": "pdf",
+           "url": "https://transport.data.gouv.fr/resources/81004/download"}
+    mapped = m.map_dataset(dict(vitalis, resources=[*vitalis["resources"], doc]))
+    assert (mapped["resources"][-1]["format"], mapped["resources"][-1]["resource_kind"]) == (
+        "PDF", "documentation")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "config,message",
+    [
+        ({"covered": []}, "« covered » demande au moins un SIREN"),
+        ({"covered": ["Poitiers"]}, "« Poitiers » n'en sont pas"),
+        ({"covered": ["200069854", "86"]}, "« 86 » n'en sont pas"),
+        ({"covered": [" 86194"]}, "«  86194 » n'en sont pas"),
+        ({"types": ["public_transit"]}, "« types » n'accepte que"),
+    ],
+)
+def test_a_filter_that_would_match_nothing_is_refused(organization, httpserver, config, message):
+    from ckan.plugins import toolkit
+    from ckan.tests import factories
+
+    with pytest.raises(toolkit.ValidationError) as e:
+        toolkit.get_action("harvest_source_create")(
+            {"user": factories.Sysadmin()["name"]},
+            {"name": "transport", "title": "Transport", "url": httpserver.url_for("/"),
+             "source_type": "poitiers_transport", "config": json.dumps(config),
+             "owner_org": organization["id"]},
+        )
+    assert message in json.dumps(e.value.error_dict, ensure_ascii=False)

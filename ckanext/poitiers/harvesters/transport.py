@@ -2,6 +2,7 @@
 /api/datasets``, one flat list), with GTFS facts read from each dataset's GTFS file."""
 from __future__ import annotations
 
+from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import gtfs_facts
 from ckanext.poitiers.harvesters import transport_mapping as mapping
 from ckanext.poitiers.harvesters.base import RETRY_KEY, WARNINGS_KEY, PoitiersHarvester
@@ -29,9 +30,27 @@ class TransportHarvester(PoitiersHarvester):
     options = {
         # SIREN of the AOM / EPCI or INSEE codes of communes that a dataset must cover
         "covered": Option(list, default=["200069854", "86194"]),
-        "types": Option(list, default=[]),
+        "types": Option(list, default=[], choices=mapping.TYPES),
         "gtfs_facts": Option(bool, default=True),
     }
+
+    def validate_config(self, config):
+        # a filter that matches nothing would withdraw every dataset of the source
+        text = super().validate_config(config)
+        covered = self.parsed_config(text)["covered"]
+        if not covered:
+            raise source_config.ConfigError(
+                _("« covered » needs at least one SIREN or INSEE code (Grand Poitiers: "
+                  "200069854); an empty list would harvest nothing and withdraw every "
+                  "dataset."))
+        bad = [code for code in covered if not mapping.COVERED_CODE.match(code)]
+        if bad:
+            raise source_config.ConfigError(
+                _("« covered » lists SIREN numbers (9 digits, e.g. 200069854 for Grand "
+                  "Poitiers) or INSEE codes of communes (5 characters, e.g. 86194 for "
+                  "Poitiers): {values} are not.").format(
+                    values=", ".join(f"« {code} »" for code in bad)))
+        return text
 
     def list_records(self, client, source_url, config):
         url = source_url.rstrip("/")
