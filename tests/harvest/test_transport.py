@@ -275,6 +275,24 @@ class TestTransportHarvest:
         assert int(datasets(runner.source.id)["reseau-urbain-vitalis"]["gtfs_routes_count"]) == 8
         assert served["downloads"] == 2
 
+    @pytest.mark.parametrize("config", [{"covered": []}, {"types": ["public_transit"]}])
+    def test_a_filter_saved_before_the_checks_withdraws_nothing(self, served, make_runner,
+                                                                config):
+        from ckan import model
+
+        from tests.harvest.test_datafair_harvest import datasets, gather_errors
+
+        runner, _vitalis = harvest_vitalis(served, make_runner)
+        # written to the database directly, as by an older version or a script
+        runner.source.config = json.dumps(config)
+        model.Session.commit()
+        job, results = runner.run()
+        [error] = gather_errors(job)
+        assert error.startswith("Configuration de la source invalide")
+        assert results == {}
+        assert sorted(datasets(runner.source.id)) == [
+            "reseau-urbain-vitalis", "velos-et-trottinettes-pony-poitiers"]
+
     def test_a_zip_bomb_imports_the_dataset_without_facts(self, served, make_runner):
         from tests.harvest.test_datafair_harvest import datasets
 

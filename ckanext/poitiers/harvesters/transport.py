@@ -35,9 +35,21 @@ class TransportHarvester(PoitiersHarvester):
     }
 
     def validate_config(self, config):
-        # a filter that matches nothing would withdraw every dataset of the source
         text = super().validate_config(config)
-        covered = self.parsed_config(text)["covered"]
+        self._check_filter(self.parsed_config(text))
+        return text
+
+    def source_settings(self, source) -> dict:
+        # a source saved before these checks (or written to the database directly) is checked at
+        # each gather too: its job ends with a French gather error, and nothing is withdrawn
+        settings = super().source_settings(source)
+        self._check_filter(settings)
+        return settings
+
+    @staticmethod
+    def _check_filter(config: dict) -> None:
+        """A filter that matches nothing would withdraw every dataset of the source."""
+        covered = config["covered"]
         if not covered:
             raise source_config.ConfigError(
                 _("« covered » needs at least one SIREN or INSEE code (Grand Poitiers: "
@@ -50,7 +62,6 @@ class TransportHarvester(PoitiersHarvester):
                   "Poitiers) or INSEE codes of communes (5 characters, e.g. 86194 for "
                   "Poitiers): {values} are not.").format(
                     values=", ".join(f"« {code} »" for code in bad)))
-        return text
 
     def list_records(self, client, source_url, config):
         url = source_url.rstrip("/")
