@@ -168,3 +168,79 @@ def test_an_agenda_turned_private_is_withdrawn(httpserver, make_runner, harveste
     assert gather_errors(job) == []
     assert datasets(runner.source.id) == {}
     assert list(datasets(runner.source.id, state="deleted")) == ["agenda-sortir-a-poitiers"]
+
+
+@pytest.fixture
+def two_agendas(httpserver):
+    """Two agendas served by uid; ``state["status"]`` (uid → HTTP status) breaks one."""
+    state = {"status": {}}
+    agendas = {"88120345": load("agenda.json"),
+               "41648": dict(load("agenda.json"), uid=41648, slug="petite-enfance",
+                             title="La Semaine Nationale de la Petite Enfance")}
+
+    def handler(request):
+        uid = request.path.rsplit("/", 1)[-1]
+        status = state["status"].get(uid, 200)
+        if status != 200:
+            return Response('{"error": "agenda not found"}', status=status,
+                            content_type="application/json")
+        return Response(json.dumps(agendas[uid]), content_type="application/json")
+
+    for uid in agendas:
+        httpserver.expect_request(f"/v2/agendas/{uid}").respond_with_handler(handler)
+    state["config"] = json.dumps({"key": "oa_pk_test", "agendas": list(agendas)})
+    state["agendas"] = agendas
+    return state
+
+
+@pytest.mark.integration
+def test_an_agenda_gone_is_withdrawn_the_others_kept(httpserver, make_runner, harvester,
+                                                      two_agendas):
+    runner = make_runner(harvester, httpserver.url_for("/v2"), two_agendas["config"])
+    runner.run()
+    assert sorted(datasets(runner.source.id)) == ["agenda-petite-enfance",
+                                                  "agenda-sortir-a-poitiers"]
+    # the first agenda of the list is deleted on OpenAgenda: the second is still read, the
+    # first withdrawn, and the job says why in French
+    two_agendas["status"]["88120345"] = 404
+    two_agendas["agendas"]["41648"]["description"] = "Nouveau texte."
+    job, _results = runner.run()
+    assert gather_errors(job) == [
+        "L'agenda 88120345 n'existe plus sur OpenAgenda (HTTP 404) : son jeu de données est "
+        "retiré."]
+    found = datasets(runner.source.id)
+    assert list(found) == ["agenda-petite-enfance"]
+    assert found["agenda-petite-enfance"]["notes"] == "Nouveau texte."
+    assert list(datasets(runner.source.id, state="deleted")) == ["agenda-sortir-a-poitiers"]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("status", [404, 500])
+def test_a_source_down_or_at_a_wrong_address_withdraws_nothing(httpserver, make_runner,
+                                                               harvester, two_agendas, status):
+    runner = make_runner(harvester, httpserver.url_for("/v2"), two_agendas["config"])
+    runner.run()
+    # every agenda fails: a server down, or "not found" everywhere (a wrong address, more
+    # likely than every agenda deleted at once)
+    two_agendas["status"].update({"88120345": status, "41648": status})
+    job, results = runner.run()
+    [error] = gather_errors(job)
+    assert "Aucun jeu de données n'est retiré" in error or "aucun jeu de données n'est retiré" in (
+        error)
+    assert results == {}
+    assert len(datasets(runner.source.id)) == 2
+
+
+@pytest.mark.integration
+def test_one_agenda_failing_does_not_stop_the_others(httpserver, make_runner, harvester,
+                                                     two_agendas):
+    runner = make_runner(harvester, httpserver.url_for("/v2"), two_agendas["config"])
+    runner.run()
+    two_agendas["status"]["88120345"] = 500
+    two_agendas["agendas"]["41648"]["description"] = "Nouveau texte."
+    job, _results = runner.run()
+    [error] = gather_errors(job)
+    assert "erreur HTTP 500" in error and "n'est retiré" in error
+    found = datasets(runner.source.id)
+    assert sorted(found) == ["agenda-petite-enfance", "agenda-sortir-a-poitiers"]
+    assert found["agenda-petite-enfance"]["notes"] == "Nouveau texte."

@@ -107,6 +107,12 @@ def apply_defaults(mapped: dict, config: dict) -> dict:
     return mapped
 
 
+class Notice(str):
+    """What ``list_records`` may yield besides records: a French message about the source,
+    stored as a gather error, that does not make the listing incomplete (an agenda gone from
+    the source, say: its dataset is withdrawn)."""
+
+
 class MappingError(ValueError):
     """A remote record cannot become a dataset; the message is French."""
 
@@ -377,6 +383,9 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         complete = True
         try:
             for record in self.list_records(client, source.url, cfg):
+                if isinstance(record, Notice):
+                    self._save_gather_error(str(record), harvest_job)
+                    continue
                 guid = self.record_guid(record, source.url, cfg)
                 if not guid:
                     self._save_gather_error(

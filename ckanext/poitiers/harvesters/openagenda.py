@@ -6,10 +6,10 @@ import re
 
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import openagenda_mapping as mapping
-from ckanext.poitiers.harvesters.base import PoitiersHarvester
+from ckanext.poitiers.harvesters.base import Notice, PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
-from ckanext.poitiers.harvesters.i18n import N_, _, number
+from ckanext.poitiers.harvesters.i18n import N_, _, ngettext, number
 
 MAX_PAGES = 100
 UID = re.compile(r"^[0-9]{1,20}$")
@@ -55,12 +55,40 @@ class OpenAgendaHarvester(PoitiersHarvester):
     def list_records(self, client, source_url, config):
         api = self._api(source_url)
         headers_params = {"key": config["key"]}
+        # one agenda that fails does not keep the others from being read; the listing is then
+        # incomplete (the first error is raised at the end: nothing is withdrawn)
+        failures, gone, answered = [], [], False
         for uid in config["agendas"]:
-            record = self._agenda(client, api, uid, headers_params)
+            try:
+                record = self._agenda(client, api, uid, headers_params)
+            except RemoteError as e:
+                if e.status == 404:
+                    gone.append(uid)
+                else:
+                    failures.append(e)
+                continue
+            answered = True
             if not record.get("private"):
                 yield record  # a private agenda is not published (withdrawn if it was)
-        if not config["search"]:
-            return
+        if config["search"]:
+            yield from self._search(client, api, config, headers_params)
+            answered = True
+        if failures:
+            raise failures[0]
+        if gone and not answered:
+            # every agenda "not found": more likely a wrong source address than agendas gone
+            raise RemoteError(
+                _("No agenda of the source was found at {url} (HTTP 404): check the address "
+                  "of the source; no dataset is withdrawn.").format(url=f"{api}/agendas"), api)
+        if gone:
+            yield Notice(ngettext(
+                "The agenda {uids} no longer exists on OpenAgenda (HTTP 404): its dataset is "
+                "withdrawn.",
+                "The agendas {uids} no longer exist on OpenAgenda (HTTP 404): their datasets "
+                "are withdrawn.",
+                len(gone)).format(uids=", ".join(gone)))
+
+    def _search(self, client, api: str, config: dict, headers_params: dict):
         params = {**headers_params, "search": config["search"], "size": 100}
         if config["official_only"]:
             params["official"] = 1
