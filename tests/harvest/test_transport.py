@@ -380,6 +380,15 @@ def test_licence_and_validity_are_not_invented_nor_lost():
     assert "temporal_coverage" not in m.map_dataset(pony)
 
 
+def test_siri_lite_is_not_siri():
+    vitalis = records()[0]
+    feeds = [{"title": "SIRI", "format": "SIRI", "url": "https://example.org/siri"},
+             {"title": "SIRI Lite", "format": "SIRI Lite", "url": "https://example.org/lite"}]
+    mapped = m.map_dataset(dict(vitalis, resources=feeds))
+    assert [(r["format"], r["resource_kind"]) for r in mapped["resources"]] == [
+        ("SIRI", "realtime"), ("SIRI Lite", "realtime")]
+
+
 def test_documentation_resources_are_documentation():
     vitalis = records()[0]
     doc = {"id": 81004, "title": "Notice du réseau", "type": "documentation", "format": "pdf",

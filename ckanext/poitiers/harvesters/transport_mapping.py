@@ -28,7 +28,8 @@ FORMATS = {
     "gtfs-rt": ("GTFS-RT", "realtime"),
     "gbfs": ("GBFS", "realtime"),
     "siri": ("SIRI", "realtime"),
-    "siri lite": ("SIRI", "realtime"),
+    # SIRI Lite (JSON over plain HTTP) is not read by a SIRI (XML) client
+    "siri lite": ("SIRI Lite", "realtime"),
     "geojson": ("GeoJSON", "file"),
     "csv": ("CSV", "file"),
     "json": ("JSON", "api"),
