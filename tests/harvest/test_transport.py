@@ -334,6 +334,21 @@ class TestTransportHarvest:
         _job, results = runner.run()
         assert results == {} and served["downloads"] == downloads
 
+    @pytest.mark.ckan_config("ckanext.poitiers.harvest.max_response_bytes", "20000")
+    def test_a_gtfs_over_the_size_cap_is_not_downloaded_at_each_run(self, served, make_runner):
+        from tests.harvest.test_datafair_harvest import datasets
+
+        served["gtfs"] = with_member(gtfs_zip(), "shapes.txt", 50_000,
+                                     compression=zipfile.ZIP_STORED)
+        runner, vitalis = harvest_vitalis(served, make_runner)
+        [error] = vitalis["errors"]
+        assert "dépasse la limite de" in error.message
+        assert "reseau-urbain-vitalis" in datasets(runner.source.id)
+        downloads = served["downloads"]
+        # the same file at the next run: not downloaded again, nothing written
+        _job, results = runner.run()
+        assert results == {} and served["downloads"] == downloads
+
     def test_a_gtfs_without_calendars_keeps_its_counts(self, served, make_runner):
         from tests.harvest.test_datafair_harvest import datasets
 

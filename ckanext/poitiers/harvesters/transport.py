@@ -20,6 +20,14 @@ def gtfs_limits() -> tuple[int, float]:
             float(c.get("ckanext.poitiers.harvest.gtfs_max_compression_ratio")))
 
 
+def passing(error: RemoteError) -> bool:
+    """Whether a download failure may not last: a timeout, a connection or DNS failure, 408,
+    429 or a 5xx (not a file over the size cap, an address refused, a 404…)."""
+    if error.status is not None:
+        return error.status in (408, 429) or error.status >= 500
+    return error.reason in ("", "unresolved")
+
+
 class TransportHarvester(PoitiersHarvester):
     NAME = "poitiers_transport"
     TITLE = N_("transport.data.gouv.fr")
@@ -97,9 +105,12 @@ class TransportHarvester(PoitiersHarvester):
         try:
             data, _resp = client.get_bytes(gtfs["url"])
         except RemoteError as e:
-            # the file could not be downloaded (a server down, a timeout…): the record is read
-            # again at the next harvest, even if the listing did not change
-            return {**record, RETRY_KEY: True, WARNINGS_KEY: [
+            # the file could not be downloaded: when that may not last (a server down, a
+            # timeout, 429), the record is read again at the next harvest even if the listing
+            # did not change; a file over the size cap or refused (4xx) is not downloaded again
+            # until the listing announces another file
+            retry = passing(e)
+            return {**record, **({RETRY_KEY: True} if retry else {}), WARNINGS_KEY: [
                 _("the facts of the GTFS file {url} could not be read: {error}").format(
                     url=gtfs["url"], error=e)
             ]}
