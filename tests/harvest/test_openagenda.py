@@ -244,3 +244,22 @@ def test_one_agenda_failing_does_not_stop_the_others(httpserver, make_runner, ha
     found = datasets(runner.source.id)
     assert sorted(found) == ["agenda-petite-enfance", "agenda-sortir-a-poitiers"]
     assert found["agenda-petite-enfance"]["notes"] == "Nouveau texte."
+
+
+@pytest.mark.integration
+def test_an_agenda_listed_by_uid_and_found_by_the_search_is_harvested_once(
+        httpserver, make_runner, harvester):
+    page = load("agendas_page1.json")
+    page["agendas"].append(dict(load("agenda.json"), description="Résumé."))
+    page["after"] = None
+    httpserver.expect_request("/v2/agendas/88120345").respond_with_json(load("agenda.json"))
+    httpserver.expect_request("/v2/agendas/55501234").respond_with_json(
+        dict(page["agendas"][0], url="https://mediatheques.grandpoitiers.fr"))
+    httpserver.expect_request("/v2/agendas").respond_with_json(page)
+    config = json.dumps({"key": "oa_pk_test", "agendas": ["88120345"], "search": "Poitiers"})
+    runner = make_runner(harvester, httpserver.url_for("/v2"), config)
+    job, _results = runner.run()
+    assert gather_errors(job) == []  # not « appears twice »: both ways are the source's
+    found = datasets(runner.source.id)
+    assert sorted(found) == ["agenda-mediatheques-grand-poitiers", "agenda-sortir-a-poitiers"]
+    assert found["agenda-sortir-a-poitiers"]["notes"].startswith("Concerts, expositions")

@@ -71,7 +71,11 @@ class OpenAgendaHarvester(PoitiersHarvester):
             if not record.get("private"):
                 yield record  # a private agenda is not published (withdrawn if it was)
         if config["search"]:
-            yield from self._search(client, api, config, headers_params)
+            # an agenda listed by uid and found by the search too is harvested once, silently
+            listed = {str(uid) for uid in config["agendas"]}
+            for record in self._search(client, api, config, headers_params):
+                if str(record.get("uid")) not in listed:
+                    yield record
             answered = True
         if failures:
             raise failures[0]
