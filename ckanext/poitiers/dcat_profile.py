@@ -263,6 +263,12 @@ class PoitiersDCATAPProfile(RDFProfile):
             g.add((licence_ref, DCT.title, Literal(licence["title"])))
             if licence.get("spdx"):
                 g.add((licence_ref, DCT.identifier, Literal(licence["spdx"])))
+        elif licence and licence["id"] != "notspecified":
+            # a licence without a document of its own (« Autre licence (pas d'utilisation
+            # commerciale) »…) is still stated: a harvesting portal shows what it allows
+            licence_ref = BNode()
+            g.add((licence_ref, RDF.type, DCT.LicenseDocument))
+            g.add((licence_ref, DCT.title, Literal(licence["title"], lang="fr")))
         for resource in dataset_dict.get("resources", []):
             dist = URIRef(resource_uri(resource))
             fmt = resource.get("format")

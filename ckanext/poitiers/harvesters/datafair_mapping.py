@@ -155,7 +155,8 @@ def map_dataset(record: dict, api: str) -> dict:
         "theme": eu_themes,
         "poitiers_theme": local_themes,
         "license_id": remote.licence_id(licence.get("href"), licence.get("title"))
-        or ("other-open" if licence else "notspecified"),
+        or (remote.unrecognised_licence(licence.get("href"), licence.get("title"))
+            if licence else "notspecified"),
         "frequency": remote.frequency_uri(record.get("frequency")),
         "temporal_coverage": temporal(temporal_.get("start"), temporal_.get("end")),
         "communes": remote.commune_codes(spatial),

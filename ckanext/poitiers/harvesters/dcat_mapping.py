@@ -71,13 +71,12 @@ def map_dataset(dataset: dict) -> dict:
     # ckanext-dcat reads dct:license on the distributions (as OpenDataSoft writes it)
     resource_licences = [r.get("license") for r in dataset.get("resources") or []
                          if isinstance(r, dict) and r.get("license")]
-    package["license_id"] = (
-        remote.licence_id(dataset.get("license_id"), extras.get("license_url"),
-                          dataset.get("license_url"), dataset.get("license_title"),
-                          *resource_licences)
-        or ("other-open" if dataset.get("license_id") or extras.get("license_url")
-            or resource_licences else "notspecified")
-    )
+    named = [dataset.get("license_id"), extras.get("license_url"), dataset.get("license_url"),
+             dataset.get("license_title"), *resource_licences]
+    package["license_id"] = remote.licence_id(*named) or (
+        remote.unrecognised_licence(*named)
+        if dataset.get("license_id") or extras.get("license_url") or resource_licences
+        else "notspecified")
     package["frequency"] = remote.frequency_uri(
         dataset.get("frequency") or extras.get("frequency") or extras.get("dcat_frequency")
     )

@@ -136,9 +136,11 @@ def map_dataset(record: dict) -> dict:
         "tags": tags(record.get("tags")),
         "theme": eu,
         "poitiers_theme": local,
-        # a licence we do not know is still a licence; none at all is not an open one
+        # a licence we do not recognise is still a licence (open unless it says otherwise);
+        # none at all is not an open one
         "license_id": remote.licence_id(record.get("licence"))
-        or ("other-open" if record.get("licence") else "notspecified"),
+        or (remote.unrecognised_licence(record.get("licence")) if record.get("licence")
+            else "notspecified"),
         "communes": codes,
         "temporal_coverage": validity(record),
         "publisher": [{"name": plain_text(publisher)}] if publisher else [],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import unicodedata
 
 import yaml
@@ -53,6 +54,26 @@ def _licences() -> dict[str, str]:
     return table
 
 
+# Creative Commons licences by their URL, whatever the version or the country port
+# (creativecommons.org/licenses/by-nc/4.0/deed.fr, …/by/3.0/fr/)
+_CREATIVE_COMMONS = re.compile(r"creativecommons\.org/(?:licenses|publicdomain)/([a-z-]+)(?:/|$)")
+_CREATIVE_COMMONS_IDS = {
+    "by": "cc-by", "by-sa": "cc-by-sa", "zero": "cc-zero", "mark": "other-pd",
+    "by-nc": "cc-nc", "by-nc-sa": "other-nc", "by-nc-nd": "other-nc", "by-nd": "other-closed",
+}
+# what a licence we do not recognise says of itself (its id, title or URL), checked in this
+# order: no commercial reuse, or not open at all (no derivatives, all rights reserved)
+_NOT_OPEN = (
+    ("other-nc", re.compile(
+        r"\b(?:cc[- ]?)?by[- ]nc\b|\bnc[- ](?:sa|nd)\b|non[- ]?commercial|"
+        r"pas d.?utilisation commerciale|"
+        r"(?:usage|utilisation|reutilisation) commerciale interdite")),
+    ("other-closed", re.compile(
+        r"\b(?:cc[- ]?)?by[- ]nd\b|no[- ]?derivatives?|pas de modification|"
+        r"tous droits reserves|all rights reserved|proprietaire|proprietary")),
+)
+
+
 def licence_id(*candidates: str | None) -> str | None:
     """The CKAN licence id of the first candidate (id, title, SPDX id or URL) we recognise."""
     table = _licences()
@@ -62,7 +83,22 @@ def licence_id(*candidates: str | None) -> str | None:
         key = _licence_key(value)
         if key in table:
             return table[key]
+        cc = _CREATIVE_COMMONS.search(key)
+        if cc and cc.group(1) in _CREATIVE_COMMONS_IDS:
+            return _CREATIVE_COMMONS_IDS[cc.group(1)]
     return None
+
+
+def unrecognised_licence(*candidates: str | None) -> str:
+    """The licence id for a licence the source names but we do not recognise: « pas
+    d'utilisation commerciale » or « non ouverte » when its id, title or URL says so (CC BY-NC,
+    CC BY-ND, « tous droits réservés »…), else « Autre licence ouverte » (the source publishes
+    open data). A reuser is never told that a licence forbidding commercial reuse is open."""
+    texts = [_key(value) for value in candidates if value]
+    for licence, pattern in _NOT_OPEN:
+        if any(pattern.search(text) for text in texts):
+            return licence
+    return "other-open"
 
 
 def frequency_uri(value: str | None) -> str | None:

@@ -145,3 +145,28 @@ def test_the_catalogue_is_paged_and_hides_private_datasets(app, call, complete):
     assert str(next(first.objects(None, hydra.totalItems))) == str(len(demo.read()["datasets"]))
     assert any(str(o).endswith("page=2") for o in first.objects(None, hydra.next))
     assert app.get("/catalog.ttl", query_string={"page": 0}).status_code in (400, 409)
+
+
+@pytest.mark.parametrize("licence, title", [
+    ("other-nc", "Autre licence (pas d’utilisation commerciale)"),
+    ("other-closed", "Autre licence (non ouverte)"),
+])
+def test_a_licence_without_a_document_is_still_stated(call, complete, licence, title):
+    # a reuser harvesting the catalogue learns that commercial reuse is not allowed
+    call("package_create", **dict(complete, license_id=licence))
+    g = _dataset_graph(complete["name"])
+    ds = next(g.subjects(RDF.type, DCAT.Dataset))
+    for dist in g.objects(ds, DCAT.distribution):
+        doc = g.value(dist, DCT.license)
+        assert (doc, RDF.type, DCT.LicenseDocument) in g
+        assert g.value(doc, DCT.title) == rdflib.Literal(title, lang="fr")
+    assert _violations(g, OURS) == []
+    if os.path.exists(OFFICIAL):
+        assert _violations(g, OFFICIAL) == []
+
+
+def test_no_licence_statement_for_a_licence_not_given(call, complete):
+    call("package_create", **dict(complete, license_id="notspecified"))
+    g = _dataset_graph(complete["name"])
+    ds = next(g.subjects(RDF.type, DCAT.Dataset))
+    assert all(g.value(dist, DCT.license) is None for dist in g.objects(ds, DCAT.distribution))
