@@ -40,6 +40,8 @@ def test_facts_of_a_tiny_feed():
         (b"PK\x03\x04 not really a zip", "n'est pas une archive zip valide"),
         (b"<html>404</html>", "n'est pas une archive zip valide"),
         (gtfs_zip(drop=("stops.txt",)), "il manque stops.txt"),
+        # an empty feed (files present, no row) is not a network of zero lines
+        (gtfs_zip(agencies=(), routes=0, stops=0), "n'a ni ligne ni arrêt : il est vide"),
     ],
 )
 def test_damaged_feeds_are_french_errors(data, message):

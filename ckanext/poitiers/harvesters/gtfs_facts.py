@@ -163,6 +163,9 @@ def facts(data: bytes, max_uncompressed: int = MAX_UNCOMPRESSED,
                 # stops and platforms (0 or empty), not stations, entrances or nodes
                 kinds = stops["location_type"].fillna(0).astype(str).str.strip()
                 stops = stops[kinds.isin(["0", "0.0", "", "nan"])]
+            if not routes and not len(stops):
+                # a feed without a route nor a stop is broken, not a network of zero lines
+                raise GtfsError(_("the GTFS file has no route and no stop: it is empty."))
             period, why = _period(folder, flat)
         except GtfsError:
             raise
