@@ -30,10 +30,14 @@ def test_agenda_mapping():
     assert "<script" not in d["notes"]
     assert d["poitiers_theme"] == ["culture-agenda"]
     assert d["frequency"].endswith("/UPDATE_CONT")
-    assert [(r["format"], r["resource_kind"]) for r in d["resources"]] == [
-        ("CSV", "file"), ("JSON", "file"), ("ICS", "file"), ("XLSX", "file"),
-        ("JSON", "api"), ("HTML", "documentation")]
-    assert d["resources"][4]["url"] == f"{API}/agendas/88120345/events"
+    # the exports openagenda.com's export dialog links to (there is no public events.v2.json:
+    # the JSON of the events is the API)
+    assert [(r["url"], r["format"], r["resource_kind"]) for r in d["resources"]] == [
+        ("https://openagenda.com/agendas/88120345/events.v2.csv", "CSV", "file"),
+        ("https://openagenda.com/agendas/88120345/events.v2.ics", "ICS", "file"),
+        ("https://openagenda.com/agendas/88120345/events.v2.xlsx", "XLSX", "file"),
+        (f"{API}/agendas/88120345/events", "JSON", "api"),
+        ("https://sortir.grandpoitiers.fr", "HTML", "documentation")]
 
 
 def test_recorded_agenda():
@@ -41,9 +45,13 @@ def test_recorded_agenda():
               encoding="utf-8") as f:
         d = m.map_agenda(json.load(f), API, "notspecified")
     assert d["title"] == "La Semaine Nationale de la Petite Enfance"
-    assert [r["url"] for r in d["resources"][:4]] == [
-        f"https://openagenda.com/agendas/41648/events.v2.{ext}"
-        for ext in ("csv", "json", "ics", "xlsx")]
+    assert [r["url"] for r in d["resources"][:3]] == [
+        f"https://openagenda.com/agendas/41648/events.v2.{ext}" for ext in ("csv", "ics", "xlsx")]
+
+
+def test_a_private_agenda_is_not_published():
+    with pytest.raises(m.OpenAgendaMappingError, match="privé"):
+        m.map_agenda(dict(load("agenda.json"), private=1), API, "lov2")
 
 
 @pytest.fixture
@@ -62,7 +70,17 @@ def test_agendas_by_uid_and_by_search(httpserver, make_runner, harvester):
         page = "agendas_page2.json" if request.args.getlist("after[]") else "agendas_page1.json"
         return Response(json.dumps(load(page)), content_type="application/json")
 
+    def detail(uid, **more):
+        # a search lists agendas in short: the agenda itself has its website and whole text
+        short = next(a for page in ("agendas_page1.json", "agendas_page2.json")
+                     for a in load(page)["agendas"] if a["uid"] == uid)
+        return dict(short, url=f"https://agenda{uid}.example.org", private=0,
+                    description=short["description"] + " Toute l'année.", **more)
+
     httpserver.expect_request("/v2/agendas/88120345").respond_with_json(load("agenda.json"))
+    for uid in (55501234, 55509999):
+        httpserver.expect_request(f"/v2/agendas/{uid}", query_string={"key": "oa_pk_test"}) \
+            .respond_with_json(detail(uid))
     httpserver.expect_request("/v2/agendas").respond_with_handler(agendas)
     config = json.dumps({"key": "oa_pk_test", "agendas": ["88120345"], "search": "Poitiers",
                          "license_id": "lov2"})
@@ -74,6 +92,9 @@ def test_agendas_by_uid_and_by_search(httpserver, make_runner, harvester):
                              "agenda-mediatheques-grand-poitiers", "agenda-sortir-a-poitiers"]
     assert seen[1]["after[]"] == ["1", "55501234"]
     assert found["agenda-sortir-a-poitiers"]["license_id"] == "lov2"
+    media = found["agenda-mediatheques-grand-poitiers"]
+    assert media["notes"].endswith("Toute l'année.")
+    assert media["resources"][-1]["url"] == "https://agenda55501234.example.org"
     job, results = runner.run()
     assert results == {}  # unchanged: skipped at gather time
 
@@ -101,3 +122,144 @@ def test_original_url_of_a_harvested_agenda(httpserver, make_runner, harvester):
     [result] = results.values()
     assert harvester.get_original_url(result["obj_id"]) == (
         "https://openagenda.com/sortir-a-poitiers")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("uid", ["41648/events/5", "../agendas/41648", "sortir-a-poitiers", ""])
+def test_agendas_must_be_uids(organization, httpserver, uid):
+    sysadmin = factories.Sysadmin()
+    with pytest.raises(toolkit.ValidationError) as e:
+        toolkit.get_action("harvest_source_create")(
+            {"user": sysadmin["name"]},
+            {"name": "agenda", "title": "Agenda", "url": httpserver.url_for("/v2"),
+             "source_type": "poitiers_openagenda",
+             "config": json.dumps({"key": "oa_pk_test", "agendas": ["41648", uid]}),
+             "owner_org": organization["id"]},
+        )
+    text = json.dumps(e.value.error_dict, ensure_ascii=False)
+    assert "« agendas » donne les identifiants" in text and f"« {uid} »" in text
+
+
+@pytest.mark.integration
+def test_an_answer_about_another_uid_is_not_taken(httpserver, make_runner, harvester):
+    # the address of one agenda answers with another record (another agenda, or anything with
+    # a uid, such as an event): nothing is created, the gather error says so
+    httpserver.expect_request("/v2/agendas/88120345").respond_with_json(
+        dict(load("agenda.json"), uid=41648))
+    config = json.dumps({"key": "oa_pk_test", "agendas": ["88120345"]})
+    runner = make_runner(harvester, httpserver.url_for("/v2"), config)
+    job, results = runner.run()
+    assert results == {} and datasets(runner.source.id) == {}
+    [error] = gather_errors(job)
+    assert "n'est pas l'agenda OpenAgenda 88120345" in error
+
+
+@pytest.mark.integration
+def test_an_agenda_turned_private_is_withdrawn(httpserver, make_runner, harvester):
+    agenda = load("agenda.json")
+    httpserver.expect_request("/v2/agendas/88120345").respond_with_handler(
+        lambda request: Response(json.dumps(agenda), content_type="application/json"))
+    config = json.dumps({"key": "oa_pk_test", "agendas": ["88120345"]})
+    runner = make_runner(harvester, httpserver.url_for("/v2"), config)
+    runner.run()
+    assert list(datasets(runner.source.id)) == ["agenda-sortir-a-poitiers"]
+    agenda["private"] = 1
+    job, _results = runner.run()
+    assert gather_errors(job) == []
+    assert datasets(runner.source.id) == {}
+    assert list(datasets(runner.source.id, state="deleted")) == ["agenda-sortir-a-poitiers"]
+
+
+@pytest.fixture
+def two_agendas(httpserver):
+    """Two agendas served by uid; ``state["status"]`` (uid → HTTP status) breaks one."""
+    state = {"status": {}}
+    agendas = {"88120345": load("agenda.json"),
+               "41648": dict(load("agenda.json"), uid=41648, slug="petite-enfance",
+                             title="La Semaine Nationale de la Petite Enfance")}
+
+    def handler(request):
+        uid = request.path.rsplit("/", 1)[-1]
+        status = state["status"].get(uid, 200)
+        if status != 200:
+            return Response('{"error": "agenda not found"}', status=status,
+                            content_type="application/json")
+        return Response(json.dumps(agendas[uid]), content_type="application/json")
+
+    for uid in agendas:
+        httpserver.expect_request(f"/v2/agendas/{uid}").respond_with_handler(handler)
+    state["config"] = json.dumps({"key": "oa_pk_test", "agendas": list(agendas)})
+    state["agendas"] = agendas
+    return state
+
+
+@pytest.mark.integration
+def test_an_agenda_gone_is_withdrawn_the_others_kept(httpserver, make_runner, harvester,
+                                                      two_agendas):
+    runner = make_runner(harvester, httpserver.url_for("/v2"), two_agendas["config"])
+    runner.run()
+    assert sorted(datasets(runner.source.id)) == ["agenda-petite-enfance",
+                                                  "agenda-sortir-a-poitiers"]
+    # the first agenda of the list is deleted on OpenAgenda: the second is still read, the
+    # first withdrawn, and the job says why in French
+    two_agendas["status"]["88120345"] = 404
+    two_agendas["agendas"]["41648"]["description"] = "Nouveau texte."
+    job, _results = runner.run()
+    assert gather_errors(job) == [
+        "L'agenda 88120345 n'existe plus sur OpenAgenda (HTTP 404) : son jeu de données est "
+        "retiré."]
+    found = datasets(runner.source.id)
+    assert list(found) == ["agenda-petite-enfance"]
+    assert found["agenda-petite-enfance"]["notes"] == "Nouveau texte."
+    assert list(datasets(runner.source.id, state="deleted")) == ["agenda-sortir-a-poitiers"]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("status", [404, 500])
+def test_a_source_down_or_at_a_wrong_address_withdraws_nothing(httpserver, make_runner,
+                                                               harvester, two_agendas, status):
+    runner = make_runner(harvester, httpserver.url_for("/v2"), two_agendas["config"])
+    runner.run()
+    # every agenda fails: a server down, or "not found" everywhere (a wrong address, more
+    # likely than every agenda deleted at once)
+    two_agendas["status"].update({"88120345": status, "41648": status})
+    job, results = runner.run()
+    [error] = gather_errors(job)
+    assert "Aucun jeu de données n'est retiré" in error or "aucun jeu de données n'est retiré" in (
+        error)
+    assert results == {}
+    assert len(datasets(runner.source.id)) == 2
+
+
+@pytest.mark.integration
+def test_one_agenda_failing_does_not_stop_the_others(httpserver, make_runner, harvester,
+                                                     two_agendas):
+    runner = make_runner(harvester, httpserver.url_for("/v2"), two_agendas["config"])
+    runner.run()
+    two_agendas["status"]["88120345"] = 500
+    two_agendas["agendas"]["41648"]["description"] = "Nouveau texte."
+    job, _results = runner.run()
+    [error] = gather_errors(job)
+    assert "erreur HTTP 500" in error and "n'est retiré" in error
+    found = datasets(runner.source.id)
+    assert sorted(found) == ["agenda-petite-enfance", "agenda-sortir-a-poitiers"]
+    assert found["agenda-petite-enfance"]["notes"] == "Nouveau texte."
+
+
+@pytest.mark.integration
+def test_an_agenda_listed_by_uid_and_found_by_the_search_is_harvested_once(
+        httpserver, make_runner, harvester):
+    page = load("agendas_page1.json")
+    page["agendas"].append(dict(load("agenda.json"), description="Résumé."))
+    page["after"] = None
+    httpserver.expect_request("/v2/agendas/88120345").respond_with_json(load("agenda.json"))
+    httpserver.expect_request("/v2/agendas/55501234").respond_with_json(
+        dict(page["agendas"][0], url="https://mediatheques.grandpoitiers.fr"))
+    httpserver.expect_request("/v2/agendas").respond_with_json(page)
+    config = json.dumps({"key": "oa_pk_test", "agendas": ["88120345"], "search": "Poitiers"})
+    runner = make_runner(harvester, httpserver.url_for("/v2"), config)
+    job, _results = runner.run()
+    assert gather_errors(job) == []  # not « appears twice »: both ways are the source's
+    found = datasets(runner.source.id)
+    assert sorted(found) == ["agenda-mediatheques-grand-poitiers", "agenda-sortir-a-poitiers"]
+    assert found["agenda-sortir-a-poitiers"]["notes"].startswith("Concerts, expositions")

@@ -55,10 +55,13 @@ HASH_EXTRA = "poitiers_content_hash"
 # hash of the remote record as listed (with the mapping version and the source configuration):
 # a record whose hash equals the one of its current harvest object is skipped at gather time
 RECORD_EXTRA = "poitiers_record_hash"
-MAPPING_VERSION = "2"  # bump when a mapping changes, so that unchanged records are mapped again
+MAPPING_VERSION = "3"  # bump when a mapping changes, so that unchanged records are mapped again
 # a fetch step that half-failed (e.g. GTFS facts unreadable) lists its French messages here:
 # they are stored as errors of the record, and the record is still imported
 WARNINGS_KEY = "_poitiers_warnings"
+# a fetch step that failed for a reason that may not last (a file server down) sets this key: the
+# record is imported, and read again at the next harvest even when its listing did not change
+RETRY_KEY = "_poitiers_retry"
 GRAND_POITIERS = "200069854"
 UNKNOWN_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UNKNOWN"
 STATUS_EXTRA = "status"
@@ -102,6 +105,12 @@ def apply_defaults(mapped: dict, config: dict) -> dict:
     ):
         mapped["poitiers_theme"] = list(config["default_themes"])
     return mapped
+
+
+class Notice(str):
+    """What ``list_records`` may yield besides records: a French message about the source,
+    stored as a gather error, that does not make the listing incomplete (an agenda gone from
+    the source, say: its dataset is withdrawn)."""
 
 
 class MappingError(ValueError):
@@ -374,6 +383,9 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         complete = True
         try:
             for record in self.list_records(client, source.url, cfg):
+                if isinstance(record, Notice):
+                    self._save_gather_error(str(record), harvest_job)
+                    continue
                 guid = self.record_guid(record, source.url, cfg)
                 if not guid:
                     self._save_gather_error(
@@ -501,6 +513,11 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                 "Fetch",
             )
             return False
+        if completed.pop(RETRY_KEY, False):
+            # without its record hash the object is not "unchanged" for the next gather
+            harvest_object.extras = [
+                e for e in harvest_object.extras if e.key != RECORD_EXTRA
+            ]
         for warning in completed.pop(WARNINGS_KEY, []):
             self._save_object_error(
                 _("Record {guid}: {error}").format(guid=harvest_object.guid, error=warning),

@@ -42,7 +42,8 @@ class RemoteError(Exception):
         super().__init__(message)
         self.url = url
         self.status = status
-        # why the guard refused the address: "scheme", "unresolved" or "private" (with ``ip``)
+        # why the guard refused the address: "scheme", "unresolved" or "private" (with ``ip``);
+        # "size" for an answer over the size cap
         self.reason = reason
         self.ip = ip
 
@@ -383,6 +384,7 @@ class HttpClient:
                 url=url, size=size(cap)
             ),
             url,
+            reason="size",
         )
         if declared and declared.isdigit() and int(declared) > cap:
             raise too_big

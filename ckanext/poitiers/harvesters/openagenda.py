@@ -2,14 +2,20 @@
 resources are the agenda's exports and API. Events are not datasets."""
 from __future__ import annotations
 
+import re
+
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import openagenda_mapping as mapping
-from ckanext.poitiers.harvesters.base import PoitiersHarvester
+from ckanext.poitiers.harvesters.base import Notice, PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
-from ckanext.poitiers.harvesters.i18n import N_, _, number
+from ckanext.poitiers.harvesters.i18n import N_, _, ngettext, number
 
 MAX_PAGES = 100
+UID = re.compile(r"^[0-9]{1,20}$")
+# key of a record found by a search, holding the API address: its full record (website, whole
+# description) is read at fetch time
+FROM_SEARCH = "_from_search"
 
 
 class OpenAgendaHarvester(PoitiersHarvester):
@@ -32,6 +38,12 @@ class OpenAgendaHarvester(PoitiersHarvester):
             errors.append(_("« key » (the public OpenAgenda key, oa_pk_…) is required."))
         if not parsed["agendas"] and not parsed["search"]:
             errors.append(_("Give « agendas » (a list of agenda uids) or « search »."))
+        bad = [uid for uid in parsed["agendas"] if not UID.match(uid)]
+        if bad:
+            errors.append(
+                _("« agendas » lists agenda uids, numbers such as « 41648 » (in the address "
+                  "openagenda.com/agendas/41648): {values} are not.").format(
+                    values=", ".join(f"« {uid} »" for uid in bad)))
         if errors:
             raise source_config.ConfigError(" ".join(errors))
         return text
@@ -43,18 +55,44 @@ class OpenAgendaHarvester(PoitiersHarvester):
     def list_records(self, client, source_url, config):
         api = self._api(source_url)
         headers_params = {"key": config["key"]}
+        # one agenda that fails does not keep the others from being read; the listing is then
+        # incomplete (the first error is raised at the end: nothing is withdrawn)
+        failures, gone, answered = [], [], False
         for uid in config["agendas"]:
-            record = client.get_json(f"{api}/agendas/{uid}", params=headers_params)
-            if not isinstance(record, dict) or record.get("uid") in (None, ""):
-                raise RemoteError(
-                    _("The answer of {url} is not an OpenAgenda agenda.").format(
-                        url=f"{api}/agendas/{uid}"
-                    ),
-                    api,
-                )
-            yield record
-        if not config["search"]:
-            return
+            try:
+                record = self._agenda(client, api, uid, headers_params)
+            except RemoteError as e:
+                if e.status == 404:
+                    gone.append(uid)
+                else:
+                    failures.append(e)
+                continue
+            answered = True
+            if not record.get("private"):
+                yield record  # a private agenda is not published (withdrawn if it was)
+        if config["search"]:
+            # an agenda listed by uid and found by the search too is harvested once, silently
+            listed = {str(uid) for uid in config["agendas"]}
+            for record in self._search(client, api, config, headers_params):
+                if str(record.get("uid")) not in listed:
+                    yield record
+            answered = True
+        if failures:
+            raise failures[0]
+        if gone and not answered:
+            # every agenda "not found": more likely a wrong source address than agendas gone
+            raise RemoteError(
+                _("No agenda of the source was found at {url} (HTTP 404): check the address "
+                  "of the source; no dataset is withdrawn.").format(url=f"{api}/agendas"), api)
+        if gone:
+            yield Notice(ngettext(
+                "The agenda {uids} no longer exists on OpenAgenda (HTTP 404): its dataset is "
+                "withdrawn.",
+                "The agendas {uids} no longer exist on OpenAgenda (HTTP 404): their datasets "
+                "are withdrawn.",
+                len(gone)).format(uids=", ".join(gone)))
+
+    def _search(self, client, api: str, config: dict, headers_params: dict):
         params = {**headers_params, "search": config["search"], "size": 100}
         if config["official_only"]:
             params["official"] = 1
@@ -63,13 +101,37 @@ class OpenAgendaHarvester(PoitiersHarvester):
                 client, f"{api}/agendas", "agendas",
                 _("The answer of {url} is not an OpenAgenda agenda list."), params,
             )
-            yield from records
+            for record in records:
+                if not record.get("private"):
+                    yield {**record, FROM_SEARCH: api}
             after = body.get("after")
             if not after or not body["agendas"]:
                 return
             params["after[]"] = [str(a) for a in after]
         raise RemoteError(_("{url} announces more than {count} pages.").format(
             url=f"{api}/agendas", count=number(MAX_PAGES)), api)
+
+    @staticmethod
+    def _agenda(client, api: str, uid, params: dict) -> dict:
+        """``GET /agendas/{uid}``: that agenda, or RemoteError (an answer of another shape or
+        about another uid, such as an event, is not taken for it)."""
+        url = f"{api}/agendas/{uid}"
+        record = client.get_json(url, params=params)
+        if not isinstance(record, dict) or str(record.get("uid", "")) != str(uid):
+            raise RemoteError(
+                _("The answer of {url} is not the OpenAgenda agenda {uid}.").format(
+                    url=url, uid=uid),
+                api,
+            )
+        return record
+
+    def fetch_record(self, client, record, config, previous):
+        if not record.get(FROM_SEARCH):
+            return record
+        # a search lists agendas in short (no website, a shortened description): the agenda
+        # itself is read
+        return self._agenda(client, record[FROM_SEARCH], record.get("uid"),
+                            {"key": config["key"]})
 
     def record_guid(self, record, source_url, config):
         return mapping.guid(record)

@@ -13,11 +13,11 @@ from ckanext.poitiers.vocabularies import remote
 
 SITE = "https://openagenda.com"
 CONTINUOUS = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
-# exports of an agenda's public page (the "v2" export family of openagenda.com/agendas/{uid}/):
-# path, format
+# exports of an agenda's public page, all its events (the "v2" exports that openagenda.com's
+# export dialog links to: /agendas/{uid}/events.v2.csv, .xlsx and .ics; its JSON is the API,
+# a resource of its own): path, format
 EXPORTS = (
     ("events.v2.csv", "CSV"),
-    ("events.v2.json", "JSON"),
     ("events.v2.ics", "ICS"),
     ("events.v2.xlsx", "XLSX"),
 )
@@ -34,7 +34,6 @@ def guid(record: dict) -> str | None:
 def export_names() -> dict[str, str]:
     return {
         "events.v2.csv": _("Events (CSV)"),
-        "events.v2.json": _("Events (JSON)"),
         "events.v2.ics": _("Events (iCalendar)"),
         "events.v2.xlsx": _("Events (spreadsheet)"),
     }
@@ -44,6 +43,8 @@ def map_agenda(record: dict, api: str, licence_id: str) -> dict:
     title = plain_text(record.get("title"))
     if not title:
         raise OpenAgendaMappingError(_("the record has no title."))
+    if record.get("private"):
+        raise OpenAgendaMappingError(_("the agenda is private: it is not published."))
     uid = record["uid"]
     slug = record.get("slug") or str(uid)
     eu, local = remote.themes(["culture"])

@@ -2,9 +2,10 @@
 /api/datasets``, one flat list), with GTFS facts read from each dataset's GTFS file."""
 from __future__ import annotations
 
+from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import gtfs_facts
 from ckanext.poitiers.harvesters import transport_mapping as mapping
-from ckanext.poitiers.harvesters.base import WARNINGS_KEY, PoitiersHarvester
+from ckanext.poitiers.harvesters.base import RETRY_KEY, WARNINGS_KEY, PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _
@@ -19,6 +20,14 @@ def gtfs_limits() -> tuple[int, float]:
             float(c.get("ckanext.poitiers.harvest.gtfs_max_compression_ratio")))
 
 
+def passing(error: RemoteError) -> bool:
+    """Whether a download failure may not last: a timeout, a connection or DNS failure, 408,
+    429 or a 5xx (not a file over the size cap, an address refused, a 404…)."""
+    if error.status is not None:
+        return error.status in (408, 429) or error.status >= 500
+    return error.reason in ("", "unresolved")
+
+
 class TransportHarvester(PoitiersHarvester):
     NAME = "poitiers_transport"
     TITLE = N_("transport.data.gouv.fr")
@@ -29,9 +38,38 @@ class TransportHarvester(PoitiersHarvester):
     options = {
         # SIREN of the AOM / EPCI or INSEE codes of communes that a dataset must cover
         "covered": Option(list, default=["200069854", "86194"]),
-        "types": Option(list, default=[]),
+        "types": Option(list, default=[], choices=mapping.TYPES),
         "gtfs_facts": Option(bool, default=True),
     }
+
+    def validate_config(self, config):
+        text = super().validate_config(config)
+        self._check_filter(self.parsed_config(text))
+        return text
+
+    def source_settings(self, source) -> dict:
+        # a source saved before these checks (or written to the database directly) is checked at
+        # each gather too: its job ends with a French gather error, and nothing is withdrawn
+        settings = super().source_settings(source)
+        self._check_filter(settings)
+        return settings
+
+    @staticmethod
+    def _check_filter(config: dict) -> None:
+        """A filter that matches nothing would withdraw every dataset of the source."""
+        covered = config["covered"]
+        if not covered:
+            raise source_config.ConfigError(
+                _("« covered » needs at least one SIREN or INSEE code (Grand Poitiers: "
+                  "200069854); an empty list would harvest nothing and withdraw every "
+                  "dataset."))
+        bad = [code for code in covered if not mapping.COVERED_CODE.match(code)]
+        if bad:
+            raise source_config.ConfigError(
+                _("« covered » lists SIREN numbers (9 digits, e.g. 200069854 for Grand "
+                  "Poitiers) or INSEE codes of communes (5 characters, e.g. 86194 for "
+                  "Poitiers): {values} are not.").format(
+                    values=", ".join(f"« {code} »" for code in bad)))
 
     def list_records(self, client, source_url, config):
         url = source_url.rstrip("/")
@@ -66,13 +104,30 @@ class TransportHarvester(PoitiersHarvester):
             return {**record, "_gtfs": previous["_gtfs"], "_gtfs_key": key}
         try:
             data, _resp = client.get_bytes(gtfs["url"])
+        except RemoteError as e:
+            # the file could not be downloaded: when that may not last (a server down, a
+            # timeout, 429), the record is read again at the next harvest even if the listing
+            # did not change; a file over the size cap or refused (4xx) is not downloaded again
+            # until the listing announces another file
+            retry = passing(e)
+            return {**record, **({RETRY_KEY: True} if retry else {}), WARNINGS_KEY: [
+                _("the facts of the GTFS file {url} could not be read: {error}").format(
+                    url=gtfs["url"], error=e)
+            ]}
+        try:
             facts = gtfs_facts.facts(data, *gtfs_limits())
-        except (RemoteError, gtfs_facts.GtfsError) as e:
+        except gtfs_facts.GtfsError as e:
             return {**record, WARNINGS_KEY: [
                 _("the facts of the GTFS file {url} could not be read: {error}").format(
                     url=gtfs["url"], error=e)
             ]}
-        return {**record, "_gtfs": facts, "_gtfs_key": key}
+        warnings = [
+            _("the facts of the GTFS file {url} are incomplete: {error}").format(
+                url=gtfs["url"], error=why)
+            for why in facts.pop(gtfs_facts.WARNINGS, [])
+        ]
+        completed = {**record, "_gtfs": facts, "_gtfs_key": key}
+        return {**completed, WARNINGS_KEY: warnings} if warnings else completed
 
     def map_record(self, record, source_url, config):
         return self.mapped(mapping.map_dataset, record, errors=mapping.TransportMappingError)

@@ -7,11 +7,15 @@ filesize}]``, plus ``_gtfs`` (facts added by the harvester's fetch stage).
 """
 from __future__ import annotations
 
+import re
+
 from ckanext.poitiers.harvesters.common_mapping import (
     drop_empty,
     finish_resource,
+    iso_date,
     required_title,
     tags,
+    temporal,
 )
 from ckanext.poitiers.harvesters.i18n import _
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
@@ -24,11 +28,25 @@ FORMATS = {
     "gtfs-rt": ("GTFS-RT", "realtime"),
     "gbfs": ("GBFS", "realtime"),
     "siri": ("SIRI", "realtime"),
-    "siri lite": ("SIRI", "realtime"),
+    # SIRI Lite (JSON over plain HTTP) is not read by a SIRI (XML) client
+    "siri lite": ("SIRI Lite", "realtime"),
     "geojson": ("GeoJSON", "file"),
     "csv": ("CSV", "file"),
     "json": ("JSON", "api"),
 }
+# data.gouv.fr resource types (transport.data.gouv.fr passes them on) whose kind is not "file"
+RESOURCE_KINDS = {"api": "api", "documentation": "documentation", "code": "documentation"}
+# dataset types of transport.data.gouv.fr (etalab/transport-site, DB.Dataset.type_to_str_map)
+TYPES = (
+    "public-transit", "bike-scooter-sharing", "car-motorbike-sharing", "carpooling-areas",
+    "carpooling-lines", "carpooling-offers", "charging-stations", "air-transport", "road-data",
+    "locations", "informations", "private-parking", "bike-way", "bike-parking",
+    "low-emission-zones", "transport-traffic", "mobility-counting",
+)
+# what the ``covered`` filter accepts: a SIREN (AOM, EPCI, company) or the INSEE code of a
+# commune; the two-digit codes of departments and regions look alike (75: Paris, or
+# Nouvelle-Aquitaine) and are refused
+COVERED_CODE = re.compile(r"^(?:[0-9]{9}|[0-9]{5}|2[AB][0-9]{3})$")
 GTFS_FACT_FIELDS = ("gtfs_agencies", "gtfs_routes_count", "gtfs_stops_count",
                     "gtfs_start_date", "gtfs_end_date")
 
@@ -76,6 +94,7 @@ def _resource(res: dict) -> dict | None:
     if not url:
         return None
     fmt, kind = FORMATS.get(str(res.get("format", "")).lower(), (None, "file"))
+    kind = RESOURCE_KINDS.get(res.get("type"), kind)
     resource = {
         "name": plain_text(res.get("title")) or url.rsplit("/", 1)[-1],
         "url": url,
@@ -83,6 +102,20 @@ def _resource(res: dict) -> dict | None:
         "resource_kind": kind,
     }
     return finish_resource(resource, res)
+
+
+def validity(record: dict) -> list[dict]:
+    """The period of validity of the timetables, as ``temporal_coverage``: the one the GTFS
+    facts read, else the one transport.data.gouv.fr gives for its first GTFS resource."""
+    facts = record.get("_gtfs") or {}
+    if facts.get("gtfs_start_date") and facts.get("gtfs_end_date"):
+        return temporal(facts["gtfs_start_date"], facts["gtfs_end_date"])
+    for res in record.get("resources") or []:
+        start, end = (iso_date(res.get("start_calendar_validity")),
+                      iso_date(res.get("end_calendar_validity")))
+        if str(res.get("format", "")).lower() == "gtfs" and start and end and start <= end:
+            return temporal(start, end)
+    return []
 
 
 def map_dataset(record: dict) -> dict:
@@ -103,9 +136,13 @@ def map_dataset(record: dict) -> dict:
         "tags": tags(record.get("tags")),
         "theme": eu,
         "poitiers_theme": local,
+        # a licence we do not recognise is still a licence (open unless it says otherwise);
+        # none at all is not an open one
         "license_id": remote.licence_id(record.get("licence"))
-        or remote.unrecognised_licence(record.get("licence")),
+        or (remote.unrecognised_licence(record.get("licence")) if record.get("licence")
+            else "notspecified"),
         "communes": codes,
+        "temporal_coverage": validity(record),
         "publisher": [{"name": plain_text(publisher)}] if publisher else [],
         "resources": [r for r in (_resource(res) for res in record.get("resources") or []) if r],
     }
