@@ -29,14 +29,23 @@ class CommandError(click.ClickException):
         click.echo(self.shown, file=file, err=True)
 
 
-def errors_text(exc: tk.ValidationError, dataset_type: str | None = None) -> str:
-    """A validation error as « Champ : message | … » (the schema's labels for a dataset), not the
-    repr of CKAN's ``error_summary``."""
+def errors_text(exc: tk.ValidationError, dataset_type: str | None = None,
+                labels: dict[str, str] | None = None) -> str:
+    """A validation error as « Champ : message | … » (the schema's labels for a dataset, or
+    ``labels``), not the repr of CKAN's ``error_summary``."""
     from ckanext.poitiers.harvesters.base import format_validation_error, schema_labels
 
     errors = exc.error_dict if isinstance(exc.error_dict, dict) else {"": exc.error_dict}
     errors = {k: v for k, v in errors.items() if not k.startswith("__")} or errors
-    return format_validation_error(errors, schema_labels(dataset_type) if dataset_type else {})
+    return format_validation_error(
+        errors, schema_labels(dataset_type) if dataset_type else (labels or {}))
+
+
+def user_labels() -> dict[str, tuple[str, dict]]:
+    """The names of a user's fields that ``ensure-sysadmin`` may be refused on."""
+    _ = tk._
+    return {"name": (_("User name"), {}), "email": (_("Email"), {}),
+            "password": (_("Password"), {}), "fullname": (_("Full name"), {})}
 
 
 def service_errors() -> tuple[type[BaseException], ...]:
@@ -233,7 +242,7 @@ def ensure_sysadmin(name, email, password_file):
                 "name": name, "email": email, "password": password, "fullname": name})
         except tk.ValidationError as exc:
             raise CommandError(_("Cannot create the user: {errors}").format(
-                errors=errors_text(exc))) from exc
+                errors=errors_text(exc, labels=user_labels()))) from exc
     if user.get("state") == "deleted":
         # made a sysadmin, it still could not log in: say so instead of « ready »
         raise CommandError(_("The user “{name}” exists but was deleted: it cannot log in. "

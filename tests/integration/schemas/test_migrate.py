@@ -318,3 +318,14 @@ def test_apply_refuses_when_the_poitiers_schema_is_not_the_live_one(legacy, tmp_
     # before the fix, parkings-2015 lost its frequency, theme, commune and dates (the free
     # extras were removed, the other schema dropped the new fields)
     assert _snapshot() == before
+
+
+def test_a_user_refused_by_ckan_names_the_fields_in_french(tmp_path):
+    secret = tmp_path / "password"
+    secret.write_text("court", encoding="utf-8")
+    code, out, err = _ckan("poitiers", "ensure-sysadmin", "nouvel-admin", "--email",
+                           "pas-un-courriel", "--password-file", str(secret))
+    assert code != 0, out + err
+    assert "Impossible de créer l’utilisateur" in err, err
+    assert "Mot de passe :" in err and "Courriel :" in err, err
+    assert "password :" not in err and "Traceback" not in err
