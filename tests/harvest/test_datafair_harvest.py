@@ -386,7 +386,9 @@ def test_50_mb_body_is_refused(catalogue, make_runner, harvester, declared):
 
     catalogue.fail = huge
     job, _results = runner.run()
-    _assert_nothing_lost(runner, job, before, "dépasse la limite de 21\u00a0Mo")
+    # the message says which option raises the limit
+    _assert_nothing_lost(runner, job, before, "dépasse la limite de 21\u00a0Mo (un administrateur "
+                         "peut la relever : ckanext.poitiers.harvest.max_response_bytes)")
 
 
 def test_duplicate_ids_give_one_dataset_and_a_visible_warning(catalogue, make_runner, harvester):

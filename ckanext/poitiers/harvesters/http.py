@@ -380,7 +380,8 @@ class HttpClient:
         cap = self.settings.max_bytes
         declared = resp.headers.get("Content-Length")
         too_big = RemoteError(
-            _("The answer of {url} is larger than the limit of {size}.").format(
+            _("The answer of {url} is larger than the limit of {size} (an administrator can "
+              "raise it: ckanext.poitiers.harvest.max_response_bytes).").format(
                 url=url, size=size(cap)
             ),
             url,
