@@ -294,6 +294,7 @@ def best_accented(word: str, counts: dict[str, int]) -> str:
 _kinds: dict[str, str] = {}
 _kinds_lock = threading.Lock()
 SPELLING_DICTIONARIES = ("near", "default")
+ACCENT_ROWS = 10  # datasets read for the accents of a suggestion
 
 
 class SolrError(Exception):
@@ -414,9 +415,8 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
         # minimum match a word of a private dataset could ride along with public ones
         ("qf", QUERY_FIELDS), ("mm", "100%"), ("wt", "json"),
     ]
-    for f in [fq] if isinstance(fq, str) else fq or []:
-        if f and f.strip():
-            params.append(("fq", f))
+    fq_list = [f for f in ([fq] if isinstance(fq, str) else fq or []) if f and f.strip()]
+    params += [("fq", f) for f in fq_list]
     # one edit away first (cheap), two edits only when that finds nothing (see solrconfig.xml)
     # and only for a search that found nothing: one that found a few datasets is offered a
     # near word or nothing. A Solr configured before "near" existed answers 404 to it and is
@@ -430,9 +430,9 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
         except (SolrError, ValueError) as exc:  # Solr down or garbled
             log.warning("Solr spellcheck failed: %s", exc)
             return None
-        if text:
-            return restore_accents(solr_url, text, timeout=timeout, auth=auth) if restore \
-                else text  # else the caller puts the accents back (see accents_from_texts)
+        if text:  # else the caller puts the accents back (see accents_from_texts)
+            return restore_accents(solr_url, text, fq=fq_list, timeout=timeout,
+                                   auth=auth) if restore else text
         if found:
             break
     return None
@@ -480,20 +480,32 @@ def _pairs(value: Any) -> dict:
     return {}
 
 
-def restore_accents(solr_url: str, text: str, *, timeout: float = 5,
+def restore_accents(solr_url: str, text: str, *, fq: Iterable[str], timeout: float = 5,
                     auth: tuple | None = None) -> str:
-    """"elections municipales" → "élections municipales", from the spelling dictionary."""
-    plain = sorted(_plain_words(text))
+    """"elections municipales" → "élections municipales", as the datasets the searcher may see
+    write the words (``fq``: the search's own filters: site, state, permission labels).
+
+    Not from the whole index (Solr's term list): the accents of a word written so only in a
+    private dataset, a deleted one or another site's would be shown to whoever searches."""
+    plain = _plain_words(text)
     if not plain:
         return text
+    params: list[tuple[str, str]] = [
+        ("q", spelling_query(text)), ("defType", "edismax"), ("qf", QUERY_FIELDS),
+        ("mm", "100%"), ("q.op", "OR"), ("rows", str(ACCENT_ROWS)), ("fl", "title,notes,tags"),
+        ("wt", "json")]
+    params += [("fq", f) for f in ([fq] if isinstance(fq, str) else fq) if f and f.strip()]
     try:  # one request for all the words
-        resp = solr_get(f"{solr_url.rstrip('/')}/terms", params={
-            "terms.fl": "spell", "terms.limit": "50", "wt": "json",
-            "terms.regex": "|".join(accent_pattern(w) for w in plain)},
-            timeout=timeout, auth=auth)
+        resp = solr_get(f"{solr_url.rstrip('/')}/select", params=params, timeout=timeout,
+                        auth=auth)
         resp.raise_for_status()
-        counts = _pairs(resp.json().get("terms", {}).get("spell"))
-    except (SolrError, ValueError) as exc:
-        log.warning("Solr terms lookup failed: %s", exc)
+        docs = resp.json().get("response", {}).get("docs") or []
+    except (SolrError, ValueError, AttributeError) as exc:
+        log.warning("Solr accents lookup failed: %s", exc)
         return text
-    return _reaccent(text, counts)
+    texts: list[str] = []
+    for doc in docs:
+        for field in ("title", "notes", "tags"):
+            value = doc.get(field) if isinstance(doc, dict) else None
+            texts += [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+    return accents_from_texts(text, texts)[0]

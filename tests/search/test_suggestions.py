@@ -316,3 +316,90 @@ def test_a_search_that_found_a_few_datasets_asks_the_near_dictionary_only(monkey
     assert result["count"] == 1
     assert "poitiers_suggestion" not in result
     assert asked == ["near"]
+
+
+@pytest.fixture
+def accents_of_hidden_datasets(datasets):
+    """« peche » written without its accent in a public dataset; « pêche » only in a private
+    one and in a deleted one."""
+    owner = datasets["name"]
+    org = helpers.call_action("organization_show", id="ville-de-poitiers")
+
+    def make(name, title, private=False):
+        return helpers.call_action(
+            "package_create", context={"user": owner}, **REQUIRED, name=name, title=title,
+            notes="Relevés.", owner_org=org["id"], license_id="lov2", private=private,
+            tags=[{"name": "loisirs"}])
+
+    make("lieux-peche", "Lieux de peche")
+    make("registre-peche", "Registre de pêche", private=True)
+    deleted = make("peche-ancienne", "Pêche en rivière")
+    helpers.call_action("package_delete", context={"user": owner}, id=deleted["id"])
+    return datasets
+
+
+def test_the_accents_of_a_suggestion_come_only_from_datasets_the_searcher_may_see(
+        accents_of_hidden_datasets, app):
+    # the word is public (« peche »); the accented form only private or deleted: an anonymous
+    # visitor is offered the word as public datasets write it, never « pêche »
+    anonymous = search("pecje", ext_poitiers_exact="1")
+    assert anonymous["count"] == 0
+    assert anonymous["poitiers_suggestion"] == "peche"
+    page = app.get("/dataset/", query_string={"q": "pecje", "ext_poitiers_exact": "1"})
+    assert "Vouliez-vous dire" in page.body and "peche" in page.body
+    assert "pêche" not in page.body
+    # the owner, who may see the private dataset, gets its accents
+    owner = search("pecje", user=accents_of_hidden_datasets["name"], ext_poitiers_exact="1")
+    assert owner["poitiers_suggestion"] == "pêche"
+
+
+@pytest.mark.ckan_config("ckanext.poitiers.search.correct_empty", "false")
+def test_no_hidden_accents_when_the_portal_does_not_correct_empty_searches(
+        accents_of_hidden_datasets):
+    assert search("pecje")["poitiers_suggestion"] == "peche"
+
+
+def test_the_accents_of_a_correction_come_only_from_datasets_the_searcher_may_see(
+        accents_of_hidden_datasets):
+    result = search("pecje")
+    assert [d["name"] for d in result["results"]] == ["lieux-peche"]
+    assert result["poitiers_corrected_to"] == "peche"
+
+
+@pytest.mark.usefixtures("datasets")
+@pytest.mark.parametrize("q", [["electoins"], ["vélo", "x"]])
+def test_a_query_sent_as_a_list_is_searched_as_text(app, q):
+    # CKAN searches such a q as its text; the correction of an empty search used to fail on it
+    # (Internal Server Error)
+    res = app.post("/api/3/action/package_search", json={"q": q})
+    assert res.status_code == 200
+    assert res.json["success"] is True
+    # an object's text has a colon: Solr syntax, which Solr refuses: a structured error
+    res = app.post("/api/3/action/package_search", json={"q": {"q": q[0]}}, status=409)
+    assert res.json["success"] is False
+
+
+@pytest.mark.usefixtures("datasets")
+@pytest.mark.parametrize("fl", [5, {"name": 1}, ["name", 3]])
+def test_a_field_list_that_is_not_names_is_a_structured_error_in_french(app, fl):
+    res = app.post("/api/3/action/package_search", json={"q": "electoins", "fl": fl},
+                   status=409)
+    error = res.json["error"]
+    assert error["__type"] == "Validation Error"
+    assert "noms des champs" in " ".join(error["fl"])
+
+
+@pytest.mark.usefixtures("datasets")
+@pytest.mark.parametrize("q", ["{!func}ab", "electoins {!lucene}x", "vélo " * 400],
+                         ids=["local-params", "local-params-inside", "400-words"])
+def test_a_search_solr_refuses_is_a_french_page(app, q):
+    import re
+
+    page = app.get("/dataset/", query_string={"q": q})
+    assert page.status_code == 200
+    heading = re.search(r"<h1>\s*(.*?)\s*</h1>", page.body, re.S).group(1)
+    assert heading == "Erreur de recherche"
+    assert "Une erreur est survenue pendant votre recherche" in page.body
+    # the API says the same as a structured error
+    res = app.get("/api/3/action/package_search", query_string={"q": q}, status=409)
+    assert res.json["error"]["__type"] == "Search Error"

@@ -77,6 +77,7 @@ ORIGINAL_Q = "poitiers_q"  # key of the query as typed, in package_search's ``ex
 EXACT = "ext_poitiers_exact"  # search parameter: no automatic correction of an empty search
 NO_SUGGESTION = "poitiers_no_suggestion"  # in extras: the search of a correction
 RAW_SUGGESTION = "_poitiers_raw_suggestion"  # correction of an empty search, accents not restored
+SEARCH_FILTERS = "_poitiers_fq"  # the Solr filters of that search (site, state, permissions)
 
 
 def correct_empty() -> bool:
@@ -149,6 +150,8 @@ class PoitiersSearchPlugin(NeedsCore):
                 auth=_solr_auth(), found=search_results.get("count", 0), restore=not empty)
             if suggestion:
                 search_results[RAW_SUGGESTION if empty else "poitiers_suggestion"] = suggestion
+                if empty:  # the accents of the suggestion, from what this searcher may see
+                    search_results[SEARCH_FILTERS] = list(search_params.get("fq") or [])
         return search_results
 
     # IActions
@@ -178,9 +181,17 @@ def package_search(original_action, context, data_dict):
     Off with ``ckanext.poitiers.search.correct_empty = false``, or for one search with
     ``ext_poitiers_exact=1`` (the « Rechercher exactement … » link of the search page).
     """
+    fl = data_dict.get("fl")
+    if fl is not None and not (isinstance(fl, str) or (
+            isinstance(fl, list) and all(isinstance(f, str) for f in fl))):
+        # CKAN joins fl as a list of names: anything else was an Internal Server Error
+        raise tk.ValidationError({"fl": [tk._("Give the field names as text.")]})
     asked = copy.deepcopy(data_dict)
+    if asked.get("q") is not None:  # the query CKAN searches: q=["a"] is searched as "['a']"
+        asked["q"] = tk.get_validator("unicode_safe")(asked["q"])
     result = original_action(context, data_dict)
     raw = result.pop(RAW_SUGGESTION, None)
+    fq = result.pop(SEARCH_FILTERS, None) or []
     if not raw:
         return result
     extras = asked.get("extras") if isinstance(asked.get("extras"), dict) else {}
@@ -204,11 +215,11 @@ def package_search(original_action, context, data_dict):
         return result
     if corrected is None:
         result["poitiers_suggestion"] = search.restore_accents(
-            _solr_url(), raw, timeout=min(_timeout(), 5), auth=_solr_auth())
+            _solr_url(), raw, fq=fq, timeout=min(_timeout(), 5), auth=_solr_auth())
         return result
     suggestion, unseen = search.accents_from_texts(raw, texts)
     if unseen:
-        suggestion = search.restore_accents(_solr_url(), suggestion,
+        suggestion = search.restore_accents(_solr_url(), suggestion, fq=fq,
                                             timeout=min(_timeout(), 5), auth=_solr_auth())
     corrected.pop("poitiers_suggestion", None)
     corrected["poitiers_corrected_from"] = asked.get("q")
