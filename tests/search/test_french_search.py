@@ -201,3 +201,45 @@ def test_odd_free_text_never_breaks_search(make, q):
     make("velos-comptages", "Comptages de vélos", "Compteurs.")
     result = helpers.call_action("package_search", q=q)
     assert result["count"] in (0, 1)
+
+
+def page_names(app, q, **params):
+    """The datasets the search page lists, in order."""
+    import re
+
+    page = app.get("/dataset/", query_string={"q": q, **params})
+    assert page.status_code == 200
+    listing = page.body.split('class="dataset-list', 1)
+    if len(listing) < 2:
+        return []
+    body = listing[1].split("</ul>", 1)[0]
+    return list(dict.fromkeys(re.findall(r'href="/dataset/([a-z0-9_-]+)"', body)))
+
+
+def test_the_french_cases_work_from_the_search_page(app, make):
+    make("presidentielle", "Résultats de l'election présidentielle", "Par bureau.",
+         tags=["vote"])
+    make("conso-batiments", "Consommation d'énergie des bâtiments communaux", "Gaz.",
+         tags=["énergie"])
+    make("vitalis-gtfs", "Réseau Vitalis : horaires théoriques", "Arrêts et lignes.",
+         tags=["transport"])
+    make("dae-poitiers", "Défibrillateurs automatisés externes de Poitiers", "DAE.",
+         communes=["86194"], tags=["santé"])
+    make("dae-liguge", "Défibrillateurs automatisés externes", "DAE.", communes=["86133"],
+         tags=["santé"])
+    make("eclairage-chauvigny", "Points lumineux", "Inventaire.", communes=["86070"],
+         tags=["éclairage"])
+    make("c-description", "Inventaire", "Les arbres de la ville.", tags=["nature"])
+    make("b-keyword", "Inventaire communal", "Patrimoine végétal.", tags=["arbres"])
+    make("a-title", "Arbres", "Patrimoine végétal de la commune.", tags=["nature"])
+    assert page_names(app, "ELECTIONS") == ["presidentielle"]          # accents, plural
+    assert page_names(app, "l’energie") == ["conso-batiments"]         # elision
+    assert page_names(app, "autobus") == ["vitalis-gtfs"]              # synonyms file
+    assert page_names(app, "Chauvigny") == ["eclairage-chauvigny"]     # INSEE 86070
+    assert page_names(app, "défibrillateur Ligugé") == ["dae-liguge", "dae-poitiers"]
+    assert page_names(app, "arbres") == ["a-title", "b-keyword", "c-description"]  # boosts
+    # with a filter of the page (facet) and a sort chosen by the visitor
+    assert page_names(app, "défibrillateurs", tags="santé",
+                      sort="title_string asc") == ["dae-liguge", "dae-poitiers"]
+    # a typo that finds nothing shows the results of its correction on the page
+    assert page_names(app, "electoins") == ["presidentielle"]
