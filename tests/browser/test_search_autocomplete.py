@@ -118,3 +118,22 @@ def test_the_status_line_agrees_with_the_number_of_suggestions(portal, page_fact
             assert status.startswith(f"{n} suggestions : "), status
         seen.add(n == 1)
     assert seen == {True, False}, "the queries should give one and several suggestions"
+
+
+def test_when_the_action_refuses_what_is_typed_the_old_suggestions_go(portal, page_factory):
+    page = page_factory()
+    box, listbox = open_suggestions(page, portal, "stat")
+    assert listbox.locator("[role=option]").count() > 0
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant")
+    # more than 100 characters: the action answers a validation error (409)
+    with page.expect_response(lambda r: "poitiers_autocomplete" in r.url and r.status == 409):
+        box.fill("stat" + "x" * 100)  # one input event
+    page.wait_for_timeout(300)
+    assert box.get_attribute("aria-expanded") == "false"
+    assert box.get_attribute("aria-activedescendant") is None
+    assert listbox.locator("[role=option]").count() == 0
+    # Enter then searches what was typed, not the dataset chosen before
+    with page.expect_navigation():
+        box.press("Enter")
+    assert "/dataset/stationnement" not in page.url and "q=stat" in page.url

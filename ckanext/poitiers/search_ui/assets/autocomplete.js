@@ -142,19 +142,29 @@
       var mine = ++request;
       asked = q;
       var url = cfg.url + "?limit=" + LIMIT + "&q=" + encodeURIComponent(q);
+      /* an error (the action refused what was typed, the portal is down): no list, rather than
+       * the suggestions of what was typed before; the search itself still works */
+      function none() {
+        if (mine !== request) { return; }
+        items = [];
+        list.textContent = "";
+        close();
+      }
       fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (res) { return res.ok ? res.json() : null; })
         .then(function (body) {
-          if (mine !== request || !body || !body.success) { return; }
+          if (mine !== request) { return; }
+          if (!body || !body.success || !body.result) { return none(); }
           if (input.value.trim() !== q || document.activeElement !== input) { return; }
           render(body.result);
         })
-        .catch(function () { /* no suggestions: the search itself still works */ });
+        .catch(none);
     }
 
     input.addEventListener("input", function () {
       var q = input.value.trim();
       window.clearTimeout(timer);
+      setActive(-1);  // the text changed: Enter no longer means the option chosen before
       if (q.length < MIN) { request++; items = []; list.textContent = ""; close(); return; }
       if (q === asked && items.length) { open(); return; }
       timer = window.setTimeout(function () { ask(q); }, DELAY);
