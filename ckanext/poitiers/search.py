@@ -34,6 +34,19 @@ PHRASE_FIELDS = "title^10 keywords_fr^5"
 PHRASE_SLOP = "1"
 MINIMUM_MATCH = "2<-1 5<80%"
 
+# Solr refuses a query of more than 1,024 clauses; each word of a free-text query is looked for
+# in five fields with its civic synonyms (« bus »: eight of them), so that a text of some 20 to 40
+# words pasted in the box can pass it (CKAN's stock search: about 200 words). Such a search is
+# asked again with its first words only (see too_many_clauses)
+TOO_MANY_CLAUSES = ("maxClauseCount", "too many nested clauses", "too many boolean clauses")
+
+
+def too_many_clauses(error: Exception) -> bool:
+    """Solr refused the query for its size (not for its syntax)."""
+    text = str(error)
+    return any(marker.lower() in text.lower() for marker in TOO_MANY_CLAUSES)
+
+
 # parameters our searches send that CKAN's list of Solr parameters lacks: phrase boost, and
 # q.op, because edismax (unlike CKAN's default dismax) makes every word required when
 # q.op=AND, which CKAN sets, instead of applying CKAN's minimum-match rule (mm)

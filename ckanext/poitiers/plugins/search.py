@@ -189,7 +189,7 @@ def package_search(original_action, context, data_dict):
     asked = copy.deepcopy(data_dict)
     if asked.get("q") is not None:  # the query CKAN searches: q=["a"] is searched as "['a']"
         asked["q"] = tk.get_validator("unicode_safe")(asked["q"])
-    result = original_action(context, data_dict)
+    result = _search_shortened_if_too_long(original_action, context, data_dict, asked)
     raw = result.pop(RAW_SUGGESTION, None)
     fq = result.pop(SEARCH_FILTERS, None) or []
     if not raw:
@@ -229,6 +229,32 @@ def package_search(original_action, context, data_dict):
         corrections[asked.get("q")] = suggestion
         tk.g.poitiers_search_corrections = corrections
     return corrected
+
+
+def _search_shortened_if_too_long(original_action, context, data_dict, asked):
+    """package_search; a free-text query that Solr refuses for its size (a long text pasted in
+    the box) is searched again with half its words, then a quarter…, instead of failing. Costs
+    nothing to the searches Solr accepts."""
+    from ckan.lib.search import SearchError
+
+    try:
+        return original_action(context, data_dict)
+    except SearchError as exc:
+        words = asked.get("q").split() if search.is_plain_text(asked.get("q")) else []
+        if len(words) < 2 or not search.too_many_clauses(exc) or \
+                live_schema_kind() != search.POITIERS:
+            raise
+        error = exc
+    while len(words) > 1:
+        words = words[:len(words) // 2]
+        try:
+            return original_action(dict(context),
+                                   dict(copy.deepcopy(asked), q=" ".join(words)))
+        except SearchError as exc:
+            if not search.too_many_clauses(exc):
+                raise
+            error = exc
+    raise error
 
 
 TEXT_FIELDS = ("title", "notes", "tags")
