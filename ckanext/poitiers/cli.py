@@ -137,14 +137,10 @@ def demo_load(path, load_all):
     except demo_content.DemoFileError as exc:
         raise CommandError(str(exc)) from exc
     except service_errors() as exc:
-        from ckan import model
-
-        model.Session.rollback()
-        log.error("Demo load stopped: %s", exc)
-        raise CommandError(_(
+        raise _service_stopped(exc, "Demo load stopped", _(
             "The demo load stopped: {error}. What was loaded before is kept; run the command "
-            "again once the service answers (it updates in place and duplicates nothing)."
-        ).format(error=_first_line(exc))) from exc
+            "again once the service answers (it updates in place and duplicates nothing).")
+        ) from exc
     click.echo(_("Demo: {orgs} organisations, {created} datasets created, {updated} updated, "
                  "{unchanged} unchanged.")
                .format(orgs=counts["organizations"], created=counts["created"],
@@ -188,14 +184,10 @@ def demo_sources_cmd(url, no_run, timeout):
         raise CommandError(_(
             "The demo organisations are missing: run “ckan poitiers demo load” first.")) from exc
     except service_errors() as exc:
-        from ckan import model
-
-        model.Session.rollback()
-        log.error("Demo harvest sources stopped: %s", exc)
-        raise CommandError(_(
+        raise _service_stopped(exc, "Demo harvest sources stopped", _(
             "The demo harvest sources could not be saved: {error}. Run the command again once "
-            "the service answers (it updates in place and duplicates nothing)."
-        ).format(error=_first_line(exc))) from exc
+            "the service answers (it updates in place and duplicates nothing).")
+        ) from exc
     click.echo(_("Demo harvest sources: {names}").format(
         names=", ".join(s["name"] for s in sources)))
     if no_run:
@@ -400,15 +392,22 @@ def _first_line(exc: BaseException) -> str:
 def _stopped(name: str, exc: BaseException, migrated: list[str]) -> CommandError:
     """The error that ends ``migrate --apply`` when a service fails (not a refusal of one
     dataset): what was written before is named, the failed dataset's changes are rolled back."""
+    done = ", ".join(f"« {n} »" for n in migrated) if migrated else tk._("no dataset")
+    return _service_stopped(exc, f"Migration stopped at {name}", tk._(
+        "The migration stopped at “{name}”, which is unchanged: {error}. Migrated before it: "
+        "{done}. The datasets after it are unchanged; run the command again once the cause is "
+        "fixed: it goes on from there."), name=name, done=done)
+
+
+def _service_stopped(exc: BaseException, what: str, message: str, **values: str) -> CommandError:
+    """The error that ends a command when Solr or PostgreSQL stops answering: the session's
+    unfinished writes rolled back, the failure logged, ``message`` (translated, with an
+    ``{error}`` placeholder for the failure's first line) for the person."""
     from ckan import model
 
     model.Session.rollback()
-    log.error("Migration stopped at %s: %s", name, exc)
-    done = ", ".join(f"« {n} »" for n in migrated) if migrated else tk._("no dataset")
-    return CommandError(tk._(
-        "The migration stopped at “{name}”, which is unchanged: {error}. Migrated before it: "
-        "{done}. The datasets after it are unchanged; run the command again once the cause is "
-        "fixed: it goes on from there.").format(name=name, error=_first_line(exc), done=done))
+    log.error("%s: %s", what, exc)
+    return CommandError(message.format(error=_first_line(exc), **values))
 
 
 def _would_refuse(context: dict, data_dict: dict) -> str | None:
