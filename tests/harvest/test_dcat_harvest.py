@@ -581,3 +581,31 @@ def test_markup_in_every_text_field_is_removed(httpserver, make_runner, harveste
     before = modified(datasets(runner.source.id))
     job, results = runner.run()
     assert results == {} and modified(datasets(runner.source.id)) == before
+
+
+@pytest.mark.integration
+def test_local_edits_policy(catalogue, make_runner, harvester):
+    from ckan.plugins import toolkit
+
+    runner = make_runner(harvester, catalogue.url, '{"preserve_fields": ["notes"]}')
+    runner.run()
+    [horodateurs] = [d for d in datasets(runner.source.id).values()
+                     if d["title"] == "Horodateurs"]
+    horodateurs["notes"] = "Description réécrite par le service mobilité."
+    horodateurs["purpose"] = "Connaître le stationnement payant."
+    horodateurs["private"] = True
+    toolkit.get_action("package_update")({"user": runner.sysadmin["name"]}, horodateurs)
+
+    # a changed record: mapped fields follow the source, except preserved ones, fields the
+    # mapping does not produce and the dataset's visibility
+    catalogue.pages["1"] = catalogue.pages["1"].replace("Horodateurs", "Horodateurs du centre")
+    job, results = runner.run()
+    assert object_errors(job) == []
+    after = toolkit.get_action("package_show")({"ignore_auth": True},
+                                                {"id": horodateurs["id"]})
+    assert after["title"] == "Horodateurs du centre"
+    assert after["notes"] == "Description réécrite par le service mobilité."
+    assert after["purpose"] == "Connaître le stationnement payant."
+    assert after["private"] is True
+    assert after["name"] == horodateurs["name"]
+    assert [r["id"] for r in after["resources"]] == [r["id"] for r in horodateurs["resources"]]

@@ -818,7 +818,8 @@ def merge_local_edits(current: dict, mapped: dict, preserve_fields: list[str]) -
     stay as they are) and the fields of ``preserve_fields`` that are not empty locally.
     Resources: the source owns them; a resource whose URL is unchanged keeps its id.
     """
-    package = {k: v for k, v in current.items() if k not in ("resources",)}
+    # metadata_modified left out: CKAN keeps the value a package_update is given
+    package = {k: v for k, v in current.items() if k not in ("resources", "metadata_modified")}
     for field, value in mapped.items():
         if field in PROTECTED_FIELDS or field == "resources":
             continue

@@ -33,6 +33,7 @@ from ckanext.poitiers.harvesters.base import (
     apply_defaults,
     content_hash,
     current_record_hashes,
+    merge_local_edits,
     record_hash,
     remember_record_hash,
 )
@@ -180,6 +181,13 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         harvest_object.extras.append(
             HarvestObjectExtra(key=HASH_EXTRA, value=content_hash(_hashable(mapped)))
         )
+        # an update: the policy of every Poitiers harvester for what the publisher edited
+        # (docs/harvesters.md): ckanext-dcat would write the mapped dict as it is, emptying the
+        # fields the mapping does not produce (purpose…) and ignoring « preserve_fields »
+        existing = self._get_existing_dataset(harvest_object.guid)
+        if existing:
+            preserve = self._settings(harvest_object.source).get("preserve_fields") or []
+            return merge_local_edits(existing, mapped, preserve)
         return mapped
 
     def import_stage(self, harvest_object):
