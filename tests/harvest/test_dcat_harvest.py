@@ -609,3 +609,30 @@ def test_local_edits_policy(catalogue, make_runner, harvester):
     assert after["private"] is True
     assert after["name"] == horodateurs["name"]
     assert [r["id"] for r in after["resources"]] == [r["id"] for r in horodateurs["resources"]]
+
+
+@pytest.mark.integration
+def test_a_dataset_listed_on_two_pages_is_harvested_once_and_said(catalogue, make_runner,
+                                                                  harvester):
+    # the catalogue shifted while its pages were read (or repeats itself): page 2 lists again
+    # a dataset of page 1
+    page1 = catalogue.pages["1"]
+    start = page1.index(f"<{catalogue.base}/explore/dataset/horodateurs/> a dcat:Dataset")
+    end = page1.index(f"<{catalogue.base}/catalog.ttl?page=1>")
+    catalogue.pages["2"] = (
+        catalogue.pages["2"].replace(
+            "dcat:dataset <", f"dcat:dataset <{catalogue.base}/explore/dataset/horodateurs/>, <")
+        + "\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + page1[start:end])
+    runner = make_runner(harvester, catalogue.url)
+    job, results = runner.run()
+    assert object_errors(job) == []
+    [error] = gather_errors(job)
+    assert "figure deux fois dans la source" in error and "horodateurs" in error
+    assert len(results) == 3
+    titles = sorted(d["title"] for d in datasets(runner.source.id).values())
+    assert titles == ["Bornes à verre", "Défibrillateurs", "Horodateurs"]
+    # a second run writes nothing
+    before = modified(datasets(runner.source.id))
+    job, results = runner.run()
+    assert results == {} and modified(datasets(runner.source.id)) == before

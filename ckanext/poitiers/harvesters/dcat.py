@@ -147,10 +147,21 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         source = harvest_job.source
         known = current_record_hashes(source.id)
         kept = []
-        for obj in model.Session.query(HarvestObject).filter(HarvestObject.id.in_(ids)):
+        objects = {obj.id: obj for obj in
+                   model.Session.query(HarvestObject).filter(HarvestObject.id.in_(ids))}
+        listed: set[str] = set()
+        duplicates: list[str] = []
+        for obj in (objects[i] for i in ids if i in objects):
             if self._get_object_extra(obj, STATUS_EXTRA) == "delete" or not obj.content:
                 kept.append(obj.id)
                 continue
+            if obj.guid in listed:
+                # listed on two Hydra pages (a catalogue that shifted while it was read):
+                # the first is harvested, as by the other harvesters
+                model.Session.delete(obj)
+                duplicates.append(obj.guid)
+                continue
+            listed.add(obj.guid)
             try:
                 parsed = json.loads(obj.content)
             except ValueError:
@@ -163,7 +174,16 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
             obj.extras.append(HarvestObjectExtra(key=RECORD_EXTRA, value=digest))
             kept.append(obj.id)
         model.Session.commit()
-        return [i for i in ids if i in set(kept)]
+        for guid in dict.fromkeys(duplicates):
+            self._save_gather_error(
+                _(
+                    "The identifier {guid} appears twice in the source; only its first record "
+                    "is harvested."
+                ).format(guid=guid),
+                harvest_job,
+            )
+        kept_ids = set(kept)
+        return [i for i in ids if i in kept_ids]
 
     # -- mapping -------------------------------------------------------------------------------
     def poitiers_dict(self, dataset: dict, source) -> dict:
