@@ -208,6 +208,83 @@ def test_vanished_record_is_withdrawn_after_a_complete_gather(catalogue, make_ru
     assert same.count() == 1
 
 
+def test_a_record_deleted_while_the_pages_are_read_withdraws_nothing(
+    catalogue, make_runner, harvester
+):
+    runner = make_runner(harvester, catalogue.url, '{"page_size": 1}')
+    runner.run()
+    assert len(datasets(runner.source.id)) == 3
+    records = list(catalogue.records)
+
+    def deleted_after_page_one(request, page):
+        # the first dataset is deleted on the portal once page 1 is read: the pages shift by
+        # one and the second dataset, now on page 1, is never listed
+        if page == 2:
+            catalogue.records = records[1:]
+        return None
+
+    catalogue.fail = deleted_after_page_one
+    job, results = runner.run()
+    assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
+    [error] = gather_errors(job)
+    assert "annonçait 3 jeux de données mais en a listé 2" in error
+    assert "Aucun jeu de données n'est retiré" in error
+    # read again whole: the one really deleted is withdrawn, the others stay
+    catalogue.fail = None
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    gone = records[0]["slug"]
+    assert sorted(datasets(runner.source.id, state="deleted")) == [gone]
+    assert sorted(datasets(runner.source.id)) == sorted(
+        {VITALIS, PARKINGS, VERRE} - {gone})
+
+
+def _strings(value, path=""):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{path}[{i}]")
+
+
+def test_markup_in_every_text_field_and_attachment_dates(catalogue, make_runner, harvester):
+    vitalis, _parkings, verre = catalogue.records
+    evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    vitalis["attachments"][1].pop("title")
+    vitalis["attachments"][1]["name"] = f"poitiers{evil}.pbf"
+    vitalis["attachments"][0]["description"] = f"Fichier {evil}<b>hebdomadaire</b>"
+    vitalis["owner"]["name"] = f"Grand Poitiers{evil}"
+    vitalis["topics"][0]["title"] = f"Mobilité{evil}"
+    verre["originalFile"]["name"] = f"<b>bornes_verre</b>{evil}.xlsx"
+    verre["file"]["name"] = f"bornes_verre{evil}.csv"
+    verre["license"]["title"] = f"Licence maison {evil}"
+    verre["spatial"] = f"Poitiers, Buxerolles{evil}"
+    runner = make_runner(harvester, catalogue.url)
+    job, results = runner.run()
+    assert object_errors(job) == []
+    found = datasets(runner.source.id)
+    assert sorted(found) == sorted([VITALIS, PARKINGS, VERRE])
+    for name in (VITALIS, VERRE):
+        for path, text in _strings(found[name]):
+            if not path.endswith(".url"):
+                assert "alert" not in text and "onerror" not in text, (name, path, text)
+            if not path.endswith(("notes", "description")):
+                assert "<" not in text, (name, path, text)
+    by_name = {r["name"]: r for r in found[VERRE]["resources"]}
+    assert {"bornes_verre.xlsx", "bornes_verre.csv"} <= set(by_name)
+    attachments = {r["url"].rsplit("/", 1)[-1]: r for r in found[VITALIS]["resources"]}
+    # the date the attached GTFS was replaced, in UTC as CKAN keeps it (not the harvest date)
+    assert attachments["gtfs.zip"]["last_modified"] == "2025-10-20T06:00:00"
+    assert attachments["gtfs.zip"]["format"] == "GTFS"
+    # a second run of the unchanged source writes nothing
+    before = modified(found)
+    job, results = runner.run()
+    assert results == {} and modified(datasets(runner.source.id)) == before
+
+
 def test_withdrawals_are_written_all_or_none(catalogue, make_runner, harvester):
     runner = make_runner(harvester, catalogue.url)
     runner.run()

@@ -38,7 +38,7 @@ def test_vitalis_attachments_become_gtfs_and_gtfs_rt_resources():
     assert d["resources"] == [
         {"name": "GTFS Vitalis", "url": f"{API}/datasets/2gwvlq16siyb7d9m3rqt1pb1/"
          "metadata-attachments/gtfs.zip", "format": "GTFS", "resource_kind": "file",
-         "size": 2154321},
+         "size": 2154321, "last_modified": "2025-10-20T06:00:00"},
         {"name": "GTFS-RT Vitalis (positions des véhicules)",
          "url": f"{API}/datasets/2gwvlq16siyb7d9m3rqt1pb1/metadata-attachments/poitiers.pbf",
          "format": "GTFS-RT", "resource_kind": "realtime", "size": 10234},
@@ -71,8 +71,10 @@ def test_file_dataset_raw_convert_and_sanitising():
 def test_the_data_files_carry_the_date_the_data_last_changed():
     d = m.map_dataset(load_records()[2], API)  # dataUpdatedAt 2025-02-01T10:00:00.000Z
     assert [r.get("last_modified") for r in d["resources"]] == ["2025-02-01T10:00:00"] * 3
+    # an attachment carries the date it was replaced (its own updatedAt), not the data's
     attachments_only = m.map_dataset(load_records()[0], API)
-    assert all("last_modified" not in r for r in attachments_only["resources"])
+    assert [r.get("last_modified") for r in attachments_only["resources"]] == [
+        "2025-10-20T06:00:00", None]
     no_date = dict(load_records()[2], dataUpdatedAt="pas une date")
     assert all("last_modified" not in r for r in m.map_dataset(no_date, API)["resources"])
 

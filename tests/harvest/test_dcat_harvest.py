@@ -514,3 +514,125 @@ def test_a_record_without_distribution_can_change_and_lose_its_files(httpserver,
     assert object_errors(job) == []
     [dataset] = datasets(runner.source.id).values()
     assert (dataset["title"], dataset["resources"]) == ("Annonce sans fichier", [])
+
+
+TURTLE_MARKUP = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+
+<BASE/catalog> a dcat:Catalog ; dcat:dataset <BASE/dataset/arbres> .
+
+<BASE/dataset/arbres> a dcat:Dataset ;
+    dct:identifier "arbres" ;
+    dct:title "Arbres"@fr ;
+    dct:description "Les arbres de la ville."@fr ;
+    dcat:keyword "arbres"@fr ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ENVI> ;
+    dct:license <https://www.etalab.gouv.fr/licence-ouverte-open-licence> ;
+    owl:versionInfo "2025<script>alert(1)</script>" ;
+    dct:spatial [ a dct:Location ; skos:prefLabel "Poitiers<img src=x onerror=alert(2)>" ] ;
+    dct:publisher [ a foaf:Agent ;
+        foaf:name "Service <b>espaces verts</b><script>alert(3)</script>" ] ;
+    dcat:contactPoint [ a vcard:Kind ;
+        vcard:fn "Accueil<img src=x onerror=alert(4)>" ;
+        vcard:hasEmail <mailto:arbres@grandpoitiers.fr> ] ;
+    dcat:distribution <BASE/files/arbres.csv> .
+
+<BASE/files/arbres.csv> a dcat:Distribution ;
+    dct:title "arbres.csv" ;
+    dcat:downloadURL <BASE/files/arbres.csv> ;
+    dct:format "CSV" .
+"""
+
+
+@pytest.mark.integration
+def test_markup_in_every_text_field_is_removed(httpserver, make_runner, harvester):
+    httpserver.expect_request("/catalog.ttl").respond_with_data(
+        TURTLE_MARKUP.replace("BASE", httpserver.url_for("").rstrip("/")),
+        content_type="text/turtle")
+    runner = make_runner(harvester, httpserver.url_for("/catalog.ttl"))
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    [arbres] = datasets(runner.source.id).values()
+    texts = []
+
+    def walk(value, path=""):
+        if isinstance(value, str):
+            texts.append((path, value))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{path}[{i}]")
+
+    walk(arbres)
+    for path, text in texts:
+        assert "alert" not in text and "<" not in text, (path, text)
+    assert arbres["publisher"][0]["name"] == "Service espaces verts"
+    assert arbres["contact"][0]["name"] == "Accueil"
+    assert arbres["version"] == "2025"
+    assert arbres["communes"] == ["86194"]
+    # unchanged: nothing written again
+    before = modified(datasets(runner.source.id))
+    job, results = runner.run()
+    assert results == {} and modified(datasets(runner.source.id)) == before
+
+
+@pytest.mark.integration
+def test_local_edits_policy(catalogue, make_runner, harvester):
+    from ckan.plugins import toolkit
+
+    runner = make_runner(harvester, catalogue.url, '{"preserve_fields": ["notes"]}')
+    runner.run()
+    [horodateurs] = [d for d in datasets(runner.source.id).values()
+                     if d["title"] == "Horodateurs"]
+    horodateurs["notes"] = "Description réécrite par le service mobilité."
+    horodateurs["purpose"] = "Connaître le stationnement payant."
+    horodateurs["private"] = True
+    toolkit.get_action("package_update")({"user": runner.sysadmin["name"]}, horodateurs)
+
+    # a changed record: mapped fields follow the source, except preserved ones, fields the
+    # mapping does not produce and the dataset's visibility
+    catalogue.pages["1"] = catalogue.pages["1"].replace("Horodateurs", "Horodateurs du centre")
+    job, results = runner.run()
+    assert object_errors(job) == []
+    after = toolkit.get_action("package_show")({"ignore_auth": True},
+                                                {"id": horodateurs["id"]})
+    assert after["title"] == "Horodateurs du centre"
+    assert after["notes"] == "Description réécrite par le service mobilité."
+    assert after["purpose"] == "Connaître le stationnement payant."
+    assert after["private"] is True
+    assert after["name"] == horodateurs["name"]
+    assert [r["id"] for r in after["resources"]] == [r["id"] for r in horodateurs["resources"]]
+
+
+@pytest.mark.integration
+def test_a_dataset_listed_on_two_pages_is_harvested_once_and_said(catalogue, make_runner,
+                                                                  harvester):
+    # the catalogue shifted while its pages were read (or repeats itself): page 2 lists again
+    # a dataset of page 1
+    page1 = catalogue.pages["1"]
+    start = page1.index(f"<{catalogue.base}/explore/dataset/horodateurs/> a dcat:Dataset")
+    end = page1.index(f"<{catalogue.base}/catalog.ttl?page=1>")
+    catalogue.pages["2"] = (
+        catalogue.pages["2"].replace(
+            "dcat:dataset <", f"dcat:dataset <{catalogue.base}/explore/dataset/horodateurs/>, <")
+        + "\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + page1[start:end])
+    runner = make_runner(harvester, catalogue.url)
+    job, results = runner.run()
+    assert object_errors(job) == []
+    [error] = gather_errors(job)
+    assert "figure deux fois dans la source" in error and "horodateurs" in error
+    assert len(results) == 3
+    titles = sorted(d["title"] for d in datasets(runner.source.id).values())
+    assert titles == ["Bornes à verre", "Défibrillateurs", "Horodateurs"]
+    # a second run writes nothing
+    before = modified(datasets(runner.source.id))
+    job, results = runner.run()
+    assert results == {} and modified(datasets(runner.source.id)) == before

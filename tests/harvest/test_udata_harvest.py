@@ -77,6 +77,32 @@ def test_vanished_dataset_withdrawn_only_after_complete_listing(portal, make_run
     assert "lieux-de-stationnement-de-grand-poitiers" in datasets(runner.source.id, "deleted")
 
 
+def test_a_dataset_deleted_while_the_pages_are_read_withdraws_nothing(
+        portal, make_runner, harvester):
+    runner = make_runner(harvester, portal.url,
+                         '{"organization": "5a0b1c2d3e4f5a6b7c8d9e0f", "page_size": 1}')
+    runner.run()
+    before = sorted(datasets(runner.source.id))
+    records = list(portal.records)
+
+    def deleted_after_page_one(request):
+        # the first dataset is deleted on data.gouv.fr once page 1 is read: the second one
+        # moves onto page 1, already read
+        if request.args.get("page") == "2":
+            portal.records = records[1:]
+        return None
+
+    portal.fail = deleted_after_page_one
+    job, _ = runner.run()
+    assert sorted(datasets(runner.source.id)) == before
+    [error] = gather_errors(job)
+    assert f"annonçait {len(records)} jeux de données mais en a listé" in error
+    # read again whole: only the dataset really deleted is withdrawn
+    portal.fail = None
+    runner.run()
+    assert len(datasets(runner.source.id)) == len(before) - 1
+
+
 def test_next_page_off_the_source_is_refused(httpserver, make_runner, harvester):
     httpserver.expect_request("/api/1/datasets/").respond_with_json({
         "data": load_records()[:1], "page": 1, "page_size": 1, "total": 2,
@@ -226,3 +252,23 @@ def test_a_schema_outside_our_vocabulary_does_not_cost_the_dataset(httpserver, m
     assert dae["data_schema"] == "atlasante/schema-dae"
     assert "data_schema_version" not in dae or not dae["data_schema_version"]
     assert dae["resources"][0]["conforms_to_schema"] == "true"
+
+
+def test_zones_outside_grand_poitiers_do_not_cost_the_dataset(portal, make_runner, harvester):
+    # a dataset of the organisation covering Poitiers and Châtellerault (86066, outside Grand
+    # Poitiers), another covering only the Vienne and another EPCI
+    portal.records[0]["spatial"]["zones"] = [
+        "fr:commune:86194", "fr:commune:86066@1943-01-01", "fr:departement:86"]
+    portal.records[1]["spatial"] = {"zones": ["fr:epci:200070035", "fr:departement:86"],
+                                    "granularity": "fr:epci"}
+    runner = make_runner(harvester, portal.url, ORG)
+    job, results = runner.run()
+    found = datasets(runner.source.id)
+    assert sorted(found) == [
+        "budget-primitif-ville-de-poitiers",
+        "defibrillateurs-grand-poitiers",
+        "lieux-de-stationnement-de-grand-poitiers",
+    ]
+    assert found["lieux-de-stationnement-de-grand-poitiers"]["communes"] == ["86194"]
+    # no zone of ours: the source's default (Grand Poitiers)
+    assert found["budget-primitif-ville-de-poitiers"]["communes"] == ["200069854"]

@@ -55,7 +55,7 @@ HASH_EXTRA = "poitiers_content_hash"
 # hash of the remote record as listed (with the mapping version and the source configuration):
 # a record whose hash equals the one of its current harvest object is skipped at gather time
 RECORD_EXTRA = "poitiers_record_hash"
-MAPPING_VERSION = "3"  # bump when a mapping changes, so that unchanged records are mapped again
+MAPPING_VERSION = "4"  # bump when a mapping changes, so that unchanged records are mapped again
 # a fetch step that half-failed (e.g. GTFS facts unreadable) lists its French messages here:
 # they are stored as errors of the record, and the record is still imported
 WARNINGS_KEY = "_poitiers_warnings"
@@ -291,6 +291,21 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         if not isinstance(body, dict) or not isinstance(body.get(key), list):
             raise RemoteError(not_a_list.format(url=url), url)
         return body, [record for record in body[key] if isinstance(record, dict)]
+
+    @staticmethod
+    def check_listing_complete(url: str, listed: int, announced: int) -> None:
+        """Raise RemoteError (French) when a paged listing gave fewer records than the source
+        announced (the largest total of its pages): a dataset deleted on the portal while its
+        pages are read shifts the next pages by one, and the record that moved onto a page
+        already read is never seen. Such a listing is incomplete: nothing is withdrawn."""
+        if listed < announced:
+            raise RemoteError(
+                _(
+                    "{url} announced {announced} datasets but listed {listed}: the catalogue "
+                    "changed while it was read."
+                ).format(url=url, announced=number(announced), listed=number(listed)),
+                url,
+            )
 
     @staticmethod
     def mapped(mapping_function, *args, errors: type[ValueError] = ValueError) -> dict:
@@ -803,7 +818,8 @@ def merge_local_edits(current: dict, mapped: dict, preserve_fields: list[str]) -
     stay as they are) and the fields of ``preserve_fields`` that are not empty locally.
     Resources: the source owns them; a resource whose URL is unchanged keeps its id.
     """
-    package = {k: v for k, v in current.items() if k not in ("resources",)}
+    # metadata_modified left out: CKAN keeps the value a package_update is given
+    package = {k: v for k, v in current.items() if k not in ("resources", "metadata_modified")}
     for field, value in mapped.items():
         if field in PROTECTED_FIELDS or field == "resources":
             continue

@@ -29,6 +29,7 @@ class DataFairHarvester(PoitiersHarvester):
         api = mapping.api_base(source_url)
         size = config["page_size"]
         page = 1
+        listed = announced = 0
         while True:
             if page * size > DATAFAIR_WINDOW:
                 raise RemoteError(
@@ -44,8 +45,12 @@ class DataFairHarvester(PoitiersHarvester):
                 _("The answer of {url} is not a Data Fair dataset list."), params,
             )
             yield from records
+            listed += len(body["results"])
             count = body.get("count")
+            if isinstance(count, int) and not isinstance(count, bool):
+                announced = max(announced, count)
             if not body["results"] or (isinstance(count, int) and page * size >= count):
+                self.check_listing_complete(f"{api}/datasets", listed, announced)
                 return
             page += 1
 

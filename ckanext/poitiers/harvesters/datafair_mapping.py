@@ -7,7 +7,7 @@ originalFile, isMetaOnly, isRest, dataUpdatedAt…``. Output: the fields of docs
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags, temporal, utc_timestamp
 from ckanext.poitiers.harvesters.i18n import _
@@ -47,7 +47,8 @@ def guid(record: dict, api: str) -> str | None:
 
 def _attachment_resource(att: dict, href: str) -> dict | None:
     name = att.get("name") or ""
-    url = att.get("url") or (f"{href}/metadata-attachments/{name}" if name else "")
+    # the file name as one path segment (a space, a « # » or markup in a name stays in the URL)
+    url = att.get("url") or (f"{href}/metadata-attachments/{quote(name)}" if name else "")
     if not url:
         return None
     fmt = remote.resource_format(att.get("mimetype"), name, url)
@@ -60,11 +61,14 @@ def _attachment_resource(att: dict, href: str) -> dict | None:
     if att.get("type") == "url" and fmt is None:
         kind = "documentation"
     resource = {
-        "name": plain_text(att.get("title")) or name or url.rsplit("/", 1)[-1],
+        "name": plain_text(att.get("title")) or plain_text(name)
+        or plain_text(url.rsplit("/", 1)[-1]),
         "description": clean_html(att.get("description")),
         "url": url,
         "format": fmt or "",
         "resource_kind": kind,
+        # when the attached file was last replaced (a weekly GTFS), not the harvest date
+        "last_modified": utc_timestamp(att.get("updatedAt")),
     }
     if isinstance(att.get("size"), int):
         resource["size"] = att["size"]
@@ -93,7 +97,7 @@ def resources(record: dict, api: str) -> list[dict]:
         converted = record.get("file") or {}
         if original.get("name"):
             res = {
-                "name": original["name"],
+                "name": plain_text(original["name"]),
                 "description": _("The file as published by its producer."),
                 "url": f"{href}/raw",
                 "format": remote.resource_format(original.get("mimetype"), original["name"]) or "",
@@ -105,7 +109,7 @@ def resources(record: dict, api: str) -> list[dict]:
             result.append(drop_empty(res))
         if converted.get("name") and converted.get("name") != original.get("name"):
             res = {
-                "name": converted["name"],
+                "name": plain_text(converted["name"]),
                 "description": _("The file converted by Data Fair into an open format."),
                 "url": f"{href}/convert",
                 "format": remote.resource_format(converted.get("mimetype"), converted["name"])
@@ -143,7 +147,9 @@ def map_dataset(record: dict, api: str) -> dict:
     title = plain_text(record.get("title"))
     if not title:
         raise DataFairMappingError(_("the record has no title."))
-    topic_labels = [t.get("title") for t in record.get("topics") or [] if isinstance(t, dict)]
+    # plain text first: a label with markup around it is still the portal's topic
+    topic_labels = [plain_text(t.get("title")) for t in record.get("topics") or []
+                    if isinstance(t, dict)]
     eu_themes, local_themes = remote.themes(topic_labels)
     licence = record.get("license") or {}
     owner = record.get("owner") or {}

@@ -33,6 +33,7 @@ from ckanext.poitiers.harvesters.base import (
     apply_defaults,
     content_hash,
     current_record_hashes,
+    merge_local_edits,
     record_hash,
     remember_record_hash,
 )
@@ -146,10 +147,21 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         source = harvest_job.source
         known = current_record_hashes(source.id)
         kept = []
-        for obj in model.Session.query(HarvestObject).filter(HarvestObject.id.in_(ids)):
+        objects = {obj.id: obj for obj in
+                   model.Session.query(HarvestObject).filter(HarvestObject.id.in_(ids))}
+        listed: set[str] = set()
+        duplicates: list[str] = []
+        for obj in (objects[i] for i in ids if i in objects):
             if self._get_object_extra(obj, STATUS_EXTRA) == "delete" or not obj.content:
                 kept.append(obj.id)
                 continue
+            if obj.guid in listed:
+                # listed on two Hydra pages (a catalogue that shifted while it was read):
+                # the first is harvested, as by the other harvesters
+                model.Session.delete(obj)
+                duplicates.append(obj.guid)
+                continue
+            listed.add(obj.guid)
             try:
                 parsed = json.loads(obj.content)
             except ValueError:
@@ -162,7 +174,16 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
             obj.extras.append(HarvestObjectExtra(key=RECORD_EXTRA, value=digest))
             kept.append(obj.id)
         model.Session.commit()
-        return [i for i in ids if i in set(kept)]
+        for guid in dict.fromkeys(duplicates):
+            self._save_gather_error(
+                _(
+                    "The identifier {guid} appears twice in the source; only its first record "
+                    "is harvested."
+                ).format(guid=guid),
+                harvest_job,
+            )
+        kept_ids = set(kept)
+        return [i for i in ids if i in kept_ids]
 
     # -- mapping -------------------------------------------------------------------------------
     def poitiers_dict(self, dataset: dict, source) -> dict:
@@ -180,6 +201,13 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         harvest_object.extras.append(
             HarvestObjectExtra(key=HASH_EXTRA, value=content_hash(_hashable(mapped)))
         )
+        # an update: the policy of every Poitiers harvester for what the publisher edited
+        # (docs/harvesters.md): ckanext-dcat would write the mapped dict as it is, emptying the
+        # fields the mapping does not produce (purpose…) and ignoring « preserve_fields »
+        existing = self._get_existing_dataset(harvest_object.guid)
+        if existing:
+            preserve = self._settings(harvest_object.source).get("preserve_fields") or []
+            return merge_local_edits(existing, mapped, preserve)
         return mapped
 
     def import_stage(self, harvest_object):

@@ -21,6 +21,17 @@ EU_THEME = remote.EU_THEME
 BLANK_NODE = re.compile(r"\bN[0-9a-f]{32}\b")
 MAPPED_EXTRAS = {"frequency", "license_url", "theme", "spatial_text", "spatial_uri",
                  "dcat_frequency"}
+# repeating fields whose subfields are plain text (names, labels, addresses), geometries aside
+PLAIN_SUBFIELDS = ("publisher", "contact", "spatial_coverage")
+GEOMETRY_KEYS = frozenset({"geom", "bbox", "centroid"})
+
+
+def _plain_subfields(items) -> list:
+    return [
+        {k: plain_text(v) if isinstance(v, str) and k not in GEOMETRY_KEYS else v
+         for k, v in item.items()} if isinstance(item, dict) else item
+        for item in items or []
+    ]
 
 
 def _extras(dataset: dict) -> dict:
@@ -59,6 +70,11 @@ def map_dataset(dataset: dict) -> dict:
     package = {k: v for k, v in dataset.items() if k not in ("extras",)}
     package["title"] = plain_text(dataset.get("title"))
     package["notes"] = clean_html(dataset.get("notes"))
+    for field in PLAIN_SUBFIELDS:
+        if isinstance(dataset.get(field), list):
+            package[field] = _plain_subfields(dataset[field])
+    if isinstance(dataset.get("version"), str):
+        package["version"] = plain_text(dataset["version"])
 
     themes = as_list(dataset.get("theme") or extras.get("theme"))
     eu = [t for t in themes if str(t).startswith(EU_THEME)]
@@ -80,8 +96,8 @@ def map_dataset(dataset: dict) -> dict:
     package["frequency"] = remote.frequency_uri(
         dataset.get("frequency") or extras.get("frequency") or extras.get("dcat_frequency")
     )
-    places = [c.get("text") for c in dataset.get("spatial_coverage") or [] if isinstance(c, dict)]
-    places.append(extras.get("spatial_text"))
+    places = [c.get("text") for c in package.get("spatial_coverage") or [] if isinstance(c, dict)]
+    places.append(plain_text(extras.get("spatial_text")))
     package["communes"] = remote.commune_codes(*places)
 
     package["tags"] = tags(t.get("name") for t in dataset.get("tags") or [] if isinstance(t, dict))
@@ -91,7 +107,8 @@ def map_dataset(dataset: dict) -> dict:
     # an extra whose value is only a blank node's identifier (a provenance statement without
     # label…) says nothing
     kept_extras = [
-        {"key": k, "value": v} for k, v in extras.items()
+        {"key": k, "value": plain_text(v) if isinstance(v, str) else v}
+        for k, v in extras.items()
         if k not in MAPPED_EXTRAS and not BLANK_NODE.fullmatch(str(v))
     ]
     package = drop_empty(package)

@@ -43,16 +43,22 @@ class UdataHarvester(PoitiersHarvester):
         params["page"] = 1
         url = f"{api}/datasets/"
         seen_urls = set()
+        listed = announced = 0
         for _page in range(MAX_PAGES):
             body, records = self.json_records(
                 client, url, "data", _("The answer of {url} is not a udata dataset list."), params
             )
+            listed += len(body["data"])
+            total = body.get("total")
+            if isinstance(total, int) and not isinstance(total, bool):
+                announced = max(announced, total)
             for record in records:
                 if not record.get("private") and not record.get("deleted") \
                         and not record.get("archived"):
                     yield record
             next_page = body.get("next_page")
             if not next_page:
+                self.check_listing_complete(f"{api}/datasets/", listed, announced)
                 return
             if urlsplit(next_page)[:2] != origin or next_page in seen_urls:
                 raise RemoteError(

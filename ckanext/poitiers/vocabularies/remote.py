@@ -217,7 +217,10 @@ def granularity(value: str | None) -> str | None:
 
 
 def zone_codes(zones) -> list[str]:
-    """INSEE codes / EPCI SIREN of udata zone ids (``fr:commune:86194``, ``fr:epci:200069854``)."""
+    """INSEE codes / EPCI SIREN of udata zone ids (``fr:commune:86194``, ``fr:epci:200069854``)
+    among our communes vocabulary: a zone outside Grand Poitiers (a neighbouring commune of a
+    dataset covering the Vienne) is left out, not given to the schema that would refuse the
+    whole dataset for it."""
     codes = []
     for zone in zones or []:
         parts = str(zone).split("@")[0].split(":")
@@ -226,6 +229,7 @@ def zone_codes(zones) -> list[str]:
             and parts[0] == "fr"
             and parts[1] in ("commune", "epci")
             and parts[2] not in codes
+            and commune_label_known(parts[2])
         ):
             codes.append(parts[2])
     return codes
