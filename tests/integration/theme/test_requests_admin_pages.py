@@ -94,3 +94,23 @@ def test_the_pages_are_for_sysadmins_only(app):
     for headers in ({}, {"Authorization": user["token"]}):
         res = app.get("/ckan-admin/demandes?page=2", headers=headers)
         assert res.status_code == 403 and "Demande 0" not in res.body
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_an_organisation_editor_or_admin_is_not_a_portal_administrator(app, role):
+    # the requests carry the public's email addresses: an organisation role gives no access
+    [req_id] = _store(1)
+    user = factories.UserWithToken()
+    factories.Organization(users=[{"name": user["name"], "capacity": role}])
+    auth = {"Authorization": user["token"]}
+    assert app.get("/api/3/action/poitiers_request_list", headers=auth).status_code == 403
+    res = app.post("/api/3/action/poitiers_request_answer", headers=auth,
+                   json={"id": req_id, "answer": "Non."})
+    assert res.status_code == 403 and res.json["error"]["__type"] == "Authorization Error"
+    assert app.get("/ckan-admin/demandes", headers=auth).status_code == 403
+    res = app.post(f"/ckan-admin/demandes/{req_id}/repondre", headers=auth,
+                   data={"answer": "Non.", "status": "closed"})
+    assert res.status_code == 403
+    row = model.Session.execute(
+        request_table.select().where(request_table.c.id == req_id)).first()
+    assert row.status == "open" and row.answer is None
