@@ -29,6 +29,101 @@ class CommandError(click.ClickException):
         click.echo(self.shown, file=file, err=True)
 
 
+class _UsageError(click.ClickException):
+    """A command line click refused, told in the portal's language: what is wrong, the usage
+    line and where the help is (click writes these three in English)."""
+
+    exit_code = 2
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+    def show(self, file=None):
+        click.echo(self.text, file=file, err=True)
+
+
+def _in_portal_language(exc: click.UsageError, ctx: click.Context | None) -> _UsageError:
+    app = ctx.meta.get("flask_app") if ctx is not None else None
+    if app is None:  # outside CKAN's command line: as click says it
+        return _UsageError(exc.format_message())
+    with app.test_request_context():
+        return _UsageError(_usage_text(exc, exc.ctx or ctx))
+
+
+def _usage_text(exc: click.UsageError, ctx: click.Context | None) -> str:
+    import re
+
+    _ = tk._
+    param = getattr(exc, "param", None)
+    argument = param is not None and param.param_type_name == "argument"
+    if argument:
+        name = (param.name or "").upper()
+    else:
+        name = (param.opts[0] if param is not None and param.opts
+                else getattr(exc, "option_name", None) or "")
+    if isinstance(exc, click.MissingParameter):
+        message = (_("the argument {name} is missing.") if argument
+                   else _("the option {name} is missing.")).format(name=name)
+    elif isinstance(exc, click.NoSuchOption):
+        message = _("unknown option {name}.").format(name=exc.option_name)
+        if exc.possibilities:
+            message += " " + _("Did you mean {names}?").format(
+                names=", ".join(sorted(exc.possibilities)))
+    elif isinstance(exc, click.BadOptionUsage):
+        message = _("the option {name} needs a value.").format(name=exc.option_name)
+    elif isinstance(exc, click.BadParameter):
+        message = _("invalid value for {name}.").format(name=name)
+    elif isinstance(exc, _NoSuchCommand):
+        message = _("unknown command “{name}”; the commands are: {names}.").format(
+            name=exc.name, names=", ".join(exc.names))
+    else:  # click's other refusal: arguments given to a command that takes none
+        extra = re.search(r"\((.*)\)\s*$", exc.format_message())
+        message = (_("unexpected argument: {args}.").format(args=extra.group(1)) if extra
+                   else exc.format_message())
+    lines = [_("Error: {message}").format(message=message[:1].upper() + message[1:])]
+    if ctx is not None:
+        pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
+        lines.append(_("Usage: {command} {arguments}").format(command=ctx.command_path,
+                                                               arguments=pieces).rstrip())
+        lines.append(_("Help: {command} --help").format(command=ctx.command_path))
+    return "\n".join(lines)
+
+
+class _NoSuchCommand(click.UsageError):
+    def __init__(self, name: str, names: list[str], ctx: click.Context):
+        super().__init__(f"No such command {name!r}.", ctx)
+        self.name, self.names = name, names
+
+
+class FrenchCommand(click.Command):
+    """A command whose command-line errors are in the portal's language."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            if exc.ctx is None or exc.ctx.command is not self:  # the parser leaves it unset
+                exc.ctx = click.Context(self, info_name=info_name, parent=parent)
+            raise _in_portal_language(exc, parent) from exc
+
+
+class FrenchGroup(FrenchCommand, click.Group):
+    """A group of such commands (its sub-groups and commands are of the same kind)."""
+
+    command_class = FrenchCommand
+    group_class = type
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            refusal = exc
+            if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+                refusal = _NoSuchCommand(args[0], self.list_commands(ctx), ctx)
+            raise _in_portal_language(refusal, ctx) from exc
+
+
 def errors_text(exc: tk.ValidationError, dataset_type: str | None = None,
                 labels: dict[str, str] | None = None) -> str:
     """A validation error as « Champ : message | … » (the schema's labels for a dataset, or
@@ -81,7 +176,8 @@ def in_request_context(func):
     return wrapper
 
 
-@click.group(short_help="Poitiers portal: diagnostics, demo content, administration.")
+@click.group(cls=FrenchGroup,
+             short_help="Poitiers portal: diagnostics, demo content, administration.")
 def poitiers():
     """Commands of the ckanext-poitiers extension."""
 
@@ -137,14 +233,10 @@ def demo_load(path, load_all):
     except demo_content.DemoFileError as exc:
         raise CommandError(str(exc)) from exc
     except service_errors() as exc:
-        from ckan import model
-
-        model.Session.rollback()
-        log.error("Demo load stopped: %s", exc)
-        raise CommandError(_(
+        raise _service_stopped(exc, "Demo load stopped", _(
             "The demo load stopped: {error}. What was loaded before is kept; run the command "
-            "again once the service answers (it updates in place and duplicates nothing)."
-        ).format(error=_first_line(exc))) from exc
+            "again once the service answers (it updates in place and duplicates nothing).")
+        ) from exc
     click.echo(_("Demo: {orgs} organisations, {created} datasets created, {updated} updated, "
                  "{unchanged} unchanged.")
                .format(orgs=counts["organizations"], created=counts["created"],
@@ -188,14 +280,10 @@ def demo_sources_cmd(url, no_run, timeout):
         raise CommandError(_(
             "The demo organisations are missing: run “ckan poitiers demo load” first.")) from exc
     except service_errors() as exc:
-        from ckan import model
-
-        model.Session.rollback()
-        log.error("Demo harvest sources stopped: %s", exc)
-        raise CommandError(_(
+        raise _service_stopped(exc, "Demo harvest sources stopped", _(
             "The demo harvest sources could not be saved: {error}. Run the command again once "
-            "the service answers (it updates in place and duplicates nothing)."
-        ).format(error=_first_line(exc))) from exc
+            "the service answers (it updates in place and duplicates nothing).")
+        ) from exc
     click.echo(_("Demo harvest sources: {names}").format(
         names=", ".join(s["name"] for s in sources)))
     if no_run:
@@ -400,15 +488,22 @@ def _first_line(exc: BaseException) -> str:
 def _stopped(name: str, exc: BaseException, migrated: list[str]) -> CommandError:
     """The error that ends ``migrate --apply`` when a service fails (not a refusal of one
     dataset): what was written before is named, the failed dataset's changes are rolled back."""
+    done = ", ".join(f"« {n} »" for n in migrated) if migrated else tk._("no dataset")
+    return _service_stopped(exc, f"Migration stopped at {name}", tk._(
+        "The migration stopped at “{name}”, which is unchanged: {error}. Migrated before it: "
+        "{done}. The datasets after it are unchanged; run the command again once the cause is "
+        "fixed: it goes on from there."), name=name, done=done)
+
+
+def _service_stopped(exc: BaseException, what: str, message: str, **values: str) -> CommandError:
+    """The error that ends a command when Solr or PostgreSQL stops answering: the session's
+    unfinished writes rolled back, the failure logged, ``message`` (translated, with an
+    ``{error}`` placeholder for the failure's first line) for the person."""
     from ckan import model
 
     model.Session.rollback()
-    log.error("Migration stopped at %s: %s", name, exc)
-    done = ", ".join(f"« {n} »" for n in migrated) if migrated else tk._("no dataset")
-    return CommandError(tk._(
-        "The migration stopped at “{name}”, which is unchanged: {error}. Migrated before it: "
-        "{done}. The datasets after it are unchanged; run the command again once the cause is "
-        "fixed: it goes on from there.").format(name=name, error=_first_line(exc), done=done))
+    log.error("%s: %s", what, exc)
+    return CommandError(message.format(error=_first_line(exc), **values))
 
 
 def _would_refuse(context: dict, data_dict: dict) -> str | None:

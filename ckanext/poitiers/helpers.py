@@ -43,15 +43,17 @@ def poitiers_facet_field(field: str) -> str:
 
 def poitiers_schema_date(value) -> str:
     """A date of the schema as the dataset page shows it: a year or a month as such (« 2024 »,
-    « mars 2024 »; CKAN's render_datetime shows nothing for them), a day or a date-time as
-    CKAN writes dates (« 31 mars 2024 »)."""
-    import ckan.plugins.toolkit as tk
-
-    from ckanext.poitiers import l10n
+    « mars 2024 »; CKAN's render_datetime shows nothing for them), a day or a date-time
+    written in words like every date of the portal (« 31 mars 2024 », « 1er janvier 2019 »)."""
+    from ckanext.poitiers import freshness, l10n
 
     if not value:
         return ""
-    return l10n.partial_date(value) or tk.h.render_datetime(value) or str(value)
+    partial = l10n.partial_date(value)
+    if partial:
+        return partial
+    day = freshness.parse_date(value)
+    return l10n.long_date(day) if day else str(value)
 
 
 def all_helpers() -> dict:

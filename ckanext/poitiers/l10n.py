@@ -63,6 +63,16 @@ def partial_date(value, lang: str | None = None) -> str | None:
     return None
 
 
+def elide(text: str, lang: str | None = None) -> str:
+    """French elides « de » before a vowel: « de avril 2015 » → « d’avril 2015 » (months
+    avril, août and octobre); other languages are left as they are."""
+    import re
+
+    if (lang or page_language()) != "fr":
+        return text
+    return re.sub(r"\b([dD])e (?=(?:avril|août|octobre)\b)", "\\1’", text)
+
+
 def number(value: float, lang: str | None = None) -> str:
     """``value`` with the digit grouping and decimal sign of ``lang`` (default: the page's
     language), at most 3 decimals."""

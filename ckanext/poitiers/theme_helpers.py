@@ -297,7 +297,8 @@ def period_date(value) -> str:
 def period(pkg: dict) -> dict:
     """The bounds of the period covered, and the sentence that says it: French puts « le »
     before a day and nothing before a month or a year (« depuis le 15 novembre 2016 », « depuis
-    mars 2024 », « du 1er janvier 2015 au 31 décembre 2024 », « de 2015 à 2024 »)."""
+    mars 2024 », « du 1er janvier 2015 au 31 décembre 2024 », « de 2015 à 2024 », « du 1er
+    janvier 2015 à 2024 », « d’avril 2015 au 31 mars 2024 »)."""
     cov = _first(pkg.get("temporal_coverage"))
     raw_start = cov.get("start") or pkg.get("temporal_start")
     raw_end = cov.get("end") or pkg.get("temporal_end")
@@ -305,8 +306,13 @@ def period(pkg: dict) -> dict:
     start_day = bool(start) and not l10n.partial_date(raw_start)
     end_day = bool(end) and not l10n.partial_date(raw_end)
     if start and end:
-        text = (tk._("from {start} to {end}") if start_day and end_day
-                else tk._("from {start} until {end}")).format(start=start, end=end)
+        if start_day:
+            message = (tk._("from {start} to {end}") if end_day
+                       else tk._("from {start} through {end}"))
+        else:
+            message = (tk._("from {start} up to {end}") if end_day
+                       else tk._("from {start} until {end}"))
+        text = l10n.elide(message.format(start=start, end=end))
     elif start:
         text = (tk._("since {start}") if start_day
                 else tk._("starting {start}")).format(start=start)

@@ -232,6 +232,28 @@ def test_a_source_down_or_at_a_wrong_address_withdraws_nothing(httpserver, make_
 
 
 @pytest.mark.integration
+def test_a_source_saved_before_the_checks_is_refused_at_its_gather(httpserver, make_runner,
+                                                                   harvester, two_agendas):
+    from ckan import model
+
+    runner = make_runner(harvester, httpserver.url_for("/v2"), two_agendas["config"])
+    runner.run()
+    # written to the database directly, as by an older version or a script: no key, and an
+    # agenda given by its slug
+    runner.source.config = json.dumps({"agendas": ["88120345", "petite-enfance"]})
+    model.Session.commit()
+    two_agendas["agendas"]["41648"]["description"] = "Nouveau texte."
+    job, results = runner.run()
+    [error] = gather_errors(job)
+    assert error.startswith("Configuration de la source invalide")
+    assert "« key »" in error and "« petite-enfance »" in error
+    assert results == {}
+    found = datasets(runner.source.id)
+    assert sorted(found) == ["agenda-petite-enfance", "agenda-sortir-a-poitiers"]
+    assert found["agenda-petite-enfance"]["notes"] != "Nouveau texte."
+
+
+@pytest.mark.integration
 def test_one_agenda_failing_does_not_stop_the_others(httpserver, make_runner, harvester,
                                                      two_agendas):
     runner = make_runner(harvester, httpserver.url_for("/v2"), two_agendas["config"])

@@ -101,6 +101,25 @@ def test_config_requires_an_organisation(organization, httpserver):
     assert "« organization »" in json.dumps(e.value.error_dict, ensure_ascii=False)
 
 
+def test_a_source_without_organisation_saved_before_the_check_withdraws_nothing(
+        portal, make_runner, harvester):
+    runner = make_runner(harvester, portal.url, ORG)
+    runner.run()
+    before = sorted(datasets(runner.source.id))
+    asked = len(portal.seen_params)
+    # written to the database directly, as by an older version or a script: the whole
+    # national portal would be listed, and the organisation's datasets withdrawn
+    runner.source.config = json.dumps({"page_size": 50})
+    model.Session.commit()
+    job, results = runner.run()
+    [error] = gather_errors(job)
+    assert error.startswith("Configuration de la source invalide")
+    assert "« organization »" in error
+    assert results == {}
+    assert len(portal.seen_params) == asked  # the portal was not asked
+    assert sorted(datasets(runner.source.id)) == before
+
+
 def test_recorded_datagouv_dataset_through_the_real_path(httpserver, make_runner, harvester):
     with open(shared_fixture("datagouv_udata", "datagouv_client__dataset_metadata.json"),
               encoding="utf-8") as f:

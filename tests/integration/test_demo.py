@@ -176,3 +176,28 @@ def test_ensure_sysadmin_does_not_call_a_deleted_user_ready(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Erreur : L’utilisateur « alice » existe mais a été supprimé" in result.stderr
     assert "est prêt" not in result.stdout
+
+
+@pytest.mark.parametrize("args, message, usage", [
+    (["demo", "sources"], "Erreur : L’option --url manque.",
+     "Utilisation : ckan poitiers demo sources [OPTIONS]"),
+    (["migrate", "--dry"], "Erreur : Option inconnue : --dry. Vouliez-vous dire --dry-run ?",
+     "Utilisation : ckan poitiers migrate [OPTIONS]"),
+    (["ensure-sysadmin"], "Erreur : L’argument NAME manque.",
+     "Utilisation : ckan poitiers ensure-sysadmin [OPTIONS] NAME"),
+    (["ensure-sysadmin", "bob", "--email"], "Erreur : L’option --email demande une valeur.",
+     "Utilisation : ckan poitiers ensure-sysadmin [OPTIONS] NAME"),
+    (["doctor", "extra"], "Erreur : Argument inattendu : extra.",
+     "Utilisation : ckan poitiers doctor [OPTIONS]"),
+    (["demo", "unload"], "Erreur : Commande inconnue « unload » ; les commandes sont : load, "
+     "sources.", "Utilisation : ckan poitiers demo [OPTIONS] COMMAND [ARGS]..."),
+    (["--verbose"], "Erreur : Option inconnue : --verbose.",
+     "Utilisation : ckan poitiers [OPTIONS] COMMAND [ARGS]..."),
+])
+def test_a_command_line_click_refuses_is_explained_in_french(cli, args, message, usage):
+    result = cli.invoke(ckan, ["poitiers", *args])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert lines == [message, usage, f"Aide : {usage.split(' [')[0][len('Utilisation : '):]} "
+                     "--help"], result.output
+    assert "Usage:" not in result.output and "Try '" not in result.output

@@ -269,9 +269,18 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
 
     # -- helpers of the subclasses -----------------------------------------------------------
     def parsed_config(self, config_text: str | None) -> dict:
-        """The source configuration with every option (defaults filled), for checks that
-        involve several options in ``validate_config``."""
-        return source_config.parse(config_text, self.all_options())
+        """The source configuration with every option (defaults filled), checked by
+        :meth:`check_settings` (``ConfigError``, French)."""
+        settings = source_config.parse(config_text, self.all_options())
+        self.check_settings(settings)
+        return settings
+
+    def check_settings(self, settings: dict) -> None:
+        """Checks that involve several options or what they would do (``ConfigError``,
+        French): run when a source is saved (``validate_config``) and, for a source saved
+        before them or written to the database directly, when a process first reads its
+        settings (``source_settings``: the gather ends with a French error, nothing withdrawn).
+        """
 
     @staticmethod
     def json_records(client: HttpClient, url: str, key: str, not_a_list: str,
@@ -316,7 +325,9 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         return {**COMMON_OPTIONS, **self.options}
 
     def validate_config(self, config):
-        return source_config.validate(config, self.all_options())
+        text = source_config.validate(config, self.all_options())
+        self.parsed_config(text)  # check_settings
+        return text
 
     def source_settings(self, source) -> dict:
         key = (source.id, source.config)
@@ -324,7 +335,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         if key not in cache:
             if len(cache) > 100:
                 cache.clear()
-            cache[key] = source_config.parse(source.config, self.all_options())
+            cache[key] = self.parsed_config(source.config)
         return dict(cache[key])
 
     def make_client(self) -> HttpClient:

@@ -30,9 +30,7 @@ class OpenAgendaHarvester(PoitiersHarvester):
         "license_id": Option(str, default="notspecified", vocabulary="licences"),
     }
 
-    def validate_config(self, config):
-        text = super().validate_config(config)
-        parsed = self.parsed_config(text)
+    def check_settings(self, parsed):
         errors = []
         if not parsed["key"]:
             errors.append(_("« key » (the public OpenAgenda key, oa_pk_…) is required."))
@@ -46,7 +44,6 @@ class OpenAgendaHarvester(PoitiersHarvester):
                     values=", ".join(f"« {uid} »" for uid in bad)))
         if errors:
             raise source_config.ConfigError(" ".join(errors))
-        return text
 
     def _api(self, source_url: str) -> str:
         url = source_url.rstrip("/")

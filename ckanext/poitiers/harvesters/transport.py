@@ -42,20 +42,7 @@ class TransportHarvester(PoitiersHarvester):
         "gtfs_facts": Option(bool, default=True),
     }
 
-    def validate_config(self, config):
-        text = super().validate_config(config)
-        self._check_filter(self.parsed_config(text))
-        return text
-
-    def source_settings(self, source) -> dict:
-        # a source saved before these checks (or written to the database directly) is checked at
-        # each gather too: its job ends with a French gather error, and nothing is withdrawn
-        settings = super().source_settings(source)
-        self._check_filter(settings)
-        return settings
-
-    @staticmethod
-    def _check_filter(config: dict) -> None:
+    def check_settings(self, config: dict) -> None:
         """A filter that matches nothing would withdraw every dataset of the source."""
         covered = config["covered"]
         if not covered:

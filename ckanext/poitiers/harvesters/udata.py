@@ -24,9 +24,7 @@ class UdataHarvester(PoitiersHarvester):
         "filters": Option(dict, default={}),
     }
 
-    def validate_config(self, config):
-        text = super().validate_config(config)
-        parsed = self.parsed_config(text)
+    def check_settings(self, parsed):
         if not parsed["organization"] and not parsed["filters"]:
             raise source_config.ConfigError(
                 _(
@@ -34,7 +32,6 @@ class UdataHarvester(PoitiersHarvester):
                     "« filters »; harvesting a whole national portal is refused."
                 )
             )
-        return text
 
     def list_records(self, client, source_url, config):
         api = mapping.api_base(source_url)

@@ -239,7 +239,7 @@ def test_the_dataset_page_shows_a_partial_period_as_given(app, call, complete):
         {"start": "2024", "end": "2025-03"}, {"start": "2019-01-01T00:00:00"}]))
     page = html.unescape(app.get(f"/dataset/{complete['name']}").get_data(as_text=True))
     # the additional information table (scheming's display snippets)
-    assert "mars 2025" in page and "1 janvier 2019" in page
+    assert "mars 2025" in page and "1er janvier 2019" in page
     assert "1 janvier 2024" not in page and "01/01/2024" not in page
     from ckanext.poitiers import theme_helpers
 

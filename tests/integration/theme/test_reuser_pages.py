@@ -52,6 +52,12 @@ def test_last_update_in_words_and_how_long_ago(app, make_dataset):
     ({"start": "2015", "end": "2024"}, "de 2015 à 2024", "from 2015 until 2024"),
     ({"start": "2015-01-01", "end": "2024-12-31"}, "du 1er janvier 2015 au 31 décembre 2024",
      "from January 1, 2015 to December 31, 2024"),
+    ({"start": "2015-01-01", "end": "2024"}, "du 1er janvier 2015 à 2024",
+     "from January 1, 2015 through 2024"),
+    ({"start": "2015-04", "end": "2024-03-31"}, "d’avril 2015 au 31 mars 2024",
+     "from April 2015 up to March 31, 2024"),
+    ({"start": "2015-10", "end": "2024-08"}, "d’octobre 2015 à août 2024",
+     "from October 2015 until August 2024"),
     ({"end": "2020"}, "jusqu’en 2020", "up to 2020"),
     ({"end": "2020-06-30"}, "jusqu’au 30 juin 2020", "until June 30, 2020"),
 ])
