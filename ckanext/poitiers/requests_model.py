@@ -225,9 +225,15 @@ def request_answer(context, data_dict):
 
 
 def count_open() -> int:
-    return model.Session.execute(
-        sa.select(sa.func.count()).select_from(request_table)
-        .where(request_table.c.status == "open")).scalar() or 0
+    return count("open")
+
+
+def count(status: str | None = None) -> int:
+    """How many requests (of one status)."""
+    q = sa.select(sa.func.count()).select_from(request_table)
+    if status:
+        q = q.where(request_table.c.status == status)
+    return model.Session.execute(q).scalar() or 0
 
 
 def actions() -> dict:

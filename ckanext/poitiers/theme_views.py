@@ -3,6 +3,7 @@ form ("Proposer un jeu de données ou signaler un problème") with its sysadmin 
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page  # CKAN's pager (its own views use it; not in toolkit)
 from flask import Blueprint
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError as CSRFInvalid
@@ -70,19 +71,43 @@ def contribute():
         "error_summary": {k: v[0] if isinstance(v, list) else v for k, v in errors.items()}})
 
 
-def requests_admin(status: str | None = None, answering: dict | None = None):
-    """The requests of one status; ``answering`` (id, answer, status, errors) re-shows an answer
-    the server refused, with what the administrator typed."""
+#: requests shown on one page of /ckan-admin/demandes
+PER_PAGE = 20
+MAX_PAGE = 100_000
+
+
+def _page_number(value) -> int:
+    """The ``page`` parameter: 1 when absent, a 400 in French when it is not a page number."""
+    if value in (None, ""):
+        return 1
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() \
+            or not 1 <= int(value) <= MAX_PAGE:
+        return tk.abort(400, tk._("This page number is not valid."))
+    return int(value)
+
+
+def requests_admin(status: str | None = None, answering: dict | None = None,
+                   page: int | None = None):
+    """The requests of one status, PER_PAGE a page (the oldest were out of reach past the
+    first hundred); ``answering`` (id, answer, status, errors) re-shows an answer the server
+    refused, with what the administrator typed."""
     status = status or tk.request.args.get("status") or "open"
+    page = page or _page_number(tk.request.args.get("page"))
     try:
-        items = tk.get_action("poitiers_request_list")(_context(), {"status": status})
+        items = tk.get_action("poitiers_request_list")(_context(), {
+            "status": status, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only portal administrators can read requests."))
     except tk.ValidationError:
         return tk.abort(400, tk._("Unknown status."))
+    pager = Page(
+        collection=items, page=page, items_per_page=PER_PAGE, presliced_list=True,
+        item_count=requests_model.count(status),
+        url=lambda page=1, **_: tk.h.url_for("poitiers_pages.requests_admin", status=status,
+                                      page=page))
     return tk.render("poitiers/requests_admin.html", extra_vars={
-        "items": items, "status": status, "answering": answering or {},
-        "max_answer": requests_model.MAX_ANSWER})
+        "items": items, "status": status, "answering": answering or {}, "page": pager,
+        "page_number": page, "max_answer": requests_model.MAX_ANSWER})
 
 
 def request_answer(id):
@@ -100,8 +125,11 @@ def request_answer(id):
     except tk.ValidationError as e:
         # the page again, the typed answer in its field and the messages next to it
         tab = form.get("tab")
+        page = form.get("page", "")
         return requests_admin(
             status=tab if tab in requests_model.STATUSES else "open",
+            page=int(page) if page.isascii() and page.isdigit()
+            and 1 <= int(page) <= MAX_PAGE else 1,
             answering={"id": id, "answer": answer, "status": new_status,
                        "errors": {k: v if isinstance(v, list) else [v]
                                   for k, v in e.error_dict.items()}})
@@ -115,6 +143,8 @@ pages.add_url_rule("/a-propos", view_func=about, endpoint="about")
 pages.add_url_rule("/contribuer", view_func=contribute, endpoint="contribute",
                    methods=["GET", "POST"])
 pages.add_url_rule("/sitemap.xml", view_func=sitemap.sitemap, endpoint="sitemap")
+pages.add_url_rule("/sitemap-<int:number>.xml", view_func=sitemap.sitemap_part,
+                   endpoint="sitemap_part")
 pages.add_url_rule("/ckan-admin/demandes", view_func=requests_admin, endpoint="requests_admin")
 pages.add_url_rule("/ckan-admin/demandes/<id>/repondre", view_func=request_answer,
                    endpoint="request_answer", methods=["POST"])

@@ -86,3 +86,26 @@ def test_requests_page_is_for_sysadmins_only(portal, page_factory):
     r = requests.post(portal.url + "/api/3/action/poitiers_request_list", json={},
                       headers={"Authorization": portal.editor_token}, timeout=30)
     assert r.status_code == 403 and r.json()["success"] is False
+
+
+def test_the_sysadmin_reads_the_request_and_answer_with_their_line_breaks(portal, page_factory):
+    # the message was shown as one run-on paragraph: a list typed line by line became one line
+    page = page_factory()
+    page.goto(portal.url + "/contribuer")
+    page.fill("#field-title", "Bornes de recharge")
+    page.fill("#field-message", "Ce qui serait utile :\n- l’adresse\n- la puissance")
+    page.click("form.poitiers-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    admin = page_factory(ADMIN)
+    admin.goto(portal.url + "/ckan-admin/demandes")
+    article = admin.locator("article.poitiers-request", has_text="Bornes de recharge")
+    assert article.locator(".poitiers-request-message").inner_text().splitlines() == [
+        "Ce qui serait utile :", "- l’adresse", "- la puissance"]
+    article.locator("textarea").fill("Oui.\nPublication en mars.")
+    article.locator("select").select_option("closed")
+    article.locator("button[type=submit]").click()
+    admin.wait_for_load_state("networkidle")
+    admin.goto(portal.url + "/ckan-admin/demandes?status=closed")
+    article = admin.locator("article.poitiers-request", has_text="Bornes de recharge")
+    assert article.locator(".poitiers-request-answer").inner_text().splitlines() == [
+        "Oui.", "Publication en mars."]

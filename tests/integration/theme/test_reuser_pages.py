@@ -133,7 +133,10 @@ def test_additional_information_lists_the_fields_that_have_a_value(app, make_dat
 def test_the_api_block_links_the_dcat_descriptions(app, make_dataset):
     ds = make_dataset()
     api = _soup(app.get(f"/dataset/{ds['name']}")).find(class_="poitiers-api")
-    links = {a.get_text(): a["href"] for a in api.find_all("a", class_="poitiers-dcat-link")}
+    links = {a.find(string=True, recursive=False).strip(): a["href"]
+             for a in api.find_all("a", class_="poitiers-dcat-link")}
+    for a in api.find_all("a", class_="poitiers-dcat-link"):  # makes sense read alone
+        assert a.get_text(" ", strip=True).endswith("description DCAT de ce jeu de données")
     assert list(links) == ["Turtle", "RDF/XML", "JSON-LD"]
     types = {"Turtle": "text/turtle", "RDF/XML": "application/rdf+xml",
              "JSON-LD": "application/ld+json"}
