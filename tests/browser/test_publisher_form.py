@@ -32,9 +32,11 @@ def test_publisher_creates_a_complete_dataset_in_french(portal, page_factory):
     page = page_factory(EDITOR)
     page.goto(portal.url + "/dataset/new")
     page.wait_for_selector("#field-title")
+    # CKAN's slug-preview module fills the URL slug from the title as it is typed: a title
+    # typed before the module has started (a slow machine) would leave the slug empty
+    page.wait_for_selector(".slug-preview", state="attached")
 
     page.locator("#field-title").fill(TITLE)
-    # the URL slug is filled from the title by CKAN's slug-preview module
     page.locator("#field-notes").fill("Les bancs publics et les fontaines de Poitiers.")
     page.locator("#field-purpose").fill("Trouver où s’asseoir et où boire en ville.")
     page.get_by_label("Régions et villes", exact=False).first.check()

@@ -43,6 +43,25 @@ def answer(state, body: bytes):
     return Response(body, content_type="application/json")
 
 
+def assert_a_failure_withdraws_nothing(runner, state, mode, message, gone: int) -> list[str]:
+    """The source fails (``mode``) while ``state["records"][gone]`` has left it: one French
+    gather error, nothing written or withdrawn. Once it answers again, that dataset alone is
+    withdrawn. Returns the names of the datasets left."""
+    names = sorted(datasets(runner.source.id))
+    state["mode"] = mode
+    del state["records"][gone]
+    job, results = runner.run()
+    [error] = gather_errors(job)
+    assert message in error and "Aucun jeu de données n'est retiré" in error
+    assert results == {}
+    assert sorted(datasets(runner.source.id)) == names
+    state["mode"] = "ok"
+    job, results = runner.run()
+    assert gather_errors(job) == []
+    assert [r["report_status"] for r in results.values()] == ["deleted"]
+    return sorted(datasets(runner.source.id))
+
+
 FAILURES = [
     ("timeout", "n'a pas répondu"),
     ("500", "erreur HTTP 500"),
@@ -78,20 +97,8 @@ def test_transport_failures_keep_every_dataset(transport, make_runner, mode, mes
     runner.run()
     names = ["reseau-urbain-vitalis", "velos-et-trottinettes-pony-poitiers"]
     assert sorted(datasets(runner.source.id)) == names
-    # the source fails, and a dataset has left it: nothing is withdrawn
-    transport["mode"] = mode
-    del transport["records"][1]
-    job, results = runner.run()
-    [error] = gather_errors(job)
-    assert message in error and "Aucun jeu de données n'est retiré" in error
-    assert results == {}
-    assert sorted(datasets(runner.source.id)) == names
-    # the source is back: the dataset that left it is withdrawn, nothing else is written
-    transport["mode"] = "ok"
-    job, results = runner.run()
-    assert gather_errors(job) == []
-    assert [r["report_status"] for r in results.values()] == ["deleted"]
-    assert list(datasets(runner.source.id)) == ["reseau-urbain-vitalis"]
+    assert assert_a_failure_withdraws_nothing(runner, transport, mode, message, gone=1) == [
+        "reseau-urbain-vitalis"]
 
 
 def test_transport_retry_after_duplicates_and_html(transport, make_runner):

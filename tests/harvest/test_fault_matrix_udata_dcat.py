@@ -13,7 +13,11 @@ from ckan.plugins import get_plugin
 from werkzeug import Response
 
 from tests.harvest.test_datafair_harvest import datasets, gather_errors
-from tests.harvest.test_fault_matrix_mobility_agenda import FAILURES, answer
+from tests.harvest.test_fault_matrix_mobility_agenda import (
+    FAILURES,
+    answer,
+    assert_a_failure_withdraws_nothing,
+)
 from tests.harvest.udata_server import load_records
 
 ORG = "5a0b1c2d3e4f5a6b7c8d9e0f"
@@ -44,20 +48,8 @@ def test_udata_failures_keep_every_dataset(udata, make_runner, mode, message):
                          json.dumps({"organization": ORG}))
     runner.run()
     assert sorted(datasets(runner.source.id)) == UDATA_NAMES
-    # the source fails, and a dataset has left it: nothing is withdrawn
-    udata["mode"] = mode
-    del udata["records"][0]
-    job, results = runner.run()
-    [error] = gather_errors(job)
-    assert message in error and "Aucun jeu de données n'est retiré" in error
-    assert results == {}
-    assert sorted(datasets(runner.source.id)) == UDATA_NAMES
-    # the source is back: the dataset that left it is withdrawn, nothing else is written
-    udata["mode"] = "ok"
-    job, results = runner.run()
-    assert gather_errors(job) == []
-    assert [r["report_status"] for r in results.values()] == ["deleted"]
-    assert sorted(datasets(runner.source.id)) == UDATA_NAMES[:2]
+    assert assert_a_failure_withdraws_nothing(runner, udata, mode, message, gone=0) == \
+        UDATA_NAMES[:2]
 
 
 def test_udata_retry_after_duplicates_and_html(udata, make_runner):
