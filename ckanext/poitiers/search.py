@@ -428,7 +428,7 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
         # minimum match a word of a private dataset could ride along with public ones
         ("qf", QUERY_FIELDS), ("mm", "100%"), ("wt", "json"),
     ]
-    fq_list = [f for f in ([fq] if isinstance(fq, str) else fq or []) if f and f.strip()]
+    fq_list = _filters(fq)
     params += [("fq", f) for f in fq_list]
     # one edit away first (cheap), two edits only when that finds nothing (see solrconfig.xml)
     # and only for a search that found nothing: one that found a few datasets is offered a
@@ -493,6 +493,11 @@ def _pairs(value: Any) -> dict:
     return {}
 
 
+def _filters(fq) -> list[str]:
+    """A search's ``fq`` (one text or a list) as the list of its non-empty filters."""
+    return [f for f in ([fq] if isinstance(fq, str) else fq or []) if f and f.strip()]
+
+
 def restore_accents(solr_url: str, text: str, *, fq: Iterable[str], timeout: float = 5,
                     auth: tuple | None = None) -> str:
     """"elections municipales" → "élections municipales", as the datasets the searcher may see
@@ -507,7 +512,7 @@ def restore_accents(solr_url: str, text: str, *, fq: Iterable[str], timeout: flo
         ("q", spelling_query(text)), ("defType", "edismax"), ("qf", QUERY_FIELDS),
         ("mm", "100%"), ("q.op", "OR"), ("rows", str(ACCENT_ROWS)), ("fl", "title,notes,tags"),
         ("wt", "json")]
-    params += [("fq", f) for f in ([fq] if isinstance(fq, str) else fq) if f and f.strip()]
+    params += [("fq", f) for f in _filters(fq)]
     try:  # one request for all the words
         resp = solr_get(f"{solr_url.rstrip('/')}/select", params=params, timeout=timeout,
                         auth=auth)
@@ -516,9 +521,16 @@ def restore_accents(solr_url: str, text: str, *, fq: Iterable[str], timeout: flo
     except (SolrError, ValueError, AttributeError) as exc:
         log.warning("Solr accents lookup failed: %s", exc)
         return text
-    texts: list[str] = []
-    for doc in docs:
-        for field in ("title", "notes", "tags"):
-            value = doc.get(field) if isinstance(doc, dict) else None
-            texts += [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
-    return accents_from_texts(text, texts)[0]
+    return accents_from_texts(text, dataset_texts(docs))[0]
+
+
+def dataset_texts(results) -> list[str]:
+    """The words of datasets as written: titles, descriptions, keywords (package_search's
+    datasets, whole or with ``fl``, or Solr's documents)."""
+    out = []
+    for pkg in results or []:
+        if isinstance(pkg, dict):
+            out += [str(pkg.get("title") or ""), str(pkg.get("notes") or "")]
+            for tag in pkg.get("tags") or []:
+                out.append(str((tag.get("name") if isinstance(tag, dict) else tag) or ""))
+    return out

@@ -76,14 +76,19 @@ PER_PAGE = 20
 MAX_PAGE = 100_000
 
 
+def _valid_page(value) -> int | None:
+    """``value`` as a page number from 1 to MAX_PAGE (ASCII digits only), else None."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() \
+            and 1 <= int(value) <= MAX_PAGE:
+        return int(value)
+    return None
+
+
 def _page_number(value) -> int:
     """The ``page`` parameter: 1 when absent, a 400 in French when it is not a page number."""
     if value in (None, ""):
         return 1
-    if not isinstance(value, str) or not value.isascii() or not value.isdigit() \
-            or not 1 <= int(value) <= MAX_PAGE:
-        return tk.abort(400, tk._("This page number is not valid."))
-    return int(value)
+    return _valid_page(value) or tk.abort(400, tk._("This page number is not valid."))
 
 
 def requests_admin(status: str | None = None, answering: dict | None = None,
@@ -125,11 +130,9 @@ def request_answer(id):
     except tk.ValidationError as e:
         # the page again, the typed answer in its field and the messages next to it
         tab = form.get("tab")
-        page = form.get("page", "")
         return requests_admin(
             status=tab if tab in requests_model.STATUSES else "open",
-            page=int(page) if page.isascii() and page.isdigit()
-            and 1 <= int(page) <= MAX_PAGE else 1,
+            page=_valid_page(form.get("page")) or 1,
             answering={"id": id, "answer": answer, "status": new_status,
                        "errors": {k: v if isinstance(v, list) else [v]
                                   for k, v in e.error_dict.items()}})

@@ -206,7 +206,7 @@ def package_search(original_action, context, data_dict):
         if added_fl:
             corrected_ask["fl"] = asked_fl + added_fl
         corrected = original_action(dict(context), corrected_ask)
-        texts = _texts(corrected.get("results"))
+        texts = search.dataset_texts(corrected.get("results"))
         if added_fl:
             corrected["results"] = [{k: v for k, v in r.items() if k not in added_fl}
                                     for r in corrected.get("results") or []]
@@ -265,18 +265,6 @@ def _field_list(fl: Any) -> list[str]:
     if isinstance(fl, str):
         return [f for f in re.split(r"[\s,]+", fl) if f]
     return [f for f in fl if isinstance(f, str) and f] if isinstance(fl, list) else []
-
-
-def _texts(results) -> list[str]:
-    """The words of the datasets found, as written: titles, descriptions, keywords (whole
-    datasets, or the fields of a search with ``fl``)."""
-    out = []
-    for pkg in results or []:
-        if isinstance(pkg, dict):
-            out += [str(pkg.get("title") or ""), str(pkg.get("notes") or "")]
-            for tag in pkg.get("tags") or []:
-                out.append(str((tag.get("name") if isinstance(tag, dict) else tag) or ""))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
