@@ -636,3 +636,101 @@ def test_a_dataset_listed_on_two_pages_is_harvested_once_and_said(catalogue, mak
     before = modified(datasets(runner.source.id))
     job, results = runner.run()
     assert results == {} and modified(datasets(runner.source.id)) == before
+
+
+@pytest.mark.integration
+def test_an_update_reads_the_dataset_and_the_source_options_once(catalogue, make_runner,
+                                                                   harvester, monkeypatch):
+    """ckanext-dcat's import asks for the dataset it updates after modify_package_dict has
+    read it for the local-edits policy: one package_show of it, not two; and the source's
+    options are parsed once for the job, not at each record."""
+    import sys
+
+    import ckan.logic
+    from ckan.plugins import toolkit
+
+    from ckanext.poitiers.harvesters import config as source_config
+
+    runner = make_runner(harvester, catalogue.url, '{"preserve_fields": ["notes"]}')
+    parses = []
+    real_parse = source_config.parse
+    monkeypatch.setattr(source_config, "parse",
+                        lambda *a, **kw: parses.append(a[0]) or real_parse(*a, **kw))
+    runner.run()
+    assert len(parses) <= 1  # three records, one configuration
+    [horodateurs] = [d for d in datasets(runner.source.id).values()
+                     if d["title"] == "Horodateurs"]
+    horodateurs["notes"] = "Description réécrite par le service mobilité."
+    horodateurs["purpose"] = "Connaître le stationnement payant."
+    toolkit.get_action("package_update")({"user": runner.sysadmin["name"]}, horodateurs)
+
+    catalogue.pages["1"] = catalogue.pages["1"].replace("Horodateurs", "Horodateurs du centre")
+    shows, parses[:] = [], []
+    real_show = toolkit.get_action("package_show")
+
+    def counting_show(context, data_dict):
+        # the harvesters' reads (ours and ckanext-dcat's), not CKAN's own within the update
+        caller = sys._getframe(1).f_code
+        if data_dict.get("id") == horodateurs["id"] and any(
+                part in caller.co_filename for part in ("ckanext/poitiers/harvesters",
+                                                        "ckanext/dcat/harvesters")):
+            shows.append(caller.co_name)
+        return real_show(context, data_dict)
+
+    monkeypatch.setitem(ckan.logic._actions, "package_show", counting_show)
+    job, results = runner.run()
+    monkeypatch.undo()
+    assert object_errors(job) == [] and len(results) == 1
+    assert shows == ["_get_existing_dataset"]
+    assert parses == []  # parsed by the first run already
+    # the behaviour is unchanged: the policy for local edits, the name and resources kept
+    after = toolkit.get_action("package_show")({"ignore_auth": True},
+                                                {"id": horodateurs["id"]})
+    assert after["title"] == "Horodateurs du centre"
+    assert after["notes"] == "Description réécrite par le service mobilité."
+    assert after["purpose"] == "Connaître le stationnement payant."
+    assert after["name"] == horodateurs["name"]
+    assert [r["id"] for r in after["resources"]] == [r["id"] for r in horodateurs["resources"]]
+
+
+@pytest.mark.integration
+def test_hydra_pages_giving_fewer_datasets_than_announced_withdraw_nothing(catalogue,
+                                                                          make_runner,
+                                                                          harvester):
+    runner = make_runner(harvester, catalogue.url)
+    job, _ = runner.run()
+    assert gather_errors(job) == []  # three datasets announced, three listed
+    assert len(datasets(runner.source.id)) == 3
+    # « Bornes à verre » is deleted on the portal after page 1 was read: « Défibrillateurs »
+    # moves onto page 1, and page 2 has nothing left for this reader
+    catalogue.pages["2"] = (
+        "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+        f"<{catalogue.base}/catalog.ttl?page=2> a hydra:PartialCollectionView ;\n"
+        f"    hydra:first <{catalogue.base}/catalog.ttl?page=1> ;\n"
+        "    hydra:totalItems 2 .\n")
+    job, _ = runner.run()
+    [error] = gather_errors(job)
+    assert "annonçait 3 jeux de données mais en a listé 2" in error, error
+    assert "n'est retiré après un moissonnage incomplet" in error
+    # nothing withdrawn: « Défibrillateurs » was only missed
+    assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
+        "Bornes à verre", "Défibrillateurs", "Horodateurs"]
+    assert datasets(runner.source.id, state="deleted") == {}
+
+
+def test_announced_total_reads_whole_numbers_only():
+    import rdflib
+
+    from ckanext.poitiers.harvesters.dcat import announced_total
+
+    graph = rdflib.Graph()
+    graph.parse(data="""
+        @prefix hydra: <http://www.w3.org/ns/hydra/core#> .
+        <http://x/p1> hydra:totalItems 12 .
+        <http://x/p2> hydra:totalItems "7" .
+        <http://x/p3> hydra:totalItems "beaucoup" .
+        <http://x/p4> hydra:totalItems -3 .
+        <http://x/p5> hydra:totalItems 99999999999999999999999999 .
+        <http://x/p6> hydra:totalItems <http://x/n> .
+    """, format="turtle")
+    assert sorted(announced_total(graph)) == [7, 12]

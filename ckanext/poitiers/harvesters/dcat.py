@@ -8,17 +8,23 @@ Works on OpenDataSoft exports (``/api/explore/v2.1/catalog/exports/dcat``), udat
 from __future__ import annotations
 
 import contextvars
+import copy
+import dataclasses
 import json
 
 import ckan.plugins.toolkit as toolkit
 import rdflib.plugin
 import rdflib.util
 from ckan import model
+from ckan.plugins import implements
+from rdflib import Literal
 from rdflib.parser import Parser
 from rdflib.plugin import PluginException
 from rdflib.plugins.parsers.jsonld import JsonLDParser
 
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
+from ckanext.dcat.interfaces import IDCATRDFHarvester
+from ckanext.dcat.processors import HYDRA
 from ckanext.dcat.utils import url_to_rdflib_format
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.poitiers.harvesters import config as source_config
@@ -29,6 +35,7 @@ from ckanext.poitiers.harvesters.base import (
     HASH_EXTRA,
     RECORD_EXTRA,
     STATUS_EXTRA,
+    PoitiersHarvester,
     RecordErrors,
     apply_defaults,
     content_hash,
@@ -38,7 +45,7 @@ from ckanext.poitiers.harvesters.base import (
     remember_record_hash,
 )
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError, decode_utf8
-from ckanext.poitiers.harvesters.i18n import N_, _
+from ckanext.poitiers.harvesters.i18n import N_, _, ngettext, number
 
 MEDIA_TYPES = {
     "application/rdf+xml": "xml",
@@ -53,6 +60,9 @@ MEDIA_TYPES = {
 
 
 class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
+    # after_parsing reads the Hydra count of each page (the other hooks are left as they are)
+    implements(IDCATRDFHarvester, inherit=True)
+
     def __new__(cls, *args, **kwargs):
         # CKAN's SingletonPlugin keeps one instance per class but finds it with hasattr, so a
         # subclass of a loaded harvester (dcat_rdf_harvester) would get its parent's instance
@@ -82,7 +92,15 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         return source_config.validate(source_config_text, self.options)
 
     def _settings(self, source) -> dict:
-        return source_config.parse(source.config, self.options)
+        """The source's options, parsed once per configuration text (every record of a job
+        reads them, at gather and at import): a copy, that the caller may change."""
+        key = (source.id, source.config)
+        cache = self.__dict__.setdefault("_settings_cache", {})
+        if key not in cache:
+            if len(cache) > 100:
+                cache.clear()
+            cache[key] = source_config.parse(source.config, self.options)
+        return copy.deepcopy(cache[key])
 
     # -- ckanext-dcat's messages, in French ---------------------------------------------------
     def _save_gather_error(self, message, job):
@@ -141,7 +159,11 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         """ckanext-dcat's gather (pages, parsing, guids, withdrawals after a complete listing),
         then the harvest objects of records unchanged since their last import are dropped: a
         re-run of an unchanged catalogue queues nothing to fetch or import."""
-        ids = super().gather_stage(harvest_job)
+        token = _paging.set(_Paging())
+        try:
+            ids = super().gather_stage(harvest_job)
+        finally:
+            _paging.reset(token)
         if not ids:
             return ids
         source = harvest_job.source
@@ -193,9 +215,9 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
         # import_stage has just mapped this object's content to compare it with the previous
         # one; ckanext-dcat hands the same content, parsed again, to this method
-        mapped_already = _mapped.get()
-        if mapped_already is not None and mapped_already[0] is harvest_object:
-            mapped = mapped_already[1]
+        importing = _importing.get()
+        if importing is not None and importing.harvest_object is harvest_object:
+            mapped = importing.mapped
         else:
             mapped = self.poitiers_dict(package_dict, harvest_object.source)
         harvest_object.extras.append(
@@ -252,11 +274,11 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         for other in others:
             other.current = False
         model.Session.flush()
-        token = _mapped.set((harvest_object, mapped))
+        token = _importing.set(_Importing(harvest_object, mapped))
         try:
             return super().import_stage(harvest_object)
         finally:
-            _mapped.reset(token)
+            _importing.reset(token)
             if others:
                 if not model.Session.is_active:
                     model.Session.rollback()
@@ -264,9 +286,40 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
                     other.current = True
                 model.Session.commit()
 
+    def after_parsing(self, rdf_parser, harvest_job):
+        """IDCATRDFHarvester: the number of datasets a Hydra page announces for the whole
+        catalogue (``hydra:totalItems``), kept for :meth:`_mark_datasets_for_deletion`."""
+        paging = _paging.get()
+        if paging is not None and rdf_parser is not None:
+            paging.announced = max([paging.announced, *announced_total(rdf_parser.g)])
+        return rdf_parser, []
+
     def _mark_datasets_for_deletion(self, guids_in_source, harvest_job):
         """ckanext-dcat's withdrawals, without flagging another source's objects of the same
-        guids as no longer current (its update is not limited to the source)."""
+        guids as no longer current (its update is not limited to the source); none when the
+        pages gave fewer distinct datasets than their ``hydra:totalItems`` announced (a
+        catalogue that changed while its pages were read: a dataset moved onto a page already
+        read is missed), as for the listing counts of Data Fair and udata."""
+        paging = _paging.get()
+        listed = len(set(guids_in_source))
+        if paging is not None:
+            try:
+                PoitiersHarvester.check_listing_complete(harvest_job.source.url, listed,
+                                                         paging.announced)
+            except RemoteError as e:
+                self._save_gather_error(
+                    ngettext(
+                        "The source could not be read completely: {error} No dataset is "
+                        "withdrawn after an incomplete harvest; {count} record read before the "
+                        "failure is updated.",
+                        "The source could not be read completely: {error} No dataset is "
+                        "withdrawn after an incomplete harvest; {count} records read before the "
+                        "failure are updated.",
+                        listed,
+                    ).format(error=e, count=number(listed)),
+                    harvest_job,
+                )
+                return []
         source_id = harvest_job.source.id
         leaving = (
             model.Session.query(HarvestObject.guid)
@@ -292,11 +345,22 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         """ckanext-dcat's, read with the harvest's rights: it asks ``package_show`` as an
         anonymous visitor, so a harvested dataset its publisher made private raised
         NotAuthorized out of the import (the fetch consumer stopped, the record was never
-        updated again)."""
+        updated again).
+
+        Read once per import: ``modify_package_dict`` reads it to keep the publisher's edits,
+        then ckanext-dcat's ``import_stage`` asks for it again (its name, id and resources),
+        with nothing written in between; the second call gets the dataset the first read."""
+        importing = _importing.get()
+        if importing is not None and importing.existing_guid == guid:
+            return importing.existing
         datasets = self._read_datasets_from_db(guid)
-        if not datasets:
-            return None
-        return toolkit.get_action("package_show")({"ignore_auth": True}, {"id": datasets[0][0]})
+        existing = None
+        if datasets:
+            existing = toolkit.get_action("package_show")({"ignore_auth": True},
+                                                          {"id": datasets[0][0]})
+        if importing is not None:
+            importing.existing_guid, importing.existing = guid, existing
+        return existing
 
     def _read_datasets_from_db(self, guid):
         """The dataset of ``guid`` that this source harvested, if any. ckanext-dcat looks the
@@ -305,16 +369,26 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         it into the source's organisation. Another source's dataset of the same guid is not
         this source's: the record becomes a dataset of its own."""
         found = super()._read_datasets_from_db(guid)
-        importing = _mapped.get()
+        importing = _importing.get()
         if not found or importing is None:
             return []
         ids = [row[0] for row in found]
         mine = {
             package_id for (package_id,) in model.Session.query(HarvestObject.package_id)
-            .filter(HarvestObject.harvest_source_id == importing[0].harvest_source_id)
+            .filter(HarvestObject.harvest_source_id == importing.harvest_object.harvest_source_id)
             .filter(HarvestObject.package_id.in_(ids))
         }
         return [row for row in found if row[0] in mine]
+
+
+def announced_total(graph) -> list[int]:
+    """The ``hydra:totalItems`` of a page's graph that are whole numbers (others ignored)."""
+    totals = []
+    for value in graph.objects(None, HYDRA.totalItems):
+        text = str(value).strip() if isinstance(value, Literal) else ""
+        if text.isascii() and text.isdigit() and len(text) <= 18:
+            totals.append(int(text))
+    return totals
 
 
 def is_json_ld(rdf_format: str | None) -> bool:
@@ -356,9 +430,30 @@ def remote_jsonld_references(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-# the record import_stage has mapped, for modify_package_dict: (harvest object, mapped dict)
-_mapped: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("poitiers_dcat_mapped",
-                                                                       default=None)
+@dataclasses.dataclass
+class _Paging:
+    """What the pages of the gather in progress announced: the largest ``hydra:totalItems``."""
+
+    announced: int = 0
+
+
+_paging: contextvars.ContextVar[_Paging | None] = contextvars.ContextVar(
+    "poitiers_dcat_paging", default=None)
+
+
+@dataclasses.dataclass
+class _Importing:
+    """The record import_stage is importing: its harvest object, the dict it mapped (for
+    modify_package_dict) and, once read, the dataset it updates (None: a new dataset)."""
+
+    harvest_object: HarvestObject
+    mapped: dict
+    existing_guid: str | None = None
+    existing: dict | None = None
+
+
+_importing: contextvars.ContextVar[_Importing | None] = contextvars.ContextVar(
+    "poitiers_dcat_importing", default=None)
 
 
 # keys CKAN accepts on a dataset besides the fields of the dataset schema
