@@ -256,10 +256,10 @@ def test_a_schema_outside_our_vocabulary_does_not_cost_the_dataset(httpserver, m
 
 def test_zones_outside_grand_poitiers_do_not_cost_the_dataset(portal, make_runner, harvester):
     # a dataset of the organisation covering Poitiers and Châtellerault (86066, outside Grand
-    # Poitiers), another covering only the Vienne and another EPCI
+    # Poitiers), another covering only another EPCI and the Deux-Sèvres
     portal.records[0]["spatial"]["zones"] = [
-        "fr:commune:86194", "fr:commune:86066@1943-01-01", "fr:departement:86"]
-    portal.records[1]["spatial"] = {"zones": ["fr:epci:200070035", "fr:departement:86"],
+        "fr:commune:86194", "fr:commune:86066@1943-01-01", "fr:departement:79"]
+    portal.records[1]["spatial"] = {"zones": ["fr:epci:200070035", "fr:departement:79"],
                                     "granularity": "fr:epci"}
     runner = make_runner(harvester, portal.url, ORG)
     job, results = runner.run()
@@ -272,3 +272,30 @@ def test_zones_outside_grand_poitiers_do_not_cost_the_dataset(portal, make_runne
     assert found["lieux-de-stationnement-de-grand-poitiers"]["communes"] == ["86194"]
     # no zone of ours: the source's default (Grand Poitiers)
     assert found["budget-primitif-ville-de-poitiers"]["communes"] == ["200069854"]
+
+
+def test_a_dataset_of_the_vienne_or_its_region_covers_every_commune(portal, make_runner,
+                                                                    harvester):
+    """A zone containing the whole of Grand Poitiers (the Vienne, Nouvelle-Aquitaine…) is
+    Grand Poitiers as a whole, not the source's default commune, and the spatial coverage
+    names the wider place."""
+    portal.records[0]["spatial"] = {"zones": ["fr:departement:86", "fr:commune:86066"],
+                                    "granularity": "fr:commune"}
+    portal.records[1]["spatial"] = {"zones": ["fr:region:75@2016-01-01"],
+                                    "granularity": "fr:departement"}
+    portal.records[3]["spatial"] = {"zones": ["fr:departement:79"]}
+    config = json.loads(ORG) | {"default_communes": ["86194"]}
+    runner = make_runner(harvester, portal.url, json.dumps(config))
+    job, results = runner.run()
+    assert all(r["errors"] == [] for r in results.values())
+    found = datasets(runner.source.id)
+    vienne = found["lieux-de-stationnement-de-grand-poitiers"]
+    assert vienne["communes"] == ["200069854"]
+    assert [c["text"] for c in vienne["spatial_coverage"]] == ["Vienne"]
+    region = found["budget-primitif-ville-de-poitiers"]
+    assert region["communes"] == ["200069854"]
+    assert [c["text"] for c in region["spatial_coverage"]] == ["Nouvelle-Aquitaine"]
+    assert "granularity" not in region or not region["granularity"]
+    # another département says nothing of Grand Poitiers: the source's default
+    assert found["defibrillateurs-grand-poitiers"]["communes"] == ["86194"]
+    assert not found["defibrillateurs-grand-poitiers"].get("spatial_coverage")

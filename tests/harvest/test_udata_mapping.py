@@ -159,3 +159,24 @@ def test_recorded_datagouv_resource_schemas_without_name():
     d = m.map_dataset(record)
     assert "data_schema" not in d
     assert not any("conforms_to_schema" in r for r in d["resources"])
+
+
+@pytest.mark.parametrize("zones,communes,places", [
+    (["fr:departement:86"], ["200069854"], ["Vienne"]),
+    (["fr:departement:86@1860-07-01", "fr:commune:86194"], ["200069854"], ["Vienne"]),
+    (["fr:region:75", "fr:departement:86"], ["200069854"], ["Nouvelle-Aquitaine", "Vienne"]),
+    (["fr:region:54@1970-01-09"], ["200069854"], ["Poitou-Charentes"]),
+    (["country:fr"], ["200069854"], ["France"]),
+    # other départements and régions say nothing of Grand Poitiers
+    (["fr:departement:79", "fr:commune:86194"], ["86194"], None),
+    (["fr:region:11"], None, None),
+])
+def test_zones_containing_grand_poitiers(zones, communes, places):
+    record = dict(load_records()[0], spatial={"zones": zones, "granularity": "fr:departement"})
+    d = m.map_dataset(record)
+    assert d.get("communes") == communes
+    if places:
+        assert [c["text"] for c in d["spatial_coverage"]] == places
+    else:
+        assert "spatial_coverage" not in d
+    assert "granularity" not in d  # no département or région granularity in our vocabulary

@@ -84,6 +84,16 @@ def data_schema(record: dict) -> tuple[str | None, str | None]:
     return None, None
 
 
+def communes(zones) -> list[str]:
+    """Our communes of udata zones: Grand Poitiers as a whole when a zone contains it all (a
+    dataset of the Vienne, of Nouvelle-Aquitaine or of France covers each of its communes),
+    else the zones that are communes of Grand Poitiers or Grand Poitiers itself; zones outside
+    it (a neighbouring commune, another département) are left out."""
+    if remote.zones_containing_grand_poitiers(zones):
+        return [remote.GRAND_POITIERS_SIREN]
+    return remote.zone_codes(zones)
+
+
 def map_dataset(record: dict) -> dict:
     title = required_title(record, UdataMappingError)
     spatial = record.get("spatial") or {}
@@ -109,7 +119,9 @@ def map_dataset(record: dict) -> dict:
         "license_id": remote.licence_id(record.get("license")) or "notspecified",
         "frequency": remote.frequency_uri(record.get("frequency")),
         "temporal_coverage": temporal(temporal_.get("start"), temporal_.get("end")),
-        "communes": remote.zone_codes(spatial.get("zones")),
+        "communes": communes(spatial.get("zones")),
+        "spatial_coverage": [{"text": name} for name in
+                             remote.zones_containing_grand_poitiers(spatial.get("zones"))],
         "granularity": remote.granularity(spatial.get("granularity")),
         "publisher": [drop_empty({"name": plain_text(organization.get("name")),
                                   "url": organization.get("page")})]

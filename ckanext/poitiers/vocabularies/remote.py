@@ -235,6 +235,19 @@ def zone_codes(zones) -> list[str]:
     return codes
 
 
+def zones_containing_grand_poitiers(zones) -> list[str]:
+    """Names of the udata zones of ``zones`` that contain the whole of Grand Poitiers (the
+    Vienne, its région, France: ``zones_containing_grand_poitiers`` of harvest_aliases.yaml),
+    in the record's order, each once. Other départements and régions are not among them."""
+    known = _aliases()["zones_containing_grand_poitiers"]
+    names = []
+    for zone in zones or []:
+        name = known.get(str(zone).split("@")[0].strip().lower())
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
 def commune_label_known(code: str) -> bool:
     """True for the 40 communes of Grand Poitiers and its SIREN (the communes vocabulary)."""
     from ckanext.poitiers import vocabularies
