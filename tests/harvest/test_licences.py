@@ -20,6 +20,12 @@ from tests.harvest.datafair_server import load_records
     # what was recognised before still is
     ("Licence Ouverte v2.0", "lov2"),
     ("odc-odbl", "odc-odbl"),
+    # Licence Mobilités: transport.data.gouv.fr's id, its title and its URL in every spelling
+    ("mobility-licence", "mobility-licence"),
+    ("Licence Mobilités", "mobility-licence"),
+    ("Licence Mobilites", "mobility-licence"),
+    ("https://wiki.lafabriquedesmobilites.fr/wiki/Licence_Mobilit%C3%A9s", "mobility-licence"),
+    ("https://wiki.lafabriquedesmobilites.fr/wiki/Licence_Mobilités", "mobility-licence"),
 ])
 def test_recognised_licences(named, licence):
     assert remote.licence_id(named) == licence
@@ -37,7 +43,6 @@ def test_recognised_licences(named, licence):
     ("All rights reserved", "other-closed"),
     # an open data portal's own licence we do not know stays « Autre licence ouverte »
     ("Licence maison", "other-open"),
-    ("mobility-licence", "other-open"),
     ("Licence Open Data de la ville", "other-open"),
 ])
 def test_unrecognised_licences_are_classed_by_what_they_say(named, licence):
@@ -67,5 +72,7 @@ def test_transport_licence_not_recognised():
 
     record = dict(records()[0], licence="cc-by-nc-nd")
     assert transport_mapping.map_dataset(record)["license_id"] == "other-nc"
-    record["licence"] = "mobility-licence"
+    record["licence"] = "licence-de-la-regie"
     assert transport_mapping.map_dataset(record)["license_id"] == "other-open"
+    record["licence"] = "mobility-licence"
+    assert transport_mapping.map_dataset(record)["license_id"] == "mobility-licence"

@@ -386,7 +386,9 @@ def test_licence_and_validity_are_not_invented_nor_lost():
     # no licence at all is not an open licence; one we do not know still is a licence
     assert m.map_dataset({k: v for k, v in pony.items() if k != "licence"})["license_id"] == (
         "notspecified")
-    assert m.map_dataset(dict(pony, licence="mobility-licence"))["license_id"] == "other-open"
+    assert m.map_dataset(dict(pony, licence="mobility-licence"))["license_id"] == (
+        "mobility-licence")
+    assert m.map_dataset(dict(pony, licence="licence-maison"))["license_id"] == "other-open"
     # without GTFS facts (option off, file unreadable) the validity transport.data.gouv.fr gives
     assert m.map_dataset(vitalis)["temporal_coverage"] == [
         {"start": "2025-09-01", "end": "2026-07-05"}]

@@ -165,6 +165,23 @@ def test_a_licence_without_a_document_is_still_stated(call, complete, licence, t
         assert _violations(g, OFFICIAL) == []
 
 
+def test_licence_mobilites_is_stated_with_its_document(call, complete):
+    # transport.data.gouv.fr's « mobility-licence »: its own entry, its document, its title
+    call("package_create", **dict(complete, license_id="mobility-licence"))
+    shown = call("package_show", id=complete["name"])
+    assert shown["license_title"] == "Licence Mobilités"
+    assert shown["license_url"] == (
+        "https://wiki.lafabriquedesmobilites.fr/wiki/Licence_Mobilit%C3%A9s")
+    g = _dataset_graph(complete["name"])
+    ds = next(g.subjects(RDF.type, DCAT.Dataset))
+    docs = {g.value(dist, DCT.license) for dist in g.objects(ds, DCAT.distribution)}
+    assert docs == {rdflib.URIRef(shown["license_url"])}
+    [doc] = docs
+    assert (doc, RDF.type, DCT.LicenseDocument) in g
+    assert str(g.value(doc, DCT.title)) == "Licence Mobilités"
+    assert _violations(g, OURS) == []
+
+
 def test_no_licence_statement_for_a_licence_not_given(call, complete):
     call("package_create", **dict(complete, license_id="notspecified"))
     g = _dataset_graph(complete["name"])
