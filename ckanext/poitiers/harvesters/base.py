@@ -107,6 +107,13 @@ def apply_defaults(mapped: dict, config: dict) -> dict:
     return mapped
 
 
+def unexpected_shape(error: Exception) -> str:
+    """French words for a Python error met while reading a record (a field of another type
+    than the harvester expects, which no check named): the job goes on."""
+    return _("its content is not in the shape the harvester reads ({error}).").format(
+        error=type(error).__name__)
+
+
 class Notice(str):
     """What ``list_records`` may yield besides records: a French message about the source,
     stored as a gather error, that does not make the listing incomplete (an agenda gone from
@@ -532,9 +539,18 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                 completed = self.fetch_record(client, record, cfg, previous_record)
             finally:
                 client.close()
-        except RemoteError as e:
+        except (RemoteError, MappingError) as e:
             self._save_object_error(
                 _("Record {guid}: {error}").format(guid=harvest_object.guid, error=e),
+                harvest_object,
+                "Fetch",
+            )
+            return False
+        except Exception as e:  # noqa: BLE001 - one record never stops the others
+            log.exception("Fetch of %s failed", harvest_object.guid)
+            self._save_object_error(
+                _("Record {guid}: {error}").format(
+                    guid=harvest_object.guid, error=unexpected_shape(e)),
                 harvest_object,
                 "Fetch",
             )
@@ -596,6 +612,9 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             mapped = self.with_defaults(self.map_record(record, source.url, cfg), cfg)
         except (MappingError, source_config.ConfigError, ValueError, KeyError, TypeError) as e:
             return self._refuse_record(harvest_object, e)
+        except Exception as e:  # noqa: BLE001 - one record never stops the others
+            log.exception("Mapping of %s failed", harvest_object.guid)
+            return self._refuse_record(harvest_object, unexpected_shape(e))
 
         mapped_hash = content_hash(mapped)
         # a record withdrawn earlier and published again revives its dataset

@@ -65,11 +65,18 @@ def drop_empty(package: dict) -> dict:
     return {k: v for k, v in package.items() if v not in (None, "", [], {})}
 
 
+TITLE_MAX = 1000
+
+
 def required_title(record: dict, error: type[ValueError]) -> str:
-    """The plain-text title of a remote record; ``error`` (French message) when it has none."""
+    """The plain-text title of a remote record; ``error`` (French message) when it has none,
+    or one longer than ``TITLE_MAX`` characters (not a title: Solr would refuse to index it)."""
     title = plain_text(record.get("title"))
     if not title:
         raise error(_("the record has no title."))
+    if len(title) > TITLE_MAX:
+        raise error(_("the title is longer than {maximum} characters.").format(
+            maximum=TITLE_MAX))
     return title
 
 
@@ -83,3 +90,76 @@ def finish_resource(resource: dict, remote: dict) -> dict:
     if modified:
         resource["last_modified"] = modified
     return drop_empty(resource)
+
+
+# the JSON types of a record's fields, for shape_errors: a type (or tuple of types), a dict
+# (an object whose fields have these shapes) or a one-item list (a list of items of that shape)
+TEXT = str
+IDENTIFIER = (str, int)
+NUMBER = (int, float)
+FLAG = (bool, int)
+MAX_SHAPE_ERRORS = 3
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, str):
+        return _("a text")
+    if isinstance(value, (int, float)):
+        return _("a number")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, dict):
+        return _("an object")
+    return _("null")
+
+
+def _expected(shape) -> str:
+    if isinstance(shape, dict):
+        return _("an object")
+    if isinstance(shape, list):
+        return _("a list")
+    kinds = shape if isinstance(shape, tuple) else (shape,)
+    sample = {str: "", int: 0, float: 0.0, bool: True}
+    names = list(dict.fromkeys(_json_type(sample[k]) for k in kinds))
+    text = names[0]
+    for name in names[1:]:
+        text = _("{first} or {second}").format(first=text, second=name)
+    return text
+
+
+def _matches(value, shape) -> bool:
+    if isinstance(shape, dict):
+        return isinstance(value, dict)
+    if isinstance(shape, list):
+        return isinstance(value, list)
+    kinds = shape if isinstance(shape, tuple) else (shape,)
+    if isinstance(value, bool):
+        return bool in kinds
+    return isinstance(value, kinds)
+
+
+def shape_errors(record: dict, shape: dict, path: str = "") -> list[str]:
+    """French messages naming the fields of ``record`` whose value is not of the JSON type
+    ``shape`` gives (null is accepted for a field, not for an item of a list): a record whose
+    ``resources`` is a text, or whose publisher is a list, is refused with these messages
+    rather than stopping the harvest with a Python error. At most ``MAX_SHAPE_ERRORS``."""
+    errors: list[str] = []
+
+    def check(value, expected, where, nullable=True):
+        if len(errors) >= MAX_SHAPE_ERRORS or (value is None and nullable):
+            return
+        if not _matches(value, expected):
+            errors.append(_("« {field} » should be {expected}; the source gives {given}.").format(
+                field=where, expected=_expected(expected), given=_json_type(value)))
+            return
+        if isinstance(expected, dict):
+            for key, sub in expected.items():
+                check(value.get(key), sub, f"{where}.{key}" if where else key)
+        elif isinstance(expected, list):
+            for i, item in enumerate(value):
+                check(item, expected[0], f"{where}[{i}]", nullable=False)
+
+    check(record, shape, path, nullable=False)
+    return errors

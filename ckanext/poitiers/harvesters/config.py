@@ -27,6 +27,23 @@ class Option:
     # values must be values of this vocabulary of ckanext.poitiers.vocabularies (the forms the
     # schema accepts: for frequencies, data.gouv.fr ids and EU codes too)
     vocabulary: str | None = None
+    # the longest text (characters) or list (items) accepted
+    max_length: int | None = None
+
+
+SHOWN_VALUES = 5
+SHOWN_CHARACTERS = 40
+
+
+def shown(values) -> str:
+    """Values quoted for a French message, without flooding it: the first few, each cut."""
+    quoted = [
+        "« {} »".format(v if len(str(v)) <= SHOWN_CHARACTERS else str(v)[:SHOWN_CHARACTERS] + "…")
+        for v in list(values)[:SHOWN_VALUES]
+    ]
+    if len(values) > SHOWN_VALUES:
+        quoted.append("…")
+    return ", ".join(quoted)
 
 
 def _in_vocabulary(vocabulary: str, value: str) -> bool:
@@ -58,6 +75,12 @@ def _check(name: str, option: Option, value: Any) -> list[str]:
     }[option.kind]
     if not ok:
         return [_("« {name} » must be {type}.").format(name=name, type=_type_name(option.kind))]
+    if option.max_length is not None and len(value) > option.max_length:
+        return [
+            (_("« {name} » is too long: at most {maximum} characters.") if isinstance(value, str)
+             else _("« {name} » is too long: at most {maximum} items.")).format(
+                name=name, maximum=option.max_length)
+        ]
     errors = []
     if option.minimum is not None and value < option.minimum:
         errors.append(
@@ -85,8 +108,7 @@ def _check(name: str, option: Option, value: Any) -> list[str]:
                     "« {name} »: {values} is not a value of the vocabulary « {vocabulary} ».",
                     "« {name} »: {values} are not values of the vocabulary « {vocabulary} ».",
                     len(bad),
-                ).format(name=name, values=", ".join(f"« {v} »" for v in bad),
-                         vocabulary=option.vocabulary)
+                ).format(name=name, values=shown(bad), vocabulary=option.vocabulary)
             )
     return errors
 

@@ -2,8 +2,6 @@
 resources are the agenda's exports and API. Events are not datasets."""
 from __future__ import annotations
 
-import re
-
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import openagenda_mapping as mapping
 from ckanext.poitiers.harvesters.base import Notice, PoitiersHarvester
@@ -12,7 +10,7 @@ from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _, ngettext, number
 
 MAX_PAGES = 100
-UID = re.compile(r"^[0-9]{1,20}$")
+UID = mapping.UID
 # key of a record found by a search, holding the API address: its full record (website, whole
 # description) is read at fetch time
 FROM_SEARCH = "_from_search"
@@ -23,9 +21,9 @@ class OpenAgendaHarvester(PoitiersHarvester):
     TITLE = N_("OpenAgenda")
     DESCRIPTION = N_("OpenAgenda agendas, as datasets whose resources are their exports and API.")
     options = {
-        "key": Option(str, default=""),
-        "agendas": Option(list, default=[]),
-        "search": Option(str, default=""),
+        "key": Option(str, default="", max_length=200),
+        "agendas": Option(list, default=[], max_length=500),
+        "search": Option(str, default="", max_length=200),
         "official_only": Option(bool, default=False),
         "license_id": Option(str, default="notspecified", vocabulary="licences"),
     }
@@ -41,7 +39,7 @@ class OpenAgendaHarvester(PoitiersHarvester):
             errors.append(
                 _("« agendas » lists agenda uids, numbers such as « 41648 » (in the address "
                   "openagenda.com/agendas/41648): {values} are not.").format(
-                    values=", ".join(f"« {uid} »" for uid in bad)))
+                    values=source_config.shown(bad)))
         if errors:
             raise source_config.ConfigError(" ".join(errors))
 

@@ -6,9 +6,18 @@ description, url, image, official, updatedAt, summary{…}``.
 """
 from __future__ import annotations
 
-from ckanext.poitiers.harvesters.common_mapping import drop_empty
+import re
+
+from ckanext.poitiers.harvesters.common_mapping import (
+    FLAG,
+    IDENTIFIER,
+    TEXT,
+    drop_empty,
+    required_title,
+    shape_errors,
+)
 from ckanext.poitiers.harvesters.i18n import _
-from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
+from ckanext.poitiers.harvesters.sanitize import clean_html
 from ckanext.poitiers.vocabularies import remote
 
 SITE = "https://openagenda.com"
@@ -23,12 +32,28 @@ EXPORTS = (
 )
 
 
+# an agenda uid: a number, as in openagenda.com/agendas/41648
+UID = re.compile(r"^[0-9]{1,20}$")
+# the JSON types of the fields read
+SHAPE = {"uid": IDENTIFIER, "title": TEXT, "slug": TEXT, "description": TEXT, "url": TEXT,
+         "private": FLAG}
+
+
 class OpenAgendaMappingError(ValueError):
     pass
 
 
+def uid_of(record: dict) -> str | None:
+    """The agenda's uid as text, or None when it is not an agenda uid (a number)."""
+    uid = record.get("uid")
+    if isinstance(uid, bool) or not isinstance(uid, (str, int)) or not UID.match(str(uid)):
+        return None
+    return str(uid)
+
+
 def guid(record: dict) -> str | None:
-    return f"{SITE}/agendas/{record['uid']}" if record.get("uid") not in (None, "") else None
+    uid = uid_of(record)
+    return f"{SITE}/agendas/{uid}" if uid else None
 
 
 def export_names() -> dict[str, str]:
@@ -40,13 +65,16 @@ def export_names() -> dict[str, str]:
 
 
 def map_agenda(record: dict, api: str, licence_id: str) -> dict:
-    title = plain_text(record.get("title"))
-    if not title:
-        raise OpenAgendaMappingError(_("the record has no title."))
+    errors = shape_errors(record, SHAPE)
+    if errors:
+        raise OpenAgendaMappingError(" ".join(errors))
+    uid = uid_of(record)
+    if uid is None:
+        raise OpenAgendaMappingError(_("the record has no agenda uid (a number)."))
+    title = required_title(record, OpenAgendaMappingError)
     if record.get("private"):
         raise OpenAgendaMappingError(_("the agenda is private: it is not published."))
-    uid = record["uid"]
-    slug = record.get("slug") or str(uid)
+    slug = record.get("slug") or uid
     eu, local = remote.themes(["culture"])
     names = export_names()
     resources = [

@@ -37,8 +37,8 @@ class TransportHarvester(PoitiersHarvester):
     )
     options = {
         # SIREN of the AOM / EPCI or INSEE codes of communes that a dataset must cover
-        "covered": Option(list, default=["200069854", "86194"]),
-        "types": Option(list, default=[], choices=mapping.TYPES),
+        "covered": Option(list, default=["200069854", "86194"], max_length=100),
+        "types": Option(list, default=[], choices=mapping.TYPES, max_length=len(mapping.TYPES)),
         "gtfs_facts": Option(bool, default=True),
     }
 
@@ -56,7 +56,7 @@ class TransportHarvester(PoitiersHarvester):
                 _("« covered » lists SIREN numbers (9 digits, e.g. 200069854 for Grand "
                   "Poitiers) or INSEE codes of communes (5 characters, e.g. 86194 for "
                   "Poitiers): {values} are not.").format(
-                    values=", ".join(f"« {code} »" for code in bad)))
+                    values=source_config.shown(bad)))
 
     def list_records(self, client, source_url, config):
         url = source_url.rstrip("/")
@@ -82,6 +82,7 @@ class TransportHarvester(PoitiersHarvester):
         return mapping.guid(record)
 
     def fetch_record(self, client, record, config, previous):
+        self.mapped(mapping.check_shape, record, errors=mapping.TransportMappingError)
         gtfs = mapping.first_gtfs(record) if config["gtfs_facts"] else None
         if gtfs is None:
             return record

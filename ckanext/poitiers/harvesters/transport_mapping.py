@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 
 from ckanext.poitiers.harvesters.common_mapping import (
+    FLAG,
+    IDENTIFIER,
+    NUMBER,
+    TEXT,
     drop_empty,
     finish_resource,
     iso_date,
     required_title,
+    shape_errors,
     tags,
     temporal,
 )
@@ -51,13 +56,36 @@ GTFS_FACT_FIELDS = ("gtfs_agencies", "gtfs_routes_count", "gtfs_stops_count",
                     "gtfs_start_date", "gtfs_end_date")
 
 
+# the JSON types of the fields read (covered_area and legal_owners are searched whatever
+# their shape)
+SHAPE = {
+    "datagouv_id": IDENTIFIER, "id": IDENTIFIER, "title": TEXT, "slug": TEXT,
+    "description": TEXT, "page_url": TEXT, "type": TEXT, "licence": TEXT,
+    "publisher": {"name": TEXT}, "tags": [TEXT],
+    "resources": [{"url": TEXT, "original_url": TEXT, "title": TEXT, "format": TEXT,
+                   "type": TEXT, "is_available": FLAG, "updated": TEXT, "last_modified": TEXT,
+                   "start_calendar_validity": TEXT, "end_calendar_validity": TEXT,
+                   "filesize": NUMBER}],
+}
+
+
 class TransportMappingError(ValueError):
     pass
 
 
+def check_shape(record: dict) -> None:
+    """TransportMappingError (French, naming the fields) for a record whose fields are not of
+    the JSON types this module reads."""
+    errors = shape_errors(record, SHAPE)
+    if errors:
+        raise TransportMappingError(" ".join(errors))
+
+
 def guid(record: dict) -> str | None:
     ident = record.get("datagouv_id") or record.get("id")
-    return f"https://transport.data.gouv.fr/datasets/{ident}" if ident else None
+    if isinstance(ident, bool) or not isinstance(ident, (str, int)):
+        return None
+    return f"https://transport.data.gouv.fr/datasets/{ident}"
 
 
 def identifiers(value) -> set[str]:
@@ -119,6 +147,7 @@ def validity(record: dict) -> list[dict]:
 
 
 def map_dataset(record: dict) -> dict:
+    check_shape(record)
     title = required_title(record, TransportMappingError)
     publisher = (record.get("publisher") or {}).get("name")
     eu, local = remote.themes(["mobilite"])
