@@ -217,7 +217,7 @@ _BOOLEAN_WORDS = frozenset(["AND", "OR", "NOT", "&&", "||"])
 def _clauses(text: str) -> list[str] | None:
     """The top-level clauses of a Lucene query (``organization:"a b" +tags:(x y)`` → two), or
     None when it is not a plain list of clauses (boolean words, local parameters, unbalanced
-    quotes or brackets, a field with a space after its colon)."""
+    quotes or brackets, a field with a space after its colon) or holds a bare ``state:``."""
     clauses: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -244,8 +244,10 @@ def _clauses(text: str) -> list[str] | None:
                 break
             i += 1
         clause = text[start:i]
+        # a bare « state: » clause stays as written: CKAN adds its own state filter only when
+        # the filters hold no « +state » (a « + » here would let « state:deleted » replace it)
         if quoted or depth or clause in _BOOLEAN_WORDS or clause in ("+", "-") or \
-                clause.startswith(("!", "{!")) or clause.endswith(":"):
+                clause.startswith(("!", "{!", "state:")) or clause.endswith(":"):
             return None
         clauses.append(clause)
     return clauses

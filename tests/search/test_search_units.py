@@ -161,8 +161,10 @@ def test_filters_stay_required_under_our_or_operator(fq, expected):
 
 
 @pytest.mark.parametrize("fq", ["tags:a OR tags:b", "tags:a AND tags:b", 'tags:"open',
-                                "tags:(a", "NOT tags:a", "tags: a", "!tags:a"])
+                                "tags:(a", "NOT tags:a", "tags: a", "!tags:a",
+                                "tags:a state:deleted"])
 def test_filters_that_cannot_be_read_safely_keep_ckans_and(fq):
+    # « state:deleted » made « +state:deleted » would stop CKAN from adding its own state filter
     params = search.search_params({"q": "vélo", "fq": fq})
     assert params["fq"] == fq
     assert "q.op" not in params  # CKAN's AND: every word and every filter clause required
