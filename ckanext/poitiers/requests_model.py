@@ -173,11 +173,28 @@ def _public(row: dict) -> dict:
     return out
 
 
+def _flag(data: dict, key: str, errors: dict) -> bool:
+    """A yes / no parameter: a JSON boolean, or true / false, 1 / 0 as text (query string)."""
+    value = data.get(key, False)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", ""):
+        return value.strip().lower() in ("true", "1")
+    if isinstance(value, bool):
+        return value
+    errors[key] = [tk._("Must be true or false.")]
+    return False
+
+
 @tk.side_effect_free
 def request_list(context, data_dict):
-    """Requests, newest first; ``status`` filters (open, answered, closed)."""
+    """Requests, newest first; ``status`` filters (open, answered, closed).
+
+    :param limit: how many (1 to 500, default 100); :param offset: how many to skip (0 or more)
+    :param include_count: when true, the answer is ``{"count", "results", "limit", "offset"}``
+        (``count``: how many requests of that status in all); else the list of requests alone
+    """
     tk.check_access("poitiers_request_list", context, data_dict)
     q = sa.select(request_table).order_by(request_table.c.created.desc())
+    total = sa.select(sa.func.count()).select_from(request_table)
     status = data_dict.get("status")
     errors: dict = {}
     if status:
@@ -185,12 +202,17 @@ def request_list(context, data_dict):
             errors["status"] = [tk._("Unknown status.")]
         else:
             q = q.where(request_table.c.status == status)
+            total = total.where(request_table.c.status == status)
     limit = _whole(data_dict, "limit", 100, 1, MAX_LIMIT, errors)
     offset = _whole(data_dict, "offset", 0, 0, 10**9, errors)
+    include_count = _flag(data_dict, "include_count", errors)
     if errors:
         raise tk.ValidationError(errors)
-    rows = model.Session.execute(q.limit(limit).offset(offset)).fetchall()
-    return [_row(r) for r in rows]
+    rows = [_row(r) for r in model.Session.execute(q.limit(limit).offset(offset)).fetchall()]
+    if not include_count:
+        return rows
+    return {"count": model.Session.execute(total).scalar() or 0, "results": rows,
+            "limit": limit, "offset": offset}
 
 
 def request_answer(context, data_dict):

@@ -199,8 +199,74 @@ def search_params(data_dict: dict[str, Any],
     data_dict.setdefault("ps", PHRASE_SLOP)
     data_dict.setdefault("tie", "0.1")
     data_dict.setdefault("mm", MINIMUM_MATCH)
-    data_dict["q.op"] = "OR"  # mm decides, as with CKAN's dismax
+    # q.op applies to the filters too: CKAN's page writes them « organization:"x" tags:"y"
+    # +dataset_type:dataset », each one required under CKAN's q.op=AND, all but the last
+    # optional under OR (the filters of the search page were ignored). Each filter is marked
+    # required; one this cannot rewrite safely keeps CKAN's AND (every word then required)
+    filters = {key: _required_filters(data_dict[key]) for key in ("fq", "fq_list")
+               if data_dict.get(key)}
+    if all(value is not None for value in filters.values()):
+        data_dict.update(filters)
+        data_dict["q.op"] = "OR"  # mm decides, as with CKAN's dismax
     return data_dict
+
+
+_BOOLEAN_WORDS = frozenset(["AND", "OR", "NOT", "&&", "||"])
+
+
+def _clauses(text: str) -> list[str] | None:
+    """The top-level clauses of a Lucene query (``organization:"a b" +tags:(x y)`` → two), or
+    None when it is not a plain list of clauses (boolean words, local parameters, unbalanced
+    quotes or brackets, a field with a space after its colon) or holds a bare ``state:``."""
+    clauses: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start, depth, quoted = i, 0, False
+        while i < n:
+            c = text[i]
+            if c == "\\":
+                i += 2
+                continue
+            if quoted:
+                quoted = c != '"'
+            elif c == '"':
+                quoted = True
+            elif c in "([{":
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+                if depth < 0:
+                    return None
+            elif c.isspace() and not depth:
+                break
+            i += 1
+        clause = text[start:i]
+        # a bare « state: » clause stays as written: CKAN adds its own state filter only when
+        # the filters hold no « +state » (a « + » here would let « state:deleted » replace it)
+        if quoted or depth or clause in _BOOLEAN_WORDS or clause in ("+", "-") or \
+                clause.startswith(("!", "{!", "state:")) or clause.endswith(":"):
+            return None
+        clauses.append(clause)
+    return clauses
+
+
+def _required_filters(fq: Any) -> Any:
+    """A search's filters (``fq`` text or ``fq_list``) with each top-level clause required,
+    as CKAN's q.op=AND reads them: « organization:"x" +dataset_type:dataset » →
+    « +organization:"x" +dataset_type:dataset ». None when a filter is not a plain list of
+    clauses (see _clauses)."""
+    if isinstance(fq, list):
+        out = [_required_filters(f) for f in fq]
+        return None if any(f is None for f in out) else out
+    if not isinstance(fq, str):
+        return None
+    clauses = _clauses(fq)
+    if clauses is None:
+        return None
+    return " ".join(c if c[0] in "+-" else "+" + c for c in clauses)
 
 
 def solr_escape(text: str) -> str:
@@ -426,7 +492,9 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
         ("q", "*:*"), ("spellcheck.q", words), ("defType", "edismax"),
         # every word of a correction must be in one dataset the searcher may see: with CKAN's
         # minimum match a word of a private dataset could ride along with public ones
-        ("qf", QUERY_FIELDS), ("mm", "100%"), ("wt", "json"),
+        # q.op=AND: the filters read as CKAN reads them (every clause required); every word
+        # of the query is required anyway (mm)
+        ("qf", QUERY_FIELDS), ("mm", "100%"), ("q.op", "AND"), ("wt", "json"),
     ]
     fq_list = _filters(fq)
     params += [("fq", f) for f in fq_list]
@@ -510,7 +578,7 @@ def restore_accents(solr_url: str, text: str, *, fq: Iterable[str], timeout: flo
         return text
     params: list[tuple[str, str]] = [
         ("q", spelling_query(text)), ("defType", "edismax"), ("qf", QUERY_FIELDS),
-        ("mm", "100%"), ("q.op", "OR"), ("rows", str(ACCENT_ROWS)), ("fl", "title,notes,tags"),
+        ("mm", "100%"), ("q.op", "AND"), ("rows", str(ACCENT_ROWS)), ("fl", "title,notes,tags"),
         ("wt", "json")]
     params += [("fq", f) for f in _filters(fq)]
     try:  # one request for all the words

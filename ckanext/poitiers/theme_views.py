@@ -99,15 +99,17 @@ def requests_admin(status: str | None = None, answering: dict | None = None,
     status = status or tk.request.args.get("status") or "open"
     page = page or _page_number(tk.request.args.get("page"))
     try:
-        items = tk.get_action("poitiers_request_list")(_context(), {
-            "status": status, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE})
+        found = tk.get_action("poitiers_request_list")(_context(), {
+            "status": status, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE,
+            "include_count": True})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only portal administrators can read requests."))
     except tk.ValidationError:
         return tk.abort(400, tk._("Unknown status."))
+    items = found["results"]
     pager = Page(
         collection=items, page=page, items_per_page=PER_PAGE, presliced_list=True,
-        item_count=requests_model.count(status),
+        item_count=found["count"],
         url=lambda page=1, **_: tk.h.url_for("poitiers_pages.requests_admin", status=status,
                                       page=page))
     return tk.render("poitiers/requests_admin.html", extra_vars={

@@ -133,7 +133,27 @@ def test_when_the_action_refuses_what_is_typed_the_old_suggestions_go(portal, pa
     assert box.get_attribute("aria-expanded") == "false"
     assert box.get_attribute("aria-activedescendant") is None
     assert listbox.locator("[role=option]").count() == 0
+    assert page.locator(".poitiers-ac [role=status]").first.inner_text() == ""
     # Enter then searches what was typed, not the dataset chosen before
     with page.expect_navigation():
         box.press("Enter")
     assert "/dataset/stationnement" not in page.url and "q=stat" in page.url
+
+
+def test_the_status_line_is_cleared_under_two_characters(portal, page_factory):
+    # the live status said « N suggestions : … » after the box went back to one character
+    page = page_factory()
+    box, listbox = open_suggestions(page, portal, "stat")
+    status = page.locator(".poitiers-ac [role=status]").first
+    assert status.inner_text().endswith("puis Entrée.")
+    box.press("Backspace")
+    box.press("Backspace")
+    box.press("Backspace")  # « s »: under two characters
+    page.wait_for_timeout(600)
+    assert box.input_value() == "s"
+    assert box.get_attribute("aria-expanded") == "false"
+    assert listbox.locator("[role=option]").count() == 0
+    assert status.inner_text() == ""
+    box.press("Backspace")  # empty
+    page.wait_for_timeout(300)
+    assert status.inner_text() == ""

@@ -142,3 +142,30 @@ def test_commune_named_among_other_words_boosts_instead_of_being_required():
     own = search.search_params({"q": "défibrillateur Ligugé", "boost": "1"}, COMMUNES)
     assert own["q"] == "défibrillateur Ligugé" and own["boost"] == "1"
     assert "boost" not in search.search_params({"q": "défibrillateur"}, COMMUNES)
+
+
+@pytest.mark.parametrize("fq,expected", [
+    (' organization:"ville-de-poitiers" tags:"vélo en ville" +dataset_type:dataset',
+     '+organization:"ville-de-poitiers" +tags:"vélo en ville" +dataset_type:dataset'),
+    ('res_format:"CSV"', '+res_format:"CSV"'),
+    ("tags:(a OR b) -state:draft x:[1 TO 5]", "+tags:(a OR b) -state:draft +x:[1 TO 5]"),
+    (r'title:\"a b', r'+title:\"a +b'),
+    (["tags:a", "+groups:b"], ["+tags:a", "+groups:b"]),
+])
+def test_filters_stay_required_under_our_or_operator(fq, expected):
+    # q.op=OR (for CKAN's minimum match) applies to fq too: CKAN's page filters, written one
+    # after the other, would all but the last become optional
+    params = search.search_params({"q": "vélo", "fq" if isinstance(fq, str) else "fq_list": fq})
+    assert params.get("fq", params.get("fq_list")) == expected
+    assert params["q.op"] == "OR"
+
+
+@pytest.mark.parametrize("fq", ["tags:a OR tags:b", "tags:a AND tags:b", 'tags:"open',
+                                "tags:(a", "NOT tags:a", "tags: a", "!tags:a",
+                                "tags:a state:deleted"])
+def test_filters_that_cannot_be_read_safely_keep_ckans_and(fq):
+    # « state:deleted » made « +state:deleted » would stop CKAN from adding its own state filter
+    params = search.search_params({"q": "vélo", "fq": fq})
+    assert params["fq"] == fq
+    assert "q.op" not in params  # CKAN's AND: every word and every filter clause required
+    assert params["defType"] == "edismax"

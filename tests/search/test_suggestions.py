@@ -426,3 +426,138 @@ def test_a_long_text_pasted_in_the_box_is_searched_not_refused(app, q):
     # the first words decide
     assert [d["name"] for d in search("Résultats des élections municipales " * 40)[
         "results"]] == ["elections-municipales"]
+
+
+# ---------------------------------------------------------------------------------------------
+# « Vouliez-vous dire … » within the page's filters
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def other_organisation(datasets):
+    """« cadastre » only in the datasets of another organisation (public)."""
+    owner = datasets["name"]
+    org = factories.Organization(name="grand-poitiers", title="Grand Poitiers",
+                                 users=[{"name": owner, "capacity": "admin"}])
+    for i in range(4):
+        helpers.call_action(
+            "package_create", context={"user": owner}, **REQUIRED, name=f"cadastre-{i}",
+            title=f"Cadastre section {i}", notes="Parcelles cadastrales.", owner_org=org["id"],
+            license_id="lov2", tags=[{"name": "cadastre"}])
+    return datasets
+
+
+@pytest.mark.parametrize("params", [
+    {"organization": "ville-de-poitiers"}, {"tags": "élections"}, {"res_format": "CSV"},
+    [("organization", "grand-poitiers"), ("tags", "vote")],
+], ids=["organization", "tags", "res_format", "two-filters"])
+def test_a_free_text_search_keeps_the_page_filters(other_organisation, app, params):
+    # our q.op=OR used to make CKAN's filters optional: « cadastre » in Ville de Poitiers showed
+    # the other organisation's cadastre
+    query = [("q", "cadastre")] + (list(params.items()) if isinstance(params, dict) else params)
+    page = app.get("/dataset/", query_string=query)
+    assert "/dataset/cadastre-0" not in page.body
+    found = helpers.call_action("package_search", q="cadastre", fq=" ".join(
+        f'{k}:"{v}"' for k, v in query[1:]) + " +dataset_type:dataset")
+    assert found["count"] == 0
+    # the filter alone still finds them
+    assert "/dataset/cadastre-0" in app.get("/dataset/", query_string={
+        "q": "cadastre", "organization": "grand-poitiers"}).body
+
+
+def _links(body: str, css_class: str) -> list[str]:
+    import html
+    import re
+
+    return [html.unescape(h) for h in re.findall(
+        r'<a href="([^"]*)" class="' + css_class + '"', body)]
+
+
+@pytest.mark.parametrize("params", [
+    {"organization": "ville-de-poitiers"},
+    {"organization": "ville-de-poitiers", "ext_poitiers_exact": "1"},
+    {"tags": "élections"},
+    {"res_format": "CSV"},
+], ids=["organization", "organization-exact", "tags", "res_format"])
+def test_no_suggestion_the_filtered_page_would_not_show(other_organisation, app, params):
+    # « cadatre » is « cadastre » in the other organisation only: within the page's filters
+    # the correction finds nothing, so nothing is offered (the page used to search again
+    # without its filters and offer « cadastre »)
+    page = app.get("/dataset/", query_string={"q": "cadatre", **params})
+    assert page.status_code == 200
+    assert "Vouliez-vous dire" not in page.body
+    assert "voici les résultats pour" not in page.body
+    assert "/dataset/cadastre-0" not in page.body
+    # without the filter, the suggestion is offered
+    page = app.get("/dataset/", query_string={"q": "cadatre", "ext_poitiers_exact": "1"})
+    assert "Vouliez-vous dire" in page.body and "cadastre" in page.body
+
+
+def test_the_suggestion_link_keeps_the_filters_and_the_sort(other_organisation, app):
+    page = app.get("/dataset/", query_string=[
+        ("q", "electoins"), ("organization", "ville-de-poitiers"), ("tags", "vote"),
+        ("sort", "title_string asc"), ("ext_poitiers_exact", "1")])
+    assert "Vouliez-vous dire" in page.body
+    [link] = _links(page.body, "poitiers-suggestion-link")
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(link)
+    assert parts.path == "/dataset/"
+    assert sorted(parse_qsl(parts.query)) == sorted([
+        ("q", "élections"), ("organization", "ville-de-poitiers"), ("tags", "vote"),
+        ("sort", "title_string asc")])
+    # and it leads to the datasets the filtered page shows
+    followed = app.get(link)
+    assert "/dataset/elections-municipales" in followed.body
+
+
+def test_the_exact_search_link_of_a_correction_keeps_the_filters(other_organisation, app):
+    page = app.get("/dataset/", query_string={"q": "electoins",
+                                               "organization": "ville-de-poitiers"})
+    assert "voici les résultats pour « élections »" in page.body
+    [link] = _links(page.body, "poitiers-exact-link")
+    from urllib.parse import parse_qsl, urlsplit
+
+    assert sorted(parse_qsl(urlsplit(link).query)) == sorted([
+        ("q", "electoins"), ("organization", "ville-de-poitiers"), ("ext_poitiers_exact", "1")])
+
+
+def test_the_suggestion_of_a_private_word_stays_hidden_on_a_filtered_page(datasets, app):
+    # the permission labels still apply within the filters
+    page = app.get("/dataset/", query_string={"q": "zephyrinde",
+                                               "organization": "ville-de-poitiers",
+                                               "ext_poitiers_exact": "1"})
+    assert "Vouliez-vous dire" not in page.body
+    assert "phyrinade" not in page.body
+
+
+@pytest.mark.usefixtures("datasets")
+def test_the_page_asks_the_spellchecker_once(monkeypatch, app):
+    # the page shows the suggestion its own search computed: no second search and spellcheck
+    asked = dictionaries_asked(monkeypatch)
+    page = app.get("/dataset/", query_string={"q": "electoins", "ext_poitiers_exact": "1"})
+    assert "Vouliez-vous dire" in page.body
+    assert asked == ["near"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A query too long for Solr, shortened: the page says so
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.usefixtures("datasets")
+def test_a_shortened_search_says_so_and_to_which_words(app):
+    import html
+    import re
+
+    q = "Résultats des élections municipales " + "vote " * 400
+    result = search(q)
+    words = result["poitiers_shortened_to"]
+    assert q.startswith(words) and 1 <= len(words.split()) < len(q.split())
+    page = app.get("/dataset/", query_string={"q": q})
+    notice = re.search(r'<p class="poitiers-suggestion poitiers-shortened" role="status">(.*?)</p>',
+                       page.body, re.S)
+    assert notice, "no notice of the shortened search"
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", notice.group(1))).split())
+    assert text.startswith("Recherche raccourcie :")
+    assert f"« {words} »" in text
+    # a search Solr accepts is not shortened and says nothing
+    assert "poitiers_shortened_to" not in search("élections")
+    page = app.get("/dataset/", query_string={"q": "élections"})
+    assert "poitiers-shortened" not in page.body

@@ -15,10 +15,11 @@ import copy
 import logging
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from flask import has_request_context
+from flask import has_request_context, request
 
 from ckanext.poitiers import search, vocabularies
 from ckanext.poitiers.plugins import NeedsCore
@@ -165,7 +166,9 @@ class PoitiersSearchPlugin(NeedsCore):
     # ITemplateHelpers
     def get_helpers(self):
         return {"poitiers_search_suggestion": poitiers_search_suggestion,
-                "poitiers_search_correction": poitiers_search_correction}
+                "poitiers_search_correction": poitiers_search_correction,
+                "poitiers_search_shortened": poitiers_search_shortened,
+                "poitiers_search_url": poitiers_search_url}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,8 +195,15 @@ def package_search(original_action, context, data_dict):
     result = _search_shortened_if_too_long(original_action, context, data_dict, asked)
     raw = result.pop(RAW_SUGGESTION, None)
     fq = result.pop(SEARCH_FILTERS, None) or []
-    if not raw:
-        return result
+    if raw:
+        result = _corrected(original_action, context, asked, result, raw, fq)
+    _remember(asked.get("q"), result)
+    return result
+
+
+def _corrected(original_action, context, asked, result, raw, fq):
+    """The results of the correction ``raw`` of a search that found nothing (with the same
+    context and filters), or ``result`` with ``poitiers_suggestion``."""
     extras = asked.get("extras") if isinstance(asked.get("extras"), dict) else {}
     corrected, texts = None, []
     if correct_empty() and not tk.asbool(asked.get(EXACT) or extras.get(EXACT)):
@@ -224,11 +234,30 @@ def package_search(original_action, context, data_dict):
     corrected.pop("poitiers_suggestion", None)
     corrected["poitiers_corrected_from"] = asked.get("q")
     corrected["poitiers_corrected_to"] = suggestion
-    if has_request_context():
-        corrections = getattr(tk.g, "poitiers_search_corrections", None) or {}
-        corrections[asked.get("q")] = suggestion
-        tk.g.poitiers_search_corrections = corrections
+    if result.get(SHORTENED):
+        corrected[SHORTENED] = result[SHORTENED]
     return corrected
+
+
+SHORTENED = "poitiers_shortened_to"  # in package_search's result: the words searched
+PAGE_SEARCHES = "poitiers_page_searches"  # on flask.g: what the searches of this request gave
+
+
+def _remember(q: Any, result: dict[str, Any]) -> None:
+    """Keep what the search of a page gave (correction, suggestion, shortened query) for the
+    page's notices, so that the template asks Solr nothing more and shows what was computed
+    with the page's own filters and permissions. The first search of a query in a request is
+    the page's (later ones, by other snippets, do not replace it)."""
+    if not has_request_context() or not isinstance(q, str):
+        return
+    searches = getattr(tk.g, PAGE_SEARCHES, None)
+    if searches is None:
+        searches = {}
+        setattr(tk.g, PAGE_SEARCHES, searches)
+    searches.setdefault(q, {
+        "correction": result.get("poitiers_corrected_to"),
+        "suggestion": result.get("poitiers_suggestion"),
+        "shortened": result.get(SHORTENED)})
 
 
 def _search_shortened_if_too_long(original_action, context, data_dict, asked):
@@ -248,8 +277,10 @@ def _search_shortened_if_too_long(original_action, context, data_dict, asked):
     while len(words) > 1:
         words = words[:len(words) // 2]
         try:
-            return original_action(dict(context),
-                                   dict(copy.deepcopy(asked), q=" ".join(words)))
+            result = original_action(dict(context),
+                                     dict(copy.deepcopy(asked), q=" ".join(words)))
+            result[SHORTENED] = " ".join(words)
+            return result
         except SearchError as exc:
             if not search.too_many_clauses(exc):
                 raise
@@ -348,29 +379,41 @@ def poitiers_autocomplete_auth(context, data_dict):
 
 
 # ---------------------------------------------------------------------------------------------
-# Template helper
+# Template helpers
 # ---------------------------------------------------------------------------------------------
+def _page_search(q: str | None) -> dict[str, Any]:
+    if not q or not has_request_context():
+        return {}
+    return (getattr(tk.g, PAGE_SEARCHES, None) or {}).get(q) or {}
+
+
 def poitiers_search_correction(q: str | None) -> str | None:
     """The correction whose results the page shows instead of those of ``q`` (none found)."""
-    if not q or not has_request_context():
-        return None
-    return (getattr(tk.g, "poitiers_search_corrections", None) or {}).get(q)
+    return _page_search(q).get("correction")
 
 
-def poitiers_search_suggestion(q: str | None, count: int | None) -> str | None:
-    """« Vouliez-vous dire … » for the dataset search page, as the current user sees it."""
-    if not search.is_plain_text(q) or (count or 0) >= suggest_below():
+def poitiers_search_suggestion(q: str | None, count: int | None = None) -> str | None:
+    """« Vouliez-vous dire … » for the dataset search page: the suggestion of the page's own
+    search (its filters, the current user's permissions), no Solr request of its own."""
+    if not search.is_plain_text(q):
         return None
-    if poitiers_search_correction(q):
-        return None
-    try:
-        result = tk.get_action("package_search")(
-            {"user": tk.current_user.name if tk.current_user else ""},
-            {"q": q, "rows": 0, EXACT: "1"})
-    except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as exc:
-        log.debug("no suggestion for %r: %s", q, exc)
-        return None
-    except Exception as exc:  # a search error must not break the page
-        log.warning("no suggestion for %r: %s", q, exc)
-        return None
-    return result.get("poitiers_suggestion")
+    found = _page_search(q)
+    return None if found.get("correction") else found.get("suggestion")
+
+
+def poitiers_search_shortened(q: str | None) -> str | None:
+    """The first words of ``q`` that the page's search looked for, when Solr refused the whole
+    query for its size (see _search_shortened_if_too_long); None otherwise."""
+    return _page_search(q).get("shortened")
+
+
+def poitiers_search_url(dataset_type: str, q: str, fields: Any = (), **extra: Any) -> str:
+    """The dataset search page for ``q`` with the page's filters (``fields``: the view's
+    (name, value) pairs) and sort kept, plus ``extra`` parameters."""
+    params: list[tuple[str, str]] = [("q", q)]
+    params += [(str(k), str(v)) for k, v in fields or () if k not in ("q", "page")]
+    sort = request.args.get("sort") if has_request_context() else None
+    if sort:
+        params.append(("sort", sort))
+    params += [(k, str(v)) for k, v in extra.items()]
+    return tk.h.url_for(f"{dataset_type}.search") + "?" + urlencode(params)

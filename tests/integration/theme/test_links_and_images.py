@@ -53,3 +53,30 @@ def test_resource_page_headings_follow_each_other(app, make_dataset):
     assert notes.find(["h2"]).get_text(strip=True) == "Description du jeu de données :"
     assert [p.get_text(" ", strip=True) for p in notes.find_all("p", recursive=False)
             if p.get_text(strip=True)] == ["Source : Parkings"]
+
+
+def test_resource_page_additional_information_is_in_the_main_landmark(app, make_dataset):
+    """RGAA 12.6: the resource's title, download and « Informations additionnelles » table are
+    the page's main content, in its one main landmark (the table was outside it)."""
+    dataset = make_dataset(name="parkings", title="Parkings", notes="Places libres.",
+                           resources=[{"name": "Parkings (CSV)", "url": "https://e.org/p.csv",
+                                       "format": "CSV"}])
+    res = dataset["resources"][0]["id"]
+    body = app.get(f"/dataset/parkings/resource/{res}").body
+    soup = BeautifulSoup(body, "html.parser")
+    mains = soup.select('main, [role="main"]')
+    assert len(mains) == 1, [m.name for m in mains]
+    main = mains[0]
+    heading = main.find("h1")
+    assert heading and heading.get_text(strip=True) == "Parkings (CSV)"
+    tables = soup.find_all("table")
+    assert tables, "no additional information table"
+    titles = [h.get_text(strip=True) for h in soup.find_all("h2")]
+    assert "Informations additionnelles" in titles, titles
+    info = next(h for h in soup.find_all("h2") if h.get_text(strip=True) ==
+                "Informations additionnelles")
+    for element in tables + [info]:
+        assert main in element.parents, element.name
+    assert res in main.get_text()  # its last row: the identifier for the API
+    # the list of the dataset's other resources stays beside it, not in it
+    assert not main.select(".resources, aside")

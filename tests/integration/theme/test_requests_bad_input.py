@@ -67,6 +67,50 @@ def test_list_accepts_limit_and_offset_as_text(app, sysadmin, open_request):
     assert [r["id"] for r in res.json["result"]] == [open_request["id"]]
 
 
+def _create(n: int) -> list[str]:
+    ids = [helpers.call_action("poitiers_request_create", context={"user": ""}, kind="dataset",
+                               title=f"Demande {i}", message="Merci.")["id"] for i in range(n)]
+    return ids[::-1]  # newest first
+
+
+def test_list_gives_the_total_and_pages_through_it(app, sysadmin):
+    ids = _create(5)
+    helpers.call_action("poitiers_request_answer", context={"user": sysadmin["name"]},
+                        id=ids[0], answer="Fait.")
+    auth = {"Authorization": sysadmin["token"]}
+    res = app.get("/api/3/action/poitiers_request_list",
+                  query_string={"include_count": "true", "limit": 2, "offset": 2}, headers=auth)
+    page = res.json["result"]
+    assert page["count"] == 5 and (page["limit"], page["offset"]) == (2, 2)
+    assert [r["id"] for r in page["results"]] == ids[2:4]
+    # the total of one status, and an offset past the end: an empty page, the same total
+    page = app.post("/api/3/action/poitiers_request_list", headers=auth, json={
+        "include_count": True, "status": "open", "offset": 10}).json["result"]
+    assert page == {"count": 4, "results": [], "limit": 100, "offset": 10}
+    # callers that do not ask for the total keep the list they had
+    res = app.get("/api/3/action/poitiers_request_list", query_string={"limit": 2},
+                  headers=auth)
+    assert [r["id"] for r in res.json["result"]] == ids[:2]
+    assert helpers.call_action("poitiers_request_list", context={"user": sysadmin["name"]},
+                               include_count=False, status="answered")[0]["id"] == ids[0]
+
+
+@pytest.mark.parametrize("params,field,message", [
+    ({"include_count": "peut-être"}, "include_count", "Doit valoir true ou false."),
+    ({"include_count": 2}, "include_count", "Doit valoir true ou false."),
+    ({"include_count": True, "limit": 0}, "limit", "nombre entier"),
+    ({"include_count": True, "offset": "dix"}, "offset", "nombre entier"),
+])
+def test_list_bad_count_or_paging_is_a_structured_french_error(app, sysadmin, params, field,
+                                                               message):
+    res = app.post("/api/3/action/poitiers_request_list", json=params, status=409,
+                   headers={"Authorization": sysadmin["token"]})
+    assert res.json["success"] is False
+    error = res.json["error"]
+    assert error["__type"] == "Validation Error" and set(error) == {"__type", field}
+    assert message in error[field][0]
+
+
 @pytest.mark.parametrize("data,field", [
     ({"answer": ["Oui"]}, "answer"), ({"answer": 12}, "answer"), ({"id": ["x"]}, "id"),
     ({"status": ["closed"]}, "status"),

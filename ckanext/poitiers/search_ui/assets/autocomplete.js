@@ -138,6 +138,15 @@
       if (items.length) { open(); } else { close(); }
     }
 
+    /* no suggestions any more (too little typed, the action failed): no list, and no status
+     * line left saying how many there were */
+    function clear() {
+      items = [];
+      list.textContent = "";
+      status.textContent = "";
+      close();
+    }
+
     function ask(q) {
       var mine = ++request;
       asked = q;
@@ -146,9 +155,7 @@
        * the suggestions of what was typed before; the search itself still works */
       function none() {
         if (mine !== request) { return; }
-        items = [];
-        list.textContent = "";
-        close();
+        clear();
       }
       fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (res) { return res.ok ? res.json() : null; })
@@ -165,7 +172,7 @@
       var q = input.value.trim();
       window.clearTimeout(timer);
       setActive(-1);  // the text changed: Enter no longer means the option chosen before
-      if (q.length < MIN) { request++; items = []; list.textContent = ""; close(); return; }
+      if (q.length < MIN) { request++; clear(); return; }
       if (q === asked && items.length) { open(); return; }
       timer = window.setTimeout(function () { ask(q); }, DELAY);
     });
