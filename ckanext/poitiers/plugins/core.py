@@ -8,7 +8,16 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.poitiers import actions, cli, harvest_queue, helpers, indexing, udata, validators
+from ckanext.poitiers import (
+    actions,
+    cli,
+    form_edits,
+    harvest_queue,
+    helpers,
+    indexing,
+    udata,
+    validators,
+)
 from ckanext.poitiers.harvesters import creation, source_guard
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
@@ -66,6 +75,7 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IValidators)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IActions)
@@ -124,6 +134,10 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
             udata.add_extras(pkg_dict)
         return pkg_dict
 
+    # IResourceController
+    def before_resource_update(self, context, current, resource):
+        form_edits.before_resource_update(context, current, resource)
+
     def after_dataset_search(self, search_results, search_params):
         indexing.label_facet_items(search_results.get("search_facets"), _lang())
         return search_results
@@ -155,8 +169,9 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_actions(self):
         # a harvested dataset's activity and index share one dictization (harvesters/creation.py);
         # the sources of harvesters that are not ours get our SSRF check (source_guard.py)
+        # the web edit forms keep what they do not show (form_edits.py)
         return {**actions.all_actions(), **creation.chained_actions(),
-                **source_guard.chained_actions()}
+                **source_guard.chained_actions(), **form_edits.chained_actions()}
 
     # IAuthFunctions
     def get_auth_functions(self):
