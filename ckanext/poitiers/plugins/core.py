@@ -66,6 +66,33 @@ def _with_our_facets(facets_dict):
     return out
 
 
+def _chained(outer, inner):
+    """One chained action made of two: ``outer`` calls ``inner``, which calls CKAN's action."""
+
+    @tk.chained_action
+    def action(original_action, context, data_dict):
+        def next_action(context, data_dict):
+            return inner(original_action, context, data_dict)
+
+        return outer(next_action, context, data_dict)
+
+    action.__name__ = getattr(inner, "__name__", "action")
+    return action
+
+
+def chain_actions(*groups: dict) -> dict:
+    """The actions of ``groups`` in one dict; a name chained in several groups gets them all
+    (the later group's runs first)."""
+    out: dict = {}
+    for group in groups:
+        for name, action in group.items():
+            chained = getattr(action, "chained_action", False)
+            if name in out and chained and getattr(out[name], "chained_action", False):
+                action = _chained(action, out[name])
+            out[name] = action
+    return out
+
+
 class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
@@ -169,9 +196,10 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_actions(self):
         # a harvested dataset's activity and index share one dictization (harvesters/creation.py);
         # the sources of harvesters that are not ours get our SSRF check (source_guard.py)
-        # the web edit forms keep what they do not show (form_edits.py)
-        return {**actions.all_actions(), **creation.chained_actions(),
-                **source_guard.chained_actions(), **form_edits.chained_actions()}
+        # the web edit forms keep what they do not show (form_edits.py); two of ours chaining
+        # the same action run one inside the other (a dict would keep only the last)
+        return chain_actions(actions.all_actions(), creation.chained_actions(),
+                             source_guard.chained_actions(), form_edits.chained_actions())
 
     # IAuthFunctions
     def get_auth_functions(self):
