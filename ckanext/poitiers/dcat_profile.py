@@ -34,6 +34,7 @@ from ckanext.dcat.profiles.base import (
     DCAT,
     DCT,
     FOAF,
+    LOCN,
     RDF,
     SKOS,
     XSD,
@@ -93,11 +94,93 @@ class PoitiersDCATAPProfile(RDFProfile):
                     dataset_dict["license_title"] = titles[0]
                 if uris or titles:
                     break
-        if not dataset_dict.get("notes"):
-            abstract = self._object_value(dataset_ref, DCT.abstract)
-            if abstract:
-                dataset_dict["notes"] = abstract
+        abstract = self._object_value(dataset_ref, DCT.abstract)
+        if abstract and not dataset_dict.get("notes"):
+            dataset_dict["notes"] = abstract
+        elif abstract:
+            # what graph_from_dataset writes for « À quoi servent ces données ? »
+            dataset_dict["purpose"] = abstract
+        periods = dataset_dict.get("temporal_coverage")
+        if isinstance(periods, list) and all(isinstance(p, dict) for p in periods):
+            # in a stable order (a graph is a set)
+            dataset_dict["temporal_coverage"] = sorted(
+                periods, key=lambda p: (str(p.get("start") or ""), str(p.get("end") or "")))
+        self._parse_themes(dataset_dict, dataset_ref)
+        self._parse_places(dataset_dict, dataset_ref)
+        self._parse_standard(dataset_dict, dataset_ref)
         return dataset_dict
+
+    def _parse_themes(self, dataset_dict, dataset_ref):
+        """EU themes as a list; the keywords that are Poitiers sub-themes (as written by
+        graph_from_dataset) back to ``poitiers_theme`` instead of tags cut at their commas."""
+        themes = [str(t) for t in voc.as_list(dataset_dict.get("theme"))]
+        if themes:
+            # the EU themes in vocabulary order (as package_show gives them), others after
+            known = voc.values("eu_themes")
+            dataset_dict["theme"] = ([t for t in known if t in themes]
+                                     + sorted(t for t in set(themes) if t not in known))
+        by_label = {voc.label("poitiers_themes", v, "fr"): v
+                    for v in voc.values("poitiers_themes")}
+        keywords = sorted({str(k) for k in self.g.objects(dataset_ref, DCAT.keyword)})
+        subthemes = {by_label[k] for k in keywords if k in by_label}
+        if not subthemes:
+            return
+        dataset_dict["poitiers_theme"] = [v for v in voc.values("poitiers_themes")
+                                          if v in subthemes]
+        # ckanext-dcat's tags (keywords cut at their commas), without the pieces of the
+        # sub-themes' labels; a piece that is also a keyword of its own stays
+        from ckan.lib.munge import munge_tag
+
+        pieces = {p.strip() for k in keywords if k not in by_label for p in k.split(",")}
+        pieces |= {munge_tag(p) for p in pieces}
+        names = []
+        for tag in dataset_dict.get("tags") or []:
+            name = tag.get("name") if isinstance(tag, dict) else None
+            if name and name in pieces and name not in names:
+                names.append(name)
+        dataset_dict["tags"] = [{"name": name} for name in names]
+
+    def _parse_places(self, dataset_dict, dataset_ref):
+        """The places of ``dct:spatial``: the communes of Grand Poitiers (written by
+        graph_from_dataset as their geo.api.gouv.fr URIs) to ``communes``, the others, each
+        apart, to ``spatial_coverage`` (ckanext-dcat merges every place into one)."""
+        by_uri = {voc.commune_uri(v): v for v in voc.values("communes")}
+        codes, places = set(), []
+        for node in self.g.objects(dataset_ref, DCT.spatial):
+            if isinstance(node, URIRef) and str(node) in by_uri:
+                codes.add(by_uri[str(node)])
+                continue
+            place = {"uri": str(node) if isinstance(node, URIRef) else None,
+                     "text": str(node) if isinstance(node, Literal) else None}
+            for predicate in (SKOS.prefLabel, RDFS.label):
+                label = self._object_value(node, predicate)
+                place["text"] = label or place["text"]
+            for key, predicate in (("geom", LOCN.geometry), ("bbox", DCAT.bbox),
+                                   ("centroid", DCAT.centroid)):
+                place[key] = self._parse_geodata(node, predicate, None)
+            place = {k: v for k, v in place.items() if v}
+            if place:
+                places.append(place)
+        if not codes:
+            return
+        dataset_dict["communes"] = [v for v in voc.values("communes") if v in codes]
+        if places:
+            # in a stable order (blank nodes are named anew at each parse)
+            dataset_dict["spatial_coverage"] = sorted(places, key=lambda p: sorted(p.items()))
+        else:
+            dataset_dict.pop("spatial_coverage", None)
+
+    def _parse_standard(self, dataset_dict, dataset_ref):
+        """A schema of schema.data.gouv.fr in ``dct:conformsTo`` → ``data_schema`` and the
+        version graph_from_dataset wrote (``owl:versionInfo``)."""
+        by_url = {voc.entry("data_schemas", v)["url"]: v for v in voc.values("data_schemas")}
+        for node in sorted(self.g.objects(dataset_ref, DCT.conformsTo), key=str):
+            if str(node) in by_url:
+                dataset_dict["data_schema"] = by_url[str(node)]
+                version = self._object_value(node, OWL.versionInfo)
+                if version:
+                    dataset_dict["data_schema_version"] = version
+                return
 
     # ------------------------------------------------------------------ helpers
 
@@ -160,6 +243,13 @@ class PoitiersDCATAPProfile(RDFProfile):
             ref = URIRef(frequency["value"])
             g.add((ref, RDF.type, DCT.Frequency))
             self._concept(ref, frequency["label"], FREQUENCY_SCHEME)
+
+        # the other places (spatial_coverage, written by ckanext-dcat): their names are French
+        for ref in g.objects(dataset_ref, DCT.spatial):
+            for label in list(g.objects(ref, SKOS.prefLabel)):
+                if isinstance(label, Literal) and not label.language and not label.datatype:
+                    g.remove((ref, SKOS.prefLabel, label))
+                    g.add((ref, SKOS.prefLabel, Literal(str(label), lang="fr")))
 
         for code in voc.as_list(dataset_dict.get("communes")):
             commune = voc.entry("communes", code)

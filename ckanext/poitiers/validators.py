@@ -233,10 +233,36 @@ def poitiers_email(value, context):
     return value
 
 
+#: longest web address accepted (RFC 9110 asks clients and servers to support at least 8,000
+#: octets; beyond, the search index refuses the value)
+URL_MAX = 8000
+
+
+def _too_long(value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise Invalid(_("This text is too long: {length} characters, at most {limit}").format(
+            length=len(value), limit=limit))
+
+
+def poitiers_max_length(limit: int):
+    """At most ``limit`` characters (``poitiers_max_length(500)`` in a schema): a value the search
+    index would refuse, or that is no longer a title or a name, gets a French message next to
+    its field instead of a server error."""
+    limit = int(limit)
+
+    def validator(value, context):
+        if isinstance(value, str):
+            _too_long(value, limit)
+        return value
+
+    return validator
+
+
 def poitiers_url(value, context):
     if _empty(value):
         return value
     value = str(value).strip()
+    _too_long(value, URL_MAX)
     try:
         parts = urlparse(value)
         parts.port  # noqa: B018 (a port out of 0-65535 or not a number raises ValueError)
@@ -248,6 +274,47 @@ def poitiers_url(value, context):
             c.isspace() for c in value):
         raise Invalid(_("Enter a web address starting with http:// or https://"))
     return value
+
+
+def url_schemes() -> list[str]:
+    """The schemes a resource address may have: CKAN's ``ckan.valid_url_schemes`` (http, https,
+    ftp by default), the ones its pages turn into links."""
+    schemes = tk.config.get("ckan.valid_url_schemes") or ["http", "https", "ftp"]
+    if isinstance(schemes, str):
+        schemes = schemes.split()
+    return [str(s).lower() for s in schemes]
+
+
+def poitiers_resource_url(key, data, errors, context):
+    """A resource's address: a web address with one of :func:`url_schemes` (``javascript:``,
+    ``file:``, ``data:`` or an address without scheme are refused in French); an uploaded file's
+    name (``url_type`` upload) and an empty address are left to CKAN."""
+    value = data.get(key)
+    if _empty(value) or not isinstance(value, str):
+        return
+    if data.get(key[:-1] + ("url_type",)) == "upload":
+        return
+    value = value.strip()
+    schemes = url_schemes()
+    example = ", ".join(f"{s}://" for s in schemes)
+    try:
+        _too_long(value, URL_MAX)
+        parts = urlparse(value)
+        parts.port  # noqa: B018 (a port out of 0-65535 or not a number raises ValueError)
+    except Invalid as e:
+        errors[key].append(e.error)
+        raise StopOnError from None
+    except ValueError:
+        errors[key].append(_("“{value}” is not a valid web address: check the brackets and the "
+                             "port (e.g. https://www.poitiers.fr)").format(value=shown(value)))
+        raise StopOnError from None
+    if parts.scheme.lower() not in schemes or not parts.netloc or any(
+            c.isspace() for c in value):
+        errors[key].append(_("“{value}” is not an address the portal links to: enter an address "
+                             "starting with {schemes} or upload the file").format(
+            value=shown(value), schemes=example))
+        raise StopOnError
+    data[key] = value
 
 
 def parse_date(value, last: bool = False) -> datetime.date | None:
@@ -501,6 +568,8 @@ def all_validators() -> dict:
         "poitiers_boolean_choice": poitiers_boolean_choice,
         "poitiers_email": poitiers_email,
         "poitiers_url": poitiers_url,
+        "poitiers_resource_url": poitiers_resource_url,
+        "poitiers_max_length": poitiers_max_length,
         "poitiers_date": poitiers_date,
         "poitiers_siren": poitiers_siren,
         "poitiers_positive_int": poitiers_positive_int,

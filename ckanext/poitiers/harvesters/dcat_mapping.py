@@ -73,16 +73,20 @@ def map_dataset(dataset: dict) -> dict:
     for field in PLAIN_SUBFIELDS:
         if isinstance(dataset.get(field), list):
             package[field] = _plain_subfields(dataset[field])
-    if isinstance(dataset.get("version"), str):
-        package["version"] = plain_text(dataset["version"])
+    for field in ("version", "purpose"):
+        if isinstance(dataset.get(field), str):
+            package[field] = plain_text(dataset[field])
 
     themes = as_list(dataset.get("theme") or extras.get("theme"))
     eu = [t for t in themes if str(t).startswith(EU_THEME)]
     mapped_eu, local = remote.themes([str(t) if remote.theme_uri_known(t) else theme_label(str(t))
                                       for t in themes if not str(t).startswith(EU_THEME)])
     package["theme"] = list(dict.fromkeys(eu + mapped_eu))
-    if local:
-        package["poitiers_theme"] = local
+    # sub-themes the poitiers profile read from their labels, then those mapped
+    parsed = [str(t) for t in as_list(dataset.get("poitiers_theme"))]
+    subthemes = list(dict.fromkeys(parsed + local))
+    if subthemes:
+        package["poitiers_theme"] = subthemes
 
     # ckanext-dcat reads dct:license on the distributions (as OpenDataSoft writes it)
     resource_licences = [r.get("license") for r in dataset.get("resources") or []
@@ -98,7 +102,9 @@ def map_dataset(dataset: dict) -> dict:
     )
     places = [c.get("text") for c in package.get("spatial_coverage") or [] if isinstance(c, dict)]
     places.append(plain_text(extras.get("spatial_text")))
-    package["communes"] = remote.commune_codes(*places)
+    # the communes the poitiers profile read from their URIs, then those named
+    package["communes"] = list(dict.fromkeys(
+        [str(c) for c in as_list(dataset.get("communes"))] + remote.commune_codes(*places)))
 
     package["tags"] = tags(t.get("name") for t in dataset.get("tags") or [] if isinstance(t, dict))
     # a distribution without any URL (none given, or its node not found) is not a resource

@@ -8,7 +8,16 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.poitiers import actions, cli, harvest_queue, helpers, indexing, udata, validators
+from ckanext.poitiers import (
+    actions,
+    cli,
+    form_edits,
+    harvest_queue,
+    helpers,
+    indexing,
+    udata,
+    validators,
+)
 from ckanext.poitiers.harvesters import creation, source_guard
 from ckanext.poitiers.vocabularies import LICENCES_FILE
 
@@ -57,6 +66,33 @@ def _with_our_facets(facets_dict):
     return out
 
 
+def _chained(outer, inner):
+    """One chained action made of two: ``outer`` calls ``inner``, which calls CKAN's action."""
+
+    @tk.chained_action
+    def action(original_action, context, data_dict):
+        def next_action(context, data_dict):
+            return inner(original_action, context, data_dict)
+
+        return outer(next_action, context, data_dict)
+
+    action.__name__ = getattr(inner, "__name__", "action")
+    return action
+
+
+def chain_actions(*groups: dict) -> dict:
+    """The actions of ``groups`` in one dict; a name chained in several groups gets them all
+    (the later group's runs first)."""
+    out: dict = {}
+    for group in groups:
+        for name, action in group.items():
+            chained = getattr(action, "chained_action", False)
+            if name in out and chained and getattr(out[name], "chained_action", False):
+                action = _chained(action, out[name])
+            out[name] = action
+    return out
+
+
 class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
@@ -66,6 +102,7 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IValidators)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IActions)
@@ -124,6 +161,10 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
             udata.add_extras(pkg_dict)
         return pkg_dict
 
+    # IResourceController
+    def before_resource_update(self, context, current, resource):
+        form_edits.before_resource_update(context, current, resource)
+
     def after_dataset_search(self, search_results, search_params):
         indexing.label_facet_items(search_results.get("search_facets"), _lang())
         return search_results
@@ -155,8 +196,10 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_actions(self):
         # a harvested dataset's activity and index share one dictization (harvesters/creation.py);
         # the sources of harvesters that are not ours get our SSRF check (source_guard.py)
-        return {**actions.all_actions(), **creation.chained_actions(),
-                **source_guard.chained_actions()}
+        # the web edit forms keep what they do not show (form_edits.py); two of ours chaining
+        # the same action run one inside the other (a dict would keep only the last)
+        return chain_actions(actions.all_actions(), creation.chained_actions(),
+                             source_guard.chained_actions(), form_edits.chained_actions())
 
     # IAuthFunctions
     def get_auth_functions(self):

@@ -19,8 +19,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins", "
                                                                    "clean_index")]
 HERE = os.path.dirname(os.path.abspath(__file__))
 OURS = os.path.join(HERE, "poitiers-dcat-shapes.ttl")
-OFFICIAL = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "shared", "fixtures",
-                                         "shacl", "dcat-ap-3.0.1-SHACL.ttl"))
+# shared/ beside the checkout (or POITIERS_SHARED_DIR, for a checkout elsewhere)
+OFFICIAL = os.path.join(
+    os.environ.get("POITIERS_SHARED_DIR")
+    or os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "shared")),
+    "fixtures", "shacl", "dcat-ap-3.0.1-SHACL.ttl")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
@@ -187,3 +190,101 @@ def test_no_licence_statement_for_a_licence_not_given(call, complete):
     g = _dataset_graph(complete["name"])
     ds = next(g.subjects(RDF.type, DCAT.Dataset))
     assert all(g.value(dist, DCT.license) is None for dist in g.objects(ds, DCAT.distribution))
+
+
+# --------------------------------------------------------------------- round trip
+
+
+XSD = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
+ROUND_TRIP = ("title", "notes", "purpose", "theme", "poitiers_theme", "communes", "frequency",
+              "license_id", "temporal_coverage", "spatial_coverage", "data_schema",
+              "data_schema_version", "version", "url")
+
+
+@pytest.fixture
+def rich(call, complete):
+    """A dataset with what the form can hold: several communes and sub-themes (labels with
+    commas), partial dates, a date-time, a place that is not a commune."""
+    call("organization_patch", id=complete["owner_org"], org_type="commune", siren="218601946")
+    data = dict(complete, communes=["86194", "86041", "200069854"],
+                poitiers_theme=["democratie-locale", "mobilite"], version="1.2",
+                temporal_coverage=[{"start": "2015", "end": "2024-06"},
+                                   {"start": "2019-01-01T10:00:00"}],
+                spatial_coverage=[{"text": "Quartier des Couronneries",
+                                   "uri": "https://www.poitiers.fr/quartiers/couronneries"}])
+    call("package_create", **data)
+    return helpers.call_action("package_show", id=complete["name"])
+
+
+@pytest.mark.parametrize("extension, rdf_format", [("ttl", "turtle"), ("jsonld", "json-ld"),
+                                                   ("rdf", "xml")])
+def test_a_dataset_round_trips_through_each_serialisation(app, rich, extension, rdf_format):
+    from ckanext.dcat.processors import RDFParser
+
+    response = app.get(f"/dataset/{rich['name']}.{extension}")
+    assert response.status_code == 200
+    parser = RDFParser(profiles=["euro_dcat_ap_3", "poitiers"])
+    parser.parse(response.get_data(as_text=True), _format=rdf_format)
+    [parsed] = list(parser.datasets())
+    for field in ROUND_TRIP:
+        assert parsed.get(field) == rich.get(field), field
+    # the sub-themes' labels (« Démocratie locale (conseil municipal, délibérations, … ») are
+    # not cut into tags
+    assert sorted(t["name"] for t in parsed["tags"]) == sorted(t["name"] for t in rich["tags"])
+    assert [{k: v for k, v in c.items() if v} for c in parsed["contact"]] == rich["contact"]
+    [publisher] = parsed["publisher"]
+    assert {k: publisher.get(k) for k in rich["publisher"][0]} == rich["publisher"][0]
+    assert [len(r.get("url") or "") > 0 for r in parsed["resources"]] == [True, True]
+
+
+def test_dates_are_typed_by_their_precision(rich):
+    g = _dataset_graph(rich["name"])
+    ds = next(g.subjects(RDF.type, DCAT.Dataset))
+    typed = {}
+    for period in g.objects(ds, DCT.temporal):
+        for predicate in (DCAT.startDate, DCAT.endDate):
+            for value in g.objects(period, predicate):
+                typed[str(value)] = value.datatype
+    assert typed == {"2015": XSD.gYear, "2024-06": XSD.gYearMonth,
+                     "2019-01-01T10:00:00": XSD.dateTime}
+    for predicate in (DCT.issued, DCT.modified):
+        assert g.value(ds, predicate).datatype == XSD.dateTime
+    assert _violations(g, OURS) == []
+    if os.path.exists(OFFICIAL):
+        assert _violations(g, OFFICIAL) == []
+
+
+def test_the_dcat_harvester_mapping_keeps_what_the_profile_reads_back(app, rich):
+    """A Poitiers catalogue harvested by another Poitiers portal: communes, sub-themes, data
+    schema and purpose come through."""
+    from ckanext.dcat.processors import RDFParser
+    from ckanext.poitiers.harvesters import dcat_mapping
+
+    parser = RDFParser(profiles=["euro_dcat_ap_3", "poitiers"])
+    parser.parse(app.get(f"/dataset/{rich['name']}.ttl").get_data(as_text=True),
+                 _format="turtle")
+    mapped = dcat_mapping.map_dataset(next(iter(parser.datasets())))
+    assert mapped["communes"] == rich["communes"]
+    assert mapped["poitiers_theme"] == rich["poitiers_theme"]
+    assert (mapped["data_schema"], mapped["purpose"]) == (rich["data_schema"], rich["purpose"])
+
+
+def test_no_catalogue_endpoint_shows_a_private_dataset_or_a_draft(app, call, complete):
+    hidden = [call("package_create", **dict(complete, name="registre-prive", private=True)),
+              call("package_create", **dict(complete, name="brouillon", state="draft"))]
+    public = call("package_create", **dict(complete, name="public"))
+    for dataset in hidden:
+        for extension in ("rdf", "ttl", "jsonld", "xml"):
+            assert app.get(f"/dataset/{dataset['name']}.{extension}").status_code in (403, 404)
+            assert app.get(f"/dataset/{dataset['id']}.{extension}").status_code in (403, 404)
+    for path in ("/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", "/catalog.xml",
+                 "/catalog.ttl?q=deliberations", "/catalog.ttl?fq=private:true",
+                 "/catalog.ttl?fq=state:draft", "/catalog.ttl?page=1&modified_since=2000-01-01",
+                 "/api/3/action/dcat_catalog_show?format=ttl",
+                 "/api/3/action/dcat_catalog_search?format=ttl&fq=private:true",
+                 "/api/3/action/dcat_catalog_search?format=ttl&include_private=true"
+                 "&include_drafts=true"):
+        body = app.get(path).get_data(as_text=True)
+        for dataset in hidden:
+            assert dataset["id"] not in body, path
+    assert public["id"] in app.get("/catalog.ttl").get_data(as_text=True)
