@@ -9,11 +9,7 @@ from ckan.tests import factories
 
 from ckanext.harvest.model import HarvestJob, HarvestSource
 from ckanext.harvest.tests import lib
-
-SHARED_FIXTURES = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-    "..", "shared", "fixtures",
-)
+from tests.shared import SHARED_FIXTURES
 
 # the local test server listens on loopback, which the SSRF guard refuses by default
 LOOPBACK_ALLOWED = {
@@ -27,7 +23,8 @@ LOOPBACK_ALLOWED = {
 def shared_fixture(*parts: str) -> str:
     path = os.path.join(SHARED_FIXTURES, *parts)
     if not os.path.exists(path):
-        pytest.skip(f"recorded payloads absent: {os.path.normpath(path)} (../shared/fixtures)")
+        pytest.skip(f"recorded payloads absent: {os.path.normpath(path)} "
+                    "(../shared/fixtures or POITIERS_SHARED_DIR)")
     return path
 
 

@@ -14,16 +14,13 @@ from pyshacl import validate
 from rdflib.namespace import RDF, SKOS
 
 from ckanext.poitiers import demo
+from tests.shared import SHARED_FIXTURES
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins", "clean_db",
                                                                    "clean_index")]
 HERE = os.path.dirname(os.path.abspath(__file__))
 OURS = os.path.join(HERE, "poitiers-dcat-shapes.ttl")
-# shared/ beside the checkout (or POITIERS_SHARED_DIR, for a checkout elsewhere)
-OFFICIAL = os.path.join(
-    os.environ.get("POITIERS_SHARED_DIR")
-    or os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "shared")),
-    "fixtures", "shacl", "dcat-ap-3.0.1-SHACL.ttl")
+OFFICIAL = os.path.join(SHARED_FIXTURES, "shacl", "dcat-ap-3.0.1-SHACL.ttl")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")

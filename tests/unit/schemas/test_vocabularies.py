@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from ckanext.poitiers import vocabularies as voc
-
-SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "fixtures")
+from tests.shared import SHARED_FIXTURES as SHARED
 
 
 @pytest.mark.parametrize("name", voc.names())
