@@ -194,7 +194,6 @@ def request_list(context, data_dict):
     """
     tk.check_access("poitiers_request_list", context, data_dict)
     q = sa.select(request_table).order_by(request_table.c.created.desc())
-    total = sa.select(sa.func.count()).select_from(request_table)
     status = data_dict.get("status")
     errors: dict = {}
     if status:
@@ -202,7 +201,6 @@ def request_list(context, data_dict):
             errors["status"] = [tk._("Unknown status.")]
         else:
             q = q.where(request_table.c.status == status)
-            total = total.where(request_table.c.status == status)
     limit = _whole(data_dict, "limit", 100, 1, MAX_LIMIT, errors)
     offset = _whole(data_dict, "offset", 0, 0, 10**9, errors)
     include_count = _flag(data_dict, "include_count", errors)
@@ -211,7 +209,7 @@ def request_list(context, data_dict):
     rows = [_row(r) for r in model.Session.execute(q.limit(limit).offset(offset)).fetchall()]
     if not include_count:
         return rows
-    return {"count": model.Session.execute(total).scalar() or 0, "results": rows,
+    return {"count": count(status or None), "results": rows,
             "limit": limit, "offset": offset}
 
 

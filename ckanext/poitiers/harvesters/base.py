@@ -114,6 +114,20 @@ def unexpected_shape(error: Exception) -> str:
         error=type(error).__name__)
 
 
+def incomplete_read(error: Exception, read: int) -> str:
+    """The French gather error of a listing that could not be read completely (``read``
+    records read before ``error``): nothing is withdrawn after it."""
+    return ngettext(
+        "The source could not be read completely: {error} No dataset is withdrawn "
+        "after an incomplete harvest; {count} record read before the failure is "
+        "updated.",
+        "The source could not be read completely: {error} No dataset is withdrawn "
+        "after an incomplete harvest; {count} records read before the failure are "
+        "updated.",
+        read,
+    ).format(error=error, count=number(read))
+
+
 class Notice(str):
     """What ``list_records`` may yield besides records: a French message about the source,
     stored as a gather error, that does not make the listing incomplete (an agenda gone from
@@ -448,18 +462,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                     save_pending()
         except RemoteError as e:
             complete = False
-            self._save_gather_error(
-                ngettext(
-                    "The source could not be read completely: {error} No dataset is withdrawn "
-                    "after an incomplete harvest; {count} record read before the failure is "
-                    "updated.",
-                    "The source could not be read completely: {error} No dataset is withdrawn "
-                    "after an incomplete harvest; {count} records read before the failure are "
-                    "updated.",
-                    len(seen),
-                ).format(error=e, count=number(len(seen))),
-                harvest_job,
-            )
+            self._save_gather_error(incomplete_read(e, len(seen)), harvest_job)
         except sa.exc.SQLAlchemyError as e:
             complete = False
             not_recorded(e)

@@ -40,12 +40,13 @@ from ckanext.poitiers.harvesters.base import (
     apply_defaults,
     content_hash,
     current_record_hashes,
+    incomplete_read,
     merge_local_edits,
     record_hash,
     remember_record_hash,
 )
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError, decode_utf8
-from ckanext.poitiers.harvesters.i18n import N_, _, ngettext, number
+from ckanext.poitiers.harvesters.i18n import N_, _
 
 MEDIA_TYPES = {
     "application/rdf+xml": "xml",
@@ -307,18 +308,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
                 PoitiersHarvester.check_listing_complete(harvest_job.source.url, listed,
                                                          paging.announced)
             except RemoteError as e:
-                self._save_gather_error(
-                    ngettext(
-                        "The source could not be read completely: {error} No dataset is "
-                        "withdrawn after an incomplete harvest; {count} record read before the "
-                        "failure is updated.",
-                        "The source could not be read completely: {error} No dataset is "
-                        "withdrawn after an incomplete harvest; {count} records read before the "
-                        "failure are updated.",
-                        listed,
-                    ).format(error=e, count=number(listed)),
-                    harvest_job,
-                )
+                self._save_gather_error(incomplete_read(e, listed), harvest_job)
                 return []
         source_id = harvest_job.source.id
         leaving = (
