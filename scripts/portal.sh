@@ -404,7 +404,7 @@ cmd_test() {
   cd "$ROOT"
   "$VENV/bin/ruff" check . || die "ruff signale des problèmes de style."
   local rc=0
-  (test_env; "$VENV/bin/python" -m pytest --ckan-ini=test.ini -p no:cacheprovider -rs "$@" tests) || rc=$?
+  (test_env; "$VENV/bin/python" -m pytest --ckan-ini=test.ini -p no:cacheprovider -rs --durations=25 "$@" tests) || rc=$?
   return "$rc"
 }
 
