@@ -222,10 +222,14 @@ def poitiers_email(value, context):
     return value
 
 
+def _too_long_message(value: str, limit: int) -> str:
+    return _("This text is too long: {length} characters, at most {limit}").format(
+        length=len(value), limit=limit)
+
+
 def _too_long(value: str, limit: int) -> None:
     if len(value) > limit:
-        raise Invalid(_("This text is too long: {length} characters, at most {limit}").format(
-            length=len(value), limit=limit))
+        raise Invalid(_too_long_message(value, limit))
 
 
 def poitiers_max_length(limit: int):
@@ -280,10 +284,7 @@ def poitiers_resource_url(key, data, errors, context):
     schemes = url_schemes()
     fault = resource_url_fault(value, schemes)
     if fault == URL_TOO_LONG:
-        try:
-            _too_long(value, URL_MAX)
-        except Invalid as e:
-            errors[key].append(e.error)
+        errors[key].append(_too_long_message(value, URL_MAX))
         raise StopOnError
     if fault == URL_MALFORMED:
         errors[key].append(_("“{value}” is not a valid web address: check the brackets and the "
