@@ -19,6 +19,14 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.poitiers import lists
 from ckanext.poitiers import vocabularies as voc
+from ckanext.poitiers.rules import (
+    URL_MALFORMED,
+    URL_MAX,
+    URL_TOO_LONG,
+    resource_url_fault,
+    shown,
+    url_schemes_of,
+)
 from ckanext.scheming.validation import scheming_validator
 
 missing = tk.missing
@@ -36,8 +44,6 @@ INT_RE = re.compile(r"^[+]?[0-9]+$")
 #: what counts as blank in a text field: whitespace (non-breaking spaces included, which
 #: str.strip() removes) and the invisible characters editors paste
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-#: longest excerpt of a wrong value quoted back in a message
-SHOWN_MAX = 60
 TRUE_VALUES = {"true", "1", "yes", "oui", "on", "vrai"}
 FALSE_VALUES = {"false", "0", "no", "non", "off", "faux"}
 
@@ -51,23 +57,6 @@ def _empty(value) -> bool:
     if isinstance(value, str):
         return _blank(value)
     return value is missing or value is None or value == []
-
-
-def shown(value, limit: int = SHOWN_MAX) -> str:
-    """A wrong value as a message quotes it: lists as ``a, b``, spaces collapsed, at most
-    ``limit`` characters (then « … ») (pure function)."""
-    if isinstance(value, (list, tuple, set)):
-        text = ", ".join(shown(v, limit) for v in value)
-    elif isinstance(value, dict):
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    elif value is None:
-        text = ""
-    else:
-        text = str(value)
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[:limit - 1].rstrip() + "…"
-    return text
 
 
 def _stop_if_empty(key, data):
@@ -233,15 +222,14 @@ def poitiers_email(value, context):
     return value
 
 
-#: longest web address accepted (RFC 9110 asks clients and servers to support at least 8,000
-#: octets; beyond, the search index refuses the value)
-URL_MAX = 8000
+def _too_long_message(value: str, limit: int) -> str:
+    return _("This text is too long: {length} characters, at most {limit}").format(
+        length=len(value), limit=limit)
 
 
 def _too_long(value: str, limit: int) -> None:
     if len(value) > limit:
-        raise Invalid(_("This text is too long: {length} characters, at most {limit}").format(
-            length=len(value), limit=limit))
+        raise Invalid(_too_long_message(value, limit))
 
 
 def poitiers_max_length(limit: int):
@@ -279,16 +267,14 @@ def poitiers_url(value, context):
 def url_schemes() -> list[str]:
     """The schemes a resource address may have: CKAN's ``ckan.valid_url_schemes`` (http, https,
     ftp by default), the ones its pages turn into links."""
-    schemes = tk.config.get("ckan.valid_url_schemes") or ["http", "https", "ftp"]
-    if isinstance(schemes, str):
-        schemes = schemes.split()
-    return [str(s).lower() for s in schemes]
+    return url_schemes_of(tk.config.get("ckan.valid_url_schemes"))
 
 
 def poitiers_resource_url(key, data, errors, context):
     """A resource's address: a web address with one of :func:`url_schemes` (``javascript:``,
     ``file:``, ``data:`` or an address without scheme are refused in French); an uploaded file's
-    name (``url_type`` upload) and an empty address are left to CKAN."""
+    name (``url_type`` upload) and an empty address are left to CKAN. The rule is
+    :func:`ckanext.poitiers.rules.resource_url_fault`, which the harvesters apply too."""
     value = data.get(key)
     if _empty(value) or not isinstance(value, str):
         return
@@ -296,20 +282,16 @@ def poitiers_resource_url(key, data, errors, context):
         return
     value = value.strip()
     schemes = url_schemes()
-    example = ", ".join(f"{s}://" for s in schemes)
-    try:
-        _too_long(value, URL_MAX)
-        parts = urlparse(value)
-        parts.port  # noqa: B018 (a port out of 0-65535 or not a number raises ValueError)
-    except Invalid as e:
-        errors[key].append(e.error)
-        raise StopOnError from None
-    except ValueError:
+    fault = resource_url_fault(value, schemes)
+    if fault == URL_TOO_LONG:
+        errors[key].append(_too_long_message(value, URL_MAX))
+        raise StopOnError
+    if fault == URL_MALFORMED:
         errors[key].append(_("“{value}” is not a valid web address: check the brackets and the "
                              "port (e.g. https://www.poitiers.fr)").format(value=shown(value)))
-        raise StopOnError from None
-    if parts.scheme.lower() not in schemes or not parts.netloc or any(
-            c.isspace() for c in value):
+        raise StopOnError
+    if fault:
+        example = ", ".join(f"{s}://" for s in schemes)
         errors[key].append(_("“{value}” is not an address the portal links to: enter an address "
                              "starting with {schemes} or upload the file").format(
             value=shown(value), schemes=example))

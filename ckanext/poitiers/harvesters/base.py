@@ -46,8 +46,10 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.poitiers import vocabularies
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import creation
+from ckanext.poitiers.harvesters.common_mapping import usable_resources
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
 from ckanext.poitiers.harvesters.i18n import _, default_locale, ngettext, number
+from ckanext.poitiers.validators import url_schemes
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,19 @@ def apply_defaults(mapped: dict, config: dict) -> dict:
     ):
         mapped["poitiers_theme"] = list(config["default_themes"])
     return mapped
+
+
+def drop_unusable_resources(mapped: dict) -> list[str]:
+    """Leave out of a mapped dataset the resources whose address the dataset schema refuses
+    (``common_mapping.usable_resources`` with CKAN's ``ckan.valid_url_schemes``), so that the
+    dataset is imported with its other resources; the French notes naming them, to store as
+    errors of the record once the dataset is written."""
+    if not mapped.get("resources"):
+        return []
+    kept, notes = usable_resources(mapped["resources"], url_schemes())
+    if notes:
+        mapped["resources"] = kept
+    return notes
 
 
 def unexpected_shape(error: Exception) -> str:
@@ -233,7 +248,19 @@ def remember_record_hash(previous, harvest_object) -> None:
 
 
 class RecordErrors:
-    """What the Poitiers harvesters (ours and the DCAT subclass) say about a refused record."""
+    """What the Poitiers harvesters (ours and the DCAT subclass) say about a refused record,
+    and about a record imported without some of its resources."""
+
+    def _save_notes(self, harvest_object, notes: list[str]) -> None:
+        """Errors of a record whose dataset was written anyway (resources left out): shown on
+        the job report and counted in its « errored » figure, as ckanext-harvest does for an
+        object imported with errors."""
+        for note in notes:
+            self._save_object_error(
+                _("Record {guid}: {error}").format(guid=harvest_object.guid, error=note),
+                harvest_object,
+                "Import",
+            )
 
     def _refuse_record(self, harvest_object, error) -> bool:
         self._save_object_error(
@@ -618,6 +645,9 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         except Exception as e:  # noqa: BLE001 - one record never stops the others
             log.exception("Mapping of %s failed", harvest_object.guid)
             return self._refuse_record(harvest_object, unexpected_shape(e))
+        # before the content hash: the hash is the one of what is written, so a record whose
+        # kept content did not change is "unchanged" below, and gets no new note
+        notes = drop_unusable_resources(mapped)
 
         mapped_hash = content_hash(mapped)
         # a record withdrawn earlier and published again revives its dataset
@@ -681,6 +711,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             return False
         model.Session.commit()
         search_commit_now_and_then()
+        self._save_notes(harvest_object, notes)
         return True
 
     def _create(self, harvest_object, source, mapped: dict) -> None:

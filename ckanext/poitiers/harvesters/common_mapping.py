@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers import rules
+from ckanext.poitiers.harvesters.i18n import _, ngettext, number
 from ckanext.poitiers.harvesters.sanitize import plain_text
 
 _TAG_BAD = re.compile(r"[^\w \-.]+", re.UNICODE)
@@ -90,6 +91,63 @@ def finish_resource(resource: dict, remote: dict) -> dict:
     if modified:
         resource["last_modified"] = modified
     return drop_empty(resource)
+
+
+#: dropped resources named one by one in the notes of a record; the others are counted
+MAX_DROPPED_NAMED = 5
+#: characters of a refused address quoted in a note
+DROPPED_URL_SHOWN = 80
+
+
+def _dropped_note(resource: dict, fault: str, schemes) -> str:
+    url = resource["url"]
+    name = rules.shown(resource.get("name") or url)
+    if fault == rules.URL_TOO_LONG:
+        return _("the resource « {name} » is not imported: its address is longer than "
+                 "{maximum} characters; the dataset is imported without it.").format(
+            name=name, maximum=number(rules.URL_MAX))
+    if fault == rules.URL_MALFORMED:
+        return _("the resource « {name} » is not imported: its address « {url} » is not a "
+                 "valid web address (brackets or port); the dataset is imported without "
+                 "it.").format(name=name, url=rules.shown(url, DROPPED_URL_SHOWN))
+    return _("the resource « {name} » is not imported: its address « {url} » is not one the "
+             "portal links to (addresses starting with {schemes}); the dataset is imported "
+             "without it.").format(name=name, url=rules.shown(url, DROPPED_URL_SHOWN),
+                                   schemes=", ".join(f"{s}://" for s in schemes))
+
+
+def usable_resources(resources, schemes) -> tuple[list[dict], list[str]]:
+    """(the resources whose address the dataset schema accepts, French notes on the others).
+
+    The rule is the schema's (:func:`ckanext.poitiers.rules.resource_url_fault`, ``schemes``
+    being CKAN's ``ckan.valid_url_schemes``): a ``file:``, ``javascript:``, ``data:`` or
+    ``smb:`` address, one without scheme or host, would have the schema refuse the whole
+    record; the resource is left out instead, and the dataset keeps its other resources. A
+    resource without a text address is left to the schema. The notes name each resource left
+    out (at most ``MAX_DROPPED_NAMED``, the others counted) with its address, cut, and say so
+    when no resource is left."""
+    kept, dropped = [], []
+    for resource in resources or []:
+        url = resource.get("url") if isinstance(resource, dict) else None
+        fault = rules.resource_url_fault(url, schemes) if isinstance(url, str) and url.strip() \
+            else None
+        if fault:
+            dropped.append((resource, fault))
+        else:
+            kept.append(resource)
+    notes = [_dropped_note(res, fault, schemes) for res, fault in dropped[:MAX_DROPPED_NAMED]]
+    others = len(dropped) - MAX_DROPPED_NAMED
+    if others > 0:
+        notes.append(ngettext(
+            "{count} other resource is not imported: its address is not one the portal links "
+            "to.",
+            "{count} other resources are not imported: their addresses are not ones the portal "
+            "links to.",
+            others).format(count=number(others)))
+    if dropped and not kept:
+        notes.append(_("no resource of the record has an address the portal links to: the "
+                       "dataset is imported without resources."))
+    return kept, notes
 
 
 # the JSON types of a record's fields, for shape_errors: a type (or tuple of types), a dict

@@ -9,12 +9,37 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags, temporal, utc_timestamp
+from ckanext.poitiers.harvesters.common_mapping import (
+    FLAG,
+    IDENTIFIER,
+    TEXT,
+    drop_empty,
+    shape_errors,
+    tags,
+    temporal,
+    utc_timestamp,
+)
 from ckanext.poitiers.harvesters.i18n import _
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import remote
 
 API_PATH = "/data-fair/api/v1"
+
+
+# the JSON types of the fields this module reads (Data Fair's api/types/dataset/schema.js):
+# another type is a French error naming the field (common_mapping.shape_errors); the fields it
+# reads only when they have the right type (spatial, bbox, sizes) are left out
+FILE = {"name": TEXT, "mimetype": TEXT}
+SHAPE = {
+    "id": IDENTIFIER, "slug": TEXT, "href": TEXT, "page": TEXT, "title": TEXT, "summary": TEXT,
+    "description": TEXT, "keywords": [TEXT], "topics": [{"title": TEXT}],
+    "license": {"title": TEXT, "href": TEXT}, "frequency": TEXT,
+    "temporal": {"start": TEXT, "end": TEXT}, "owner": {"name": TEXT},
+    "file": FILE, "originalFile": FILE, "isMetaOnly": FLAG, "isRest": FLAG,
+    "dataUpdatedAt": TEXT,
+    "attachments": [{"name": TEXT, "url": TEXT, "title": TEXT, "description": TEXT,
+                     "mimetype": TEXT, "type": TEXT, "updatedAt": TEXT}],
+}
 
 
 class DataFairMappingError(ValueError):
@@ -144,6 +169,9 @@ def bbox_polygon(bbox) -> str | None:
 
 
 def map_dataset(record: dict, api: str) -> dict:
+    errors = shape_errors(record, SHAPE)
+    if errors:
+        raise DataFairMappingError(" ".join(errors))
     title = plain_text(record.get("title"))
     if not title:
         raise DataFairMappingError(_("the record has no title."))

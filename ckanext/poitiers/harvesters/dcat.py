@@ -40,6 +40,7 @@ from ckanext.poitiers.harvesters.base import (
     apply_defaults,
     content_hash,
     current_record_hashes,
+    drop_unusable_resources,
     incomplete_read,
     merge_local_edits,
     record_hash,
@@ -209,9 +210,15 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         return [i for i in ids if i in kept_ids]
 
     # -- mapping -------------------------------------------------------------------------------
-    def poitiers_dict(self, dataset: dict, source) -> dict:
+    def poitiers_dict(self, dataset: dict, source, notes: list | None = None) -> dict:
+        """The dataset to write, without the resources whose address the schema refuses (their
+        French notes appended to ``notes``)."""
         cfg = self._settings(source)
-        return apply_defaults(_schema_fields_only(mapping.map_dataset(dataset)), cfg)
+        mapped = apply_defaults(_schema_fields_only(mapping.map_dataset(dataset)), cfg)
+        dropped = drop_unusable_resources(mapped)
+        if notes is not None:
+            notes.extend(dropped)
+        return mapped
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
         # import_stage has just mapped this object's content to compare it with the previous
@@ -237,8 +244,10 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         deleting = self._get_object_extra(harvest_object, "status") == "delete"
         if deleting or not harvest_object.content:
             return super().import_stage(harvest_object)
+        notes: list[str] = []
         try:
-            mapped = self.poitiers_dict(json.loads(harvest_object.content), harvest_object.source)
+            mapped = self.poitiers_dict(json.loads(harvest_object.content), harvest_object.source,
+                                        notes)
         except (ValueError, KeyError, TypeError) as e:
             return self._refuse_record(harvest_object, e)
         previous = (
@@ -277,7 +286,10 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         model.Session.flush()
         token = _importing.set(_Importing(harvest_object, mapped))
         try:
-            return super().import_stage(harvest_object)
+            result = super().import_stage(harvest_object)
+            if result is True:
+                self._save_notes(harvest_object, notes)
+            return result
         finally:
             _importing.reset(token)
             if others:

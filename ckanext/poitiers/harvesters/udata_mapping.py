@@ -8,9 +8,12 @@ schema{name, version}, resources[{id, title, description, url, format, mime, fil
 from __future__ import annotations
 
 from ckanext.poitiers.harvesters.common_mapping import (
+    IDENTIFIER,
+    TEXT,
     drop_empty,
     finish_resource,
     required_title,
+    shape_errors,
     tags,
     temporal,
 )
@@ -20,6 +23,24 @@ from ckanext.poitiers.vocabularies import remote
 API_PATH = "/api/1"
 RESOURCE_KINDS = {"main": "file", "api": "api", "documentation": "documentation",
                   "update": "file", "code": "documentation", "other": "file"}
+
+
+# the JSON types of the fields this module reads (data.gouv.fr API v1): another type is a
+# French error naming the field (common_mapping.shape_errors); the fields it reads only when
+# they have the right type (filesize) are left out
+DATA_SCHEMA = {"name": TEXT, "version": TEXT}
+SHAPE = {
+    "id": IDENTIFIER, "slug": TEXT, "title": TEXT, "description": TEXT, "page": TEXT,
+    "tags": [TEXT], "license": TEXT, "frequency": TEXT, "last_update": TEXT,
+    "temporal_coverage": {"start": TEXT, "end": TEXT},
+    "spatial": {"zones": [TEXT], "granularity": TEXT},
+    "organization": {"name": TEXT, "page": TEXT},
+    "contact_points": [{"name": TEXT, "email": TEXT}],
+    "schema": DATA_SCHEMA,
+    "resources": [{"url": TEXT, "latest": TEXT, "filetype": TEXT, "format": TEXT, "mime": TEXT,
+                   "title": TEXT, "description": TEXT, "type": TEXT, "schema": DATA_SCHEMA,
+                   "last_modified": TEXT}],
+}
 
 
 class UdataMappingError(ValueError):
@@ -95,6 +116,9 @@ def communes(zones) -> list[str]:
 
 
 def map_dataset(record: dict) -> dict:
+    errors = shape_errors(record, SHAPE)
+    if errors:
+        raise UdataMappingError(" ".join(errors))
     title = required_title(record, UdataMappingError)
     spatial = record.get("spatial") or {}
     temporal_ = record.get("temporal_coverage") or {}

@@ -160,6 +160,15 @@ def test_an_over_long_resource_format_is_refused_next_to_its_field(app, token, c
     assert len(helpers.call_action("package_show", id=complete["name"])["resources"]) == 2
 
 
+def test_an_over_long_resource_address_is_refused_in_french(call_fr_free, complete):
+    data = copy.deepcopy(complete)
+    data["resources"][0]["url"] = "https://www.poitiers.fr/bancs.csv?q=" + "x" * 9_000
+    with pytest.raises(tk.ValidationError) as exc:
+        call_fr_free("package_create", **data)
+    assert exc.value.error_dict["resources"][0] == {
+        "url": ["Ce texte est trop long : 9036 caractères, 8000 au plus"]}
+
+
 def test_an_over_long_address_is_refused_in_french(call_fr_free, complete):
     data = copy.deepcopy(complete)
     data["url"] = "https://www.poitiers.fr/?q=" + "x" * 40_000

@@ -1,0 +1,254 @@
+"""A harvested resource whose address the dataset schema refuses (``file:``, ``javascript:``,
+``data:``, a share, no scheme…) is left out, not the whole record: the dataset is imported with
+its other resources and a French note naming the resource and its address is an error of the
+record on the job report. Pure tests of the rule, then each harvester through the real path
+(local HTTP server, ckanext-harvest, PostgreSQL, Solr)."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from ckan.plugins import get_plugin, toolkit
+from werkzeug import Response
+
+from ckanext.poitiers import rules
+from ckanext.poitiers.harvesters.common_mapping import MAX_DROPPED_NAMED, usable_resources
+from tests.harvest.datafair_server import Catalogue
+from tests.harvest.datafair_server import load_records as datafair_records
+from tests.harvest.test_datafair_harvest import VERRE, datasets, modified, object_errors
+from tests.harvest.test_dcat_harvest import Catalogue as DcatCatalogue
+from tests.harvest.test_openagenda import load as load_agenda
+from tests.harvest.test_transport import records as transport_records
+from tests.harvest.udata_server import Portal
+from tests.harvest.udata_server import load_records as udata_records
+
+SCHEMES = rules.url_schemes_of(None)  # CKAN's default: http, https, ftp
+REFUSED = [
+    "file:///etc/passwd", "FILE:///C:/SIG/bornes.qgz", "javascript:alert(1)",
+    "JavaScript:alert(document.cookie)", "data:text/csv;base64,YSxiCjEsMgo=",
+    "smb://serveur/partage/bancs.csv", "\\\\serveur\\partage\\bancs.csv",
+    "www.poitiers.fr/bancs.csv", "/datasets/bancs.csv", "https://", "http://exemple.fr/a b.csv",
+    "http://[::1/x", "http://exemple.fr:99999/x", "https://exemple.fr/" + "x" * 8000,
+]
+ACCEPTED = ["https://www.poitiers.fr/bancs.csv", "HTTP://exemple.fr/A.csv",
+            "ftp://ftp.exemple.fr/bancs.csv", "  https://exemple.fr/espaces-autour.csv  "]
+
+
+# -- the rule (pure) ----------------------------------------------------------------------------
+@pytest.mark.parametrize("url", REFUSED)
+def test_the_rule_refuses_what_the_portal_does_not_link_to(url):
+    assert rules.resource_url_fault(url, SCHEMES)
+
+
+@pytest.mark.parametrize("url", ACCEPTED)
+def test_the_rule_accepts_web_and_ftp_addresses(url):
+    assert rules.resource_url_fault(url, SCHEMES) is None
+
+
+def test_the_schemes_are_ckans_setting():
+    assert rules.url_schemes_of("HTTP https") == ["http", "https"]
+    assert rules.resource_url_fault("ftp://x/y", rules.url_schemes_of("http https")) == \
+        rules.URL_NOT_LINKED
+
+
+def test_unusable_resources_are_left_out_with_a_french_note():
+    good = {"name": "Bornes (CSV)", "url": "https://exemple.fr/bornes.csv"}
+    kept, notes = usable_resources(
+        [good, {"name": "Plan <local>", "url": "file:///C:/SIG/plan.qgz"},
+         {"name": "", "url": "www.poitiers.fr/plan.pdf"},
+         {"name": "Long", "url": "https://exemple.fr/" + "x" * 9000}], SCHEMES)
+    assert kept == [good]
+    assert notes[0] == (
+        "la ressource « Plan <local> » n'est pas importée : son adresse « file:///C:/SIG/plan.qgz"
+        " » n'est pas une adresse vers laquelle le portail peut faire un lien (adresses "
+        "commençant par http://, https://, ftp://) ; le jeu de données est importé sans elle.")
+    # no name: the address names it
+    assert notes[1].startswith("la ressource « www.poitiers.fr/plan.pdf »")
+    assert "son adresse dépasse 8" in notes[2] and "xxxxx" not in notes[2]
+    assert len(notes) == 3
+
+
+def test_a_long_refused_address_is_cut_in_the_note():
+    [note] = usable_resources([{"name": "Données", "url": "data:text/csv," + "a" * 5000}],
+                              SCHEMES)[1][:1]
+    assert "« data:text/csv,aaaa" in note and "… »" in note and len(note) < 400
+
+
+def test_many_unusable_resources_are_counted_and_none_left_is_said():
+    bad = [{"name": f"Fichier {n}", "url": f"file:///srv/{n}.csv"} for n in range(8)]
+    kept, notes = usable_resources(bad, SCHEMES)
+    assert kept == []
+    assert len(notes) == MAX_DROPPED_NAMED + 2
+    assert notes[MAX_DROPPED_NAMED] == (
+        "3 autres ressources ne sont pas importées : leurs adresses ne sont pas des adresses "
+        "vers lesquelles le portail peut faire un lien.")
+    assert notes[-1] == (
+        "aucune ressource de l'enregistrement n'a une adresse vers laquelle le portail peut faire "
+        "un lien : le jeu de données est importé sans ressource.")
+
+
+def test_usable_resources_keep_everything_else_as_it_is():
+    resources = [{"name": "A", "url": "https://exemple.fr/a"}, {"name": "Sans adresse"}]
+    assert usable_resources(resources, SCHEMES) == (resources, [])
+    assert usable_resources(None, SCHEMES) == ([], [])
+
+
+# -- through the real path ----------------------------------------------------------------------
+def job_notes(job):
+    """The object errors of ``job`` as the job report (``harvest_job_report``) gives them."""
+    report = toolkit.get_action("harvest_job_report")({"ignore_auth": True}, {"id": job.id})
+    return [e["message"] for obj in report["object_errors"].values() for e in obj["errors"]]
+
+
+def job_stats(job):
+    return toolkit.get_action("harvest_job_show")({"ignore_auth": True}, {"id": job.id})["stats"]
+
+
+def urls(dataset):
+    return [r["url"] for r in dataset["resources"]]
+
+
+@pytest.mark.integration
+def test_datafair_attachments_the_portal_cannot_link_to_are_left_out(httpserver, make_runner):
+    records = datafair_records()
+    verre = next(r for r in records if r["slug"] == VERRE)
+    verre["attachments"] = [
+        {"type": "url", "title": "Plan des bornes", "url": "https://exemple.fr/plan.pdf"},
+        {"type": "url", "title": "Projet QGIS", "url": "file:///C:/SIG/bornes.qgz"},
+        {"type": "url", "title": "Notice", "url": "www.grandpoitiers.fr/notice.pdf"},
+    ]
+    catalogue = Catalogue(records)
+    runner = make_runner(get_plugin("poitiers_datafair_harvester"),
+                         catalogue.install(httpserver))
+    job, _results = runner.run()
+    found = datasets(runner.source.id)
+    assert len(found) == len(records)
+    dataset = found[VERRE]
+    assert "https://exemple.fr/plan.pdf" in urls(dataset)
+    assert not any("file:" in u or u.startswith("www.") for u in urls(dataset))
+    assert dataset["resources"][0]["url"].endswith("/lines")  # the others are all there
+    notes = job_notes(job)
+    assert len(notes) == 2, notes
+    assert "« Projet QGIS »" in notes[0] and "« file:///C:/SIG/bornes.qgz »" in notes[0]
+    assert "« Notice »" in notes[1] and "« www.grandpoitiers.fr/notice.pdf »" in notes[1]
+    assert all(n.startswith("Enregistrement ") and "est importé sans elle" in n for n in notes)
+    # the record is imported (added) and counted among those with errors, as ckanext-harvest
+    # counts an object imported with errors
+    stats = job_stats(job)
+    assert stats["added"] == len(records) and stats["errored"] == 1
+
+    # a re-run of the unchanged source writes nothing and adds no note
+    before = modified(datasets(runner.source.id))
+    job, results = runner.run()
+    assert results == {} and job_notes(job) == []
+    # a change the dataset does not show (an update date): mapped, compared, nothing written,
+    # no new note on the report
+    verre["updatedAt"] = "2030-01-01T00:00:00Z"
+    job, results = runner.run()
+    assert len(results) == 1 and job_notes(job) == []
+    assert modified(datasets(runner.source.id)) == before
+
+
+@pytest.mark.integration
+def test_udata_resources_without_a_web_address_are_left_out(httpserver, make_runner):
+    records = udata_records()
+    parkings = next(r for r in records if r["slug"] == "lieux-de-stationnement-de-grand-poitiers")
+    parkings["resources"][1]["url"] = "schema.data.gouv.fr/etalab/schema-stationnement/"
+    dae = next(r for r in records if r["slug"] == "defibrillateurs-grand-poitiers")
+    dae["resources"][0]["url"] = "file:///srv/partage/dae.geojson"
+    portal = Portal(records)
+    runner = make_runner(get_plugin("poitiers_udata_harvester"), portal.install(httpserver),
+                         '{"organization": "5a0b1c2d3e4f5a6b7c8d9e0f"}')
+    job, _results = runner.run()
+    found = datasets(runner.source.id)
+    assert sorted(found) == ["budget-primitif-ville-de-poitiers",
+                             "defibrillateurs-grand-poitiers",
+                             "lieux-de-stationnement-de-grand-poitiers"]
+    assert urls(found["lieux-de-stationnement-de-grand-poitiers"]) == [
+        parkings["resources"][0]["latest"]]
+    # its only resource left out: imported without resources (the schema does not require one)
+    assert found["defibrillateurs-grand-poitiers"]["resources"] == []
+    notes = job_notes(job)
+    assert any("« Documentation du schéma »" in n
+               and "« schema.data.gouv.fr/etalab/schema-stationnement/ »" in n for n in notes)
+    assert any("« file:///srv/partage/dae.geojson »" in n for n in notes), notes
+    assert any("le jeu de données est importé sans ressource" in n for n in notes), notes
+    assert len(notes) == 3
+
+
+@pytest.mark.integration
+def test_dcat_distributions_on_a_local_file_are_left_out_at_update(httpserver, make_runner):
+    catalogue = DcatCatalogue(httpserver.url_for("").rstrip("/"))
+    httpserver.expect_request("/catalog.ttl").respond_with_handler(catalogue.handler)
+    runner = make_runner(get_plugin("poitiers_dcat_harvester"),
+                         httpserver.url_for("/catalog.ttl"))
+    job, _results = runner.run()
+    assert job_notes(job) == []
+    geojson = "/api/explore/v2.1/catalog/datasets/horodateurs/exports/geojson"
+    page = catalogue.pages["1"]
+    page = page.replace(f"dcat:distribution <{catalogue.base}{geojson}> .",
+                        f"dcat:distribution <{catalogue.base}{geojson}>, "
+                        "<file:///srv/donnees/horodateurs.csv>, <smb://serveur/sig/h.csv> .")
+    page += """
+<file:///srv/donnees/horodateurs.csv> a dcat:Distribution ;
+    dct:title "Horodateurs (copie locale)" ;
+    dcat:downloadURL <file:///srv/donnees/horodateurs.csv> ;
+    dct:format "CSV" .
+
+<smb://serveur/sig/h.csv> a dcat:Distribution ;
+    dct:title "Horodateurs (partage)" ;
+    dcat:accessURL <smb://serveur/sig/h.csv> ;
+    dct:format "CSV" .
+"""
+    catalogue.pages["1"] = page.replace('dct:title "Horodateurs"@fr', 'dct:title "Parcmètres"@fr')
+    job, results = runner.run()
+    found = {d["title"]: d for d in datasets(runner.source.id).values()}
+    assert sorted(found) == ["Bornes à verre", "Défibrillateurs", "Parcmètres"]
+    assert urls(found["Parcmètres"]) == [catalogue.base + geojson]
+    notes = job_notes(job)
+    assert len(notes) == 2, notes
+    assert any("« Horodateurs (copie locale) »" in n
+               and "« file:///srv/donnees/horodateurs.csv »" in n for n in notes), notes
+    assert any("« smb://serveur/sig/h.csv »" in n for n in notes), notes
+    assert job_stats(job)["updated"] == 1
+
+    # unchanged catalogue: nothing queued, no note
+    job, results = runner.run()
+    assert results == {} and job_notes(job) == []
+
+
+@pytest.mark.integration
+def test_transport_resources_on_a_share_are_left_out(httpserver, make_runner):
+    records = transport_records(httpserver.url_for("/gtfs/vitalis.zip"))
+    pony = records[1]
+    pony["resources"].append({"id": 1, "title": "Tarifs (réseau interne)", "format": "pdf",
+                              "url": "smb://serveur/partage/tarifs.pdf"})
+    httpserver.expect_request("/gtfs/vitalis.zip").respond_with_data(b"absent", status=404)
+    httpserver.expect_request("/api/datasets").respond_with_handler(
+        lambda request: Response(json.dumps(records), content_type="application/json"))
+    runner = make_runner(get_plugin("poitiers_transport_harvester"), httpserver.url_for("/"))
+    job, _results = runner.run()
+    found = datasets(runner.source.id)
+    assert urls(found["velos-et-trottinettes-pony-poitiers"]) == [
+        pony["resources"][0]["url"]]
+    notes = [n for n in job_notes(job) if "smb://" in n]
+    assert len(notes) == 1 and "« Tarifs (réseau interne) »" in notes[0]
+
+
+@pytest.mark.integration
+def test_an_agenda_website_the_portal_cannot_link_to_is_left_out(httpserver, make_runner):
+    agenda = dict(copy.deepcopy(load_agenda("agenda.json")), uid=55509999,
+                  url="javascript:alert(document.cookie)")
+    httpserver.expect_request("/v2/agendas").respond_with_json(
+        {"total": 1, "after": None, "agendas": [agenda]})
+    httpserver.expect_request("/v2/agendas/55509999").respond_with_json(agenda)
+    runner = make_runner(get_plugin("poitiers_openagenda_harvester"), httpserver.url_for("/v2"),
+                         json.dumps({"key": "oa_pk_test", "search": "Poitiers"}))
+    job, _results = runner.run()
+    [dataset] = datasets(runner.source.id).values()
+    assert len(dataset["resources"]) == 4  # the three exports and the events API
+    assert not any("javascript" in u for u in urls(dataset))
+    [note] = job_notes(job)
+    assert "« javascript:alert(document.cookie) »" in note
+    assert object_errors(job) == [note]
