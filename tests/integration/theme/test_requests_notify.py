@@ -5,60 +5,29 @@ again for the same answer, not when the administrator says not to."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import html
-import socket
 import uuid
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.poitiers import doctor
 from ckanext.poitiers.requests_model import request_table
+from tests.smtp import smtp_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
 
 SITE = "Données ouvertes de Poitiers et Grand Poitiers"
 
 
-class Inbox:
-    """An aiosmtpd handler keeping what it receives; ``refuse``: addresses answered 550."""
-
-    def __init__(self):
-        self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
-        self.refuse: set[str] = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.refuse:
-            return "550 5.1.1 Mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def inbox(ckan_config, monkeypatch):
     """A real SMTP server on loopback, and CKAN's smtp.server pointed at it."""
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{controller.port}")
-    yield box
-    controller.stop()
+    with smtp_server() as box:
+        monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{box.port}")
+        yield box
 
 
 @pytest.fixture
