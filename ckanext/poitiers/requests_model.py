@@ -265,7 +265,7 @@ def request_answer(context, data_dict):
                 answered=dt.datetime.utcnow()))
         model.Session.commit()
     row = _get(req_id)
-    notification = _notify(row, notify, changed)
+    notification = _notify(row, notify)
     if notification == "sent":
         model.Session.execute(request_table.update().where(request_table.c.id == req_id)
                               .values(notified=dt.datetime.utcnow()))
@@ -280,8 +280,9 @@ def _get(req_id: str):
         sa.select(request_table).where(request_table.c.id == req_id)).first()
 
 
-def _notify(row, notify: bool, changed: bool) -> str:
-    """Tell the requester of the stored answer ``row`` if it is due; what happened."""
+def _notify(row, notify: bool) -> str:
+    """Tell the requester of the stored answer ``row`` if it is due; what happened. A changed
+    answer or status has a new ``answered`` time, later than any ``notified`` one."""
     if row.status not in requests_mail.NOTIFIED_STATUSES:
         return "open"
     if not notify:
@@ -289,10 +290,8 @@ def _notify(row, notify: bool, changed: bool) -> str:
     email = requests_mail.recipient(row)
     if not email:
         return "no_email"
-    told = row.notified is not None and row.answered is not None \
-        and row.notified >= row.answered
-    if told and not changed:
-        return "unchanged"
+    if row.notified is not None and row.answered is not None and row.notified >= row.answered:
+        return "unchanged"  # already told of this answer and status
     return "sent" if requests_mail.send(row, email) else "failed"
 
 

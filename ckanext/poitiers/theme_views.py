@@ -140,7 +140,8 @@ def request_answer(id):
     form = tk.request.form
     answer = form.get("answer", "")
     new_status = form.get("status", "answered")
-    # the checkbox: absent when unticked; any other value than "true" is refused by the action
+    # the checkbox sends "true", nothing when unticked; a value the action does not take (a
+    # forged form) comes back as an error next to the box
     notify = form.get("notify", "false")
     try:
         result = tk.get_action("poitiers_request_answer")(_context(), {
