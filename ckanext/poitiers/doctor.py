@@ -140,6 +140,8 @@ def check_postgresql(config, timeout: float) -> list[Check]:
         with engine.connect() as conn:
             version = conn.execute(sa.text("SHOW server_version")).scalar()
             tables = set(sa.inspect(conn).get_table_names())
+            request_columns = {c["name"] for c in sa.inspect(conn).get_columns(
+                "poitiers_request")} if "poitiers_request" in tables else set()
     except Exception as exc:  # any driver error means the database is unusable
         return [Check(
             "PostgreSQL", ERROR,
@@ -162,6 +164,12 @@ def check_postgresql(config, timeout: float) -> list[Check]:
         checks.append(Check(
             "PostgreSQL", ERROR,
             _("The table of the requests form (Contribuer) does not exist in this database."),
+            _("Run: ckan -c <ckan.ini> db upgrade -p poitiers_theme")))
+    elif request_columns and "notified" not in request_columns:
+        # a migration of this version not applied: the requests pages fail
+        checks.append(Check(
+            "PostgreSQL", ERROR,
+            _("The table of the requests form lacks a column of this version of the plugin."),
             _("Run: ckan -c <ckan.ini> db upgrade -p poitiers_theme")))
     return checks
 

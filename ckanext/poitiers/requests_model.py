@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.poitiers import l10n
+from ckanext.poitiers import l10n, requests_mail
 
 KINDS = ("dataset", "problem")
 STATUSES = ("open", "answered", "closed")
@@ -41,12 +41,17 @@ request_table = sa.Table(
     sa.Column("answered_by", sa.UnicodeText),
     sa.Column("created", sa.DateTime, nullable=False),
     sa.Column("answered", sa.DateTime),
+    # when the requester was last told of the answer by email (migration b7e2d9c4f1a3)
+    sa.Column("notified", sa.DateTime),
 )
+
+#: what ``poitiers_request_answer`` did about telling the requester (its ``notification`` key)
+NOTIFICATIONS = ("sent", "failed", "no_email", "not_requested", "unchanged", "open")
 
 
 def _row(row) -> dict:
     d = dict(row._mapping)
-    for key in ("created", "answered"):
+    for key in ("created", "answered", "notified"):
         if d.get(key):
             d[key] = d[key].isoformat()
     return d
@@ -167,16 +172,22 @@ def request_create(context, data_dict):
 
 def _public(row: dict) -> dict:
     out = dict(row)
-    for key in ("created", "answered"):
+    for key in ("created", "answered", "notified"):
         if isinstance(out.get(key), dt.datetime):
             out[key] = out[key].isoformat()
     return out
 
 
-def _flag(data: dict, key: str, errors: dict) -> bool:
-    """A yes / no parameter: a JSON boolean, or true / false, 1 / 0 as text (query string)."""
-    value = data.get(key, False)
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", ""):
+def _flag(data: dict, key: str, errors: dict, default: bool = False,
+          empty: bool = True) -> bool:
+    """A yes / no parameter: a JSON boolean, or true / false, 1 / 0 as text (query string);
+    absent: ``default``; an empty text means false when ``empty``, else is an error (so is
+    null, a number or a list)."""
+    if key not in data:
+        return default
+    value = data[key]
+    words = ("true", "false", "1", "0", "") if empty else ("true", "false", "1", "0")
+    if isinstance(value, str) and value.strip().lower() in words:
         return value.strip().lower() in ("true", "1")
     if isinstance(value, bool):
         return value
@@ -214,12 +225,25 @@ def request_list(context, data_dict):
 
 
 def request_answer(context, data_dict):
-    """Answer a request (``id``, ``answer``) and set its ``status`` (answered by default)."""
+    """Answer a request (``id``, ``answer``) and set its ``status`` (answered by default); tell
+    the requester by email.
+
+    :param notify: email the requester (true by default; true / false, also as text)
+
+    The answer is stored (and committed) first; then, when the status is answered or closed,
+    ``notify`` is true and the request has an address, the requester is sent one email. Saving
+    the same answer and status again sends nothing, unless the requester was not told of them
+    yet (no mail server then, or ``notify`` false): the request's ``notified`` time is earlier
+    than its ``answered`` time exactly when the requester has not been told of the current
+    answer. The result is the request, plus ``notification`` (one of ``NOTIFICATIONS``) and
+    ``requester_notified`` (true when an email was sent by this call).
+    """
     tk.check_access("poitiers_request_answer", context, data_dict)
     errors: dict = {}
     req_id = _text(data_dict, "id", errors)
     answer = _text(data_dict, "answer", errors)
     status = data_dict.get("status") or "answered"
+    notify = _flag(data_dict, "notify", errors, default=True, empty=False)
     if not answer and "answer" not in errors:
         errors["answer"] = [tk._("Write an answer.")]
     elif len(answer) > MAX_ANSWER:
@@ -229,19 +253,46 @@ def request_answer(context, data_dict):
         errors["status"] = [tk._("Unknown status.")]
     if errors:
         raise tk.ValidationError(errors)
-    existing = model.Session.execute(
-        sa.select(request_table).where(request_table.c.id == req_id)).first()
+    existing = _get(req_id)
     if existing is None:
         raise tk.ObjectNotFound(tk._("Request not found."))
-    user = model.User.get(context.get("user")) if context.get("user") else None
-    model.Session.execute(
-        request_table.update().where(request_table.c.id == req_id).values(
-            answer=answer, status=status, answered_by=user.name if user else None,
-            answered=dt.datetime.utcnow()))
-    model.Session.commit()
-    row = model.Session.execute(
+    changed = existing.answer != answer or existing.status != status
+    if changed:  # the same answer saved again keeps who answered it and when
+        user = model.User.get(context.get("user")) if context.get("user") else None
+        model.Session.execute(
+            request_table.update().where(request_table.c.id == req_id).values(
+                answer=answer, status=status, answered_by=user.name if user else None,
+                answered=dt.datetime.utcnow()))
+        model.Session.commit()
+    row = _get(req_id)
+    notification = _notify(row, notify)
+    if notification == "sent":
+        model.Session.execute(request_table.update().where(request_table.c.id == req_id)
+                              .values(notified=dt.datetime.utcnow()))
+        model.Session.commit()
+        row = _get(req_id)
+    return {**_row(row), "notification": notification,
+            "requester_notified": notification == "sent"}
+
+
+def _get(req_id: str):
+    return model.Session.execute(
         sa.select(request_table).where(request_table.c.id == req_id)).first()
-    return _row(row)
+
+
+def _notify(row, notify: bool) -> str:
+    """Tell the requester of the stored answer ``row`` if it is due; what happened. A changed
+    answer or status has a new ``answered`` time, later than any ``notified`` one."""
+    if row.status not in requests_mail.NOTIFIED_STATUSES:
+        return "open"
+    if not notify:
+        return "not_requested"
+    email = requests_mail.recipient(row)
+    if not email:
+        return "no_email"
+    if row.notified is not None and row.answered is not None and row.notified >= row.answered:
+        return "unchanged"  # already told of this answer and status
+    return "sent" if requests_mail.send(row, email) else "failed"
 
 
 def count_open() -> int:

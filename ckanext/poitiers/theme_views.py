@@ -117,14 +117,35 @@ def requests_admin(status: str | None = None, answering: dict | None = None,
         "page_number": page, "max_answer": requests_model.MAX_ANSWER})
 
 
+def _answer_saved(notification: str) -> None:
+    """The message after an answer was saved: what was done about telling the requester."""
+    if notification == "sent":
+        tk.h.flash_success(tk._("Answer saved; the requester has been told by email."))
+    elif notification == "failed":
+        tk.h.flash_error(tk._("Answer saved; the requester could not be told by email "
+                              "(the reason is in the server log)."))
+    else:
+        tk.h.flash_notice({
+            "no_email": tk._("Answer saved; the requester left no email address and was "
+                             "not told."),
+            "not_requested": tk._("Answer saved, without telling the requester."),
+            "unchanged": tk._("Answer saved; nothing changed, the requester was not told "
+                              "again."),
+        }.get(notification) or tk._("Answer saved; the request awaits an answer, the "
+                                    "requester was not told."))
+
+
 def request_answer(id):
     _check_csrf()
     form = tk.request.form
     answer = form.get("answer", "")
     new_status = form.get("status", "answered")
+    # the checkbox sends "true", nothing when unticked; a value the action does not take (a
+    # forged form) comes back as an error next to the box
+    notify = form.get("notify", "false")
     try:
-        tk.get_action("poitiers_request_answer")(_context(), {
-            "id": id, "answer": answer, "status": new_status})
+        result = tk.get_action("poitiers_request_answer")(_context(), {
+            "id": id, "answer": answer, "status": new_status, "notify": notify})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only portal administrators can answer requests."))
     except tk.ObjectNotFound:
@@ -136,9 +157,10 @@ def request_answer(id):
             status=tab if tab in requests_model.STATUSES else "open",
             page=_valid_page(form.get("page")) or 1,
             answering={"id": id, "answer": answer, "status": new_status,
+                       "notify": notify == "true",
                        "errors": {k: v if isinstance(v, list) else [v]
                                   for k, v in e.error_dict.items()}})
-    tk.h.flash_success(tk._("Your answer has been saved."))
+    _answer_saved(result["notification"])
     return tk.redirect_to("poitiers_pages.requests_admin")
 
 

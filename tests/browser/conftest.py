@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.smtp import smtp_server
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("POITIERS_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -161,7 +163,14 @@ def _content(portal: Portal):
 
 
 @pytest.fixture(scope="session")
-def portal(tmp_path_factory):
+def inbox():
+    """The real local SMTP server the portal sends its emails to (a request answered)."""
+    with smtp_server() as box:
+        yield box
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory, inbox):
     _check_tools()
     for var in ("CKAN_SQLALCHEMY_URL", "CKAN_SOLR_URL", "CKAN_REDIS_URL"):
         if not os.environ.get(var):
@@ -178,6 +187,7 @@ def portal(tmp_path_factory):
         f"ckan.site_url = {url}\n"
         f"ckan.storage_path = {tmp / 'storage'}\n"
         "ckan.auth.create_user_via_api = false\n"
+        f"smtp.server = 127.0.0.1:{inbox.port}\n"
         "\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
         "[logger_root]\nlevel = WARN\nhandlers = console\n"
         "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
@@ -221,6 +231,7 @@ def portal(tmp_path_factory):
         p.passwords = passwords
         p.editor_token = editor_token
         p.log = tmp / "web.log"
+        p.inbox = inbox
         _content(p)
         yield p
     finally:

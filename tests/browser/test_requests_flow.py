@@ -1,5 +1,6 @@
 """The request form end to end on the real server (CSRF on): a visitor proposes a dataset, a
-sysadmin reads and answers it in the portal; forged posts and other users are refused."""
+sysadmin reads and answers it in the portal and the visitor gets the answer by email (a real
+local SMTP server); forged posts and other users are refused."""
 from __future__ import annotations
 
 import pytest
@@ -33,9 +34,15 @@ def test_visitor_proposes_and_sysadmin_answers(portal, page_factory):
     admin.goto(portal.url + "/ckan-admin/demandes")
     article = admin.locator("article.poitiers-request", has_text="Horaires des piscines")
     article.locator("textarea").fill("Publication prévue le mois prochain.")
+    assert article.get_by_label("Prévenir le demandeur par courriel").is_checked()
+    sent_before = len(portal.inbox.messages)
     article.locator("button[type=submit]").click()
     admin.wait_for_load_state("networkidle")
-    assert "Votre réponse est enregistrée" in admin.content()
+    assert "Réponse enregistrée ; le demandeur a été prévenu par courriel." in admin.content()
+    [(_sender, rcpt, mail)] = portal.inbox.messages[sent_before:]
+    assert rcpt == ["lea@example.org"]
+    assert "réponse à votre demande « Horaires des piscines »" in mail["Subject"]
+    assert "Publication prévue le mois prochain." in mail.get_content()
     answered = {i["id"]: i for i in _requests(portal, "answered")}
     assert answered[req["id"]]["answer"] == "Publication prévue le mois prochain."
     assert answered[req["id"]]["answered_by"] == ADMIN

@@ -25,6 +25,8 @@ def test_wheel_ships_everything_the_plugins_read(tmp_path):
         "ckanext/poitiers/assets/js/poitiers-a11y.js",
         "ckanext/poitiers/migration/poitiers_theme/alembic.ini",
         "ckanext/poitiers/migration/poitiers_theme/versions/a1c0f3e2b7d4_create_poitiers_request.py",
+        "ckanext/poitiers/migration/poitiers_theme/versions/"
+        "b7e2d9c4f1a3_add_poitiers_request_notified.py",
         "ckanext/poitiers/assets/webassets.yml",
         "ckanext/poitiers/vocabularies/licences.json",
         "ckanext/poitiers/schemas/templates/scheming/form_snippets/poitiers_date.html",
