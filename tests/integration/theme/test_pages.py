@@ -175,3 +175,27 @@ def test_human_size(app, size, text):
 def test_counts_are_written_in_french(app, value, text):
     with app.flask_app.test_request_context():
         assert theme_helpers.number(value) == text
+
+
+def test_ckan_about_page_is_the_portals_french_page(app):
+    """CKAN's /about showed CKAN's English presentation (« CKAN is the world’s leading
+    open-source data portal platform… ») while no administrator had written the site's
+    « About » text: it shows the portal's own page, in French, with one h1."""
+    soup = _soup(app.get("/about"))
+    main = soup.find(id="content") or soup
+    text = main.get_text(" ")
+    assert "CKAN is the world" not in text and "Features overview" not in text
+    assert [h.get_text(strip=True) for h in soup.find_all("h1")] == ["Comprendre l’open data"]
+    assert "Qu’est-ce que l’open data ?" in text
+    assert soup.find("a", href="/contribuer")
+    # the same words as /a-propos (one page, two addresses)
+    own = _soup(app.get("/a-propos")).find("h1").find_parent().get_text(" ")
+    assert "Qui anime ce portail ?" in own and "Qui anime ce portail ?" in text
+
+
+@pytest.mark.ckan_config("ckan.site_about", "Le portail de **l’Agglo** de test.")
+def test_ckan_about_page_keeps_the_administrators_text(app):
+    soup = _soup(app.get("/about"))
+    text = soup.get_text(" ")
+    assert "Agglo" in text and soup.find("strong", string="l’Agglo")
+    assert "Comprendre l’open data" not in text
