@@ -375,6 +375,13 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         """The dataset dict of a record (pure function of the mapping module)."""
         raise NotImplementedError
 
+    def content_view(self, mapped: dict, record: dict) -> dict:
+        """What the content hash reads of the dataset mapped from ``record`` (a dataset is
+        written only when that hash changes). Default: all of it. A harvester may read a value
+        that moves without anything worth a write less finely (Data Fair: the data date of a
+        dataset updated continuously, to the day); the dataset written is ``mapped`` itself."""
+        return mapped
+
     # -- helpers of the subclasses -----------------------------------------------------------
     def parsed_config(self, config_text: str | None) -> dict:
         """The source configuration with every option (defaults filled), checked by
@@ -711,7 +718,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         # kept content did not change is "unchanged" below, and gets no new note
         notes = drop_unusable_values(mapped)
 
-        mapped_hash = content_hash(mapped)
+        mapped_hash = content_hash(self.content_view(mapped, record))
         # a record withdrawn earlier and published again revives its dataset
         previous = self._previous_object(harvest_object)
         existing = None
