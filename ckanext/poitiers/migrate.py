@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ckanext.poitiers import rules
 from ckanext.poitiers import vocabularies as voc
-from ckanext.poitiers.validators import EMAIL_RE, OUTPUT_EXTRAS, parse_date
+from ckanext.poitiers.validators import OUTPUT_EXTRAS, parse_date
 from ckanext.poitiers.vocabularies import remote
 
 #: fields required to publish a dataset (see schemas/dataset.yaml, ``poitiers_required``)
@@ -242,7 +243,7 @@ def plan(pkg: dict, defaults: dict | None = None) -> Plan:
     if not pkg.get("contact"):
         for who, mail in (("maintainer", "maintainer_email"), ("author", "author_email")):
             email = (pkg.get(mail) or "").strip()
-            if email and EMAIL_RE.match(email):
+            if email and not rules.email_fault(email):
                 result.changes["contact"] = [{"name": (pkg.get(who) or "").strip(),
                                               "email": email}]
                 break

@@ -1,10 +1,11 @@
 """Rules shared by the schema validators (``validators.py``) and the harvesters
-(``harvesters/common_mapping.py``): how a wrong value is quoted back, and which addresses a
-resource may have. Pure functions, no CKAN: each rule is written once, the callers word the
-message."""
+(``harvesters/common_mapping.py``): how a wrong value is quoted back, which addresses a
+resource may have, which web addresses and email addresses a dataset may have. Pure functions,
+no CKAN: each rule is written once, the callers word the message."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlparse
 
 #: longest excerpt of a wrong value quoted back in a message
@@ -14,11 +15,22 @@ SHOWN_MAX = 60
 URL_MAX = 8000
 #: CKAN's default ``ckan.valid_url_schemes``
 DEFAULT_URL_SCHEMES = ("http", "https", "ftp")
+#: the schemes of a dataset's web addresses (source page, publisher's website, contact page…)
+WEB_SCHEMES = ("http", "https")
+#: longest email address (RFC 5321: a path of 256 octets, its angle brackets included)
+EMAIL_MAX = 254
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 
-# why a resource address is refused (see resource_url_fault)
+# why an address is refused (see resource_url_fault, email_fault)
 URL_TOO_LONG = "too_long"
 URL_MALFORMED = "malformed"
 URL_NOT_LINKED = "not_linked"
+EMAIL_INVALID = "invalid_email"
+
+# the two kinds of address of a dataset's fields (see address_fault)
+WEB_ADDRESS = "web_address"
+EMAIL = "email"
 
 
 def shown(value, limit: int = SHOWN_MAX) -> str:
@@ -65,3 +77,38 @@ def resource_url_fault(value: str, schemes) -> str | None:
             c.isspace() for c in value):
         return URL_NOT_LINKED
     return None
+
+
+def web_address_fault(value: str) -> str | None:
+    """Why ``value`` cannot be one of a dataset's web addresses (the ``poitiers_url`` fields:
+    source page, websites, contact pages, URIs), or None when it can: the rule of
+    :func:`resource_url_fault` with the schemes ``http`` and ``https`` only."""
+    return resource_url_fault(value, WEB_SCHEMES)
+
+
+def email_address(value: str) -> str:
+    """The address an email field keeps: spaces around and a ``mailto:`` prefix removed."""
+    value = value.strip()
+    if value.lower().startswith("mailto:"):
+        value = value[len("mailto:"):]
+    return value
+
+
+def email_fault(value: str) -> str | None:
+    """``EMAIL_INVALID`` when ``value`` (read by :func:`email_address`) is not an email address
+    the schema keeps — ``name@domain.tld``, at most ``EMAIL_MAX`` characters —, else None."""
+    value = email_address(value)
+    if len(value) > EMAIL_MAX or not EMAIL_RE.match(value):
+        return EMAIL_INVALID
+    return None
+
+
+def address_fault(kind: str, value) -> str | None:
+    """Why ``value`` cannot be a dataset's address of ``kind`` (``WEB_ADDRESS`` or ``EMAIL``),
+    or None when it can. An empty value (None, a blank text, an empty list) is no fault: the
+    schema leaves it empty; a value that is not a text is one (the schema refuses it)."""
+    if not value or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        return EMAIL_INVALID if kind == EMAIL else URL_NOT_LINKED
+    return email_fault(value) if kind == EMAIL else web_address_fault(value)

@@ -13,19 +13,23 @@ import contextlib
 import datetime
 import json
 import re
-from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.poitiers import lists
 from ckanext.poitiers import vocabularies as voc
 from ckanext.poitiers.rules import (
+    EMAIL,
     URL_MALFORMED,
     URL_MAX,
     URL_TOO_LONG,
+    WEB_ADDRESS,
+    email_address,
+    email_fault,
     resource_url_fault,
     shown,
     url_schemes_of,
+    web_address_fault,
 )
 from ckanext.scheming.validation import scheming_validator
 
@@ -34,8 +38,6 @@ Invalid = tk.Invalid
 StopOnError = tk.StopOnError
 _ = tk._
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 # ASCII digits only (``\d`` would also take Arabic-Indic or Devanagari digits); the time offset
 # is checked apart (RFC 3339: hours 00-23, minutes 00-59)
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})"
@@ -211,12 +213,12 @@ def poitiers_boolean_choice(value, context):
 
 
 def poitiers_email(value, context):
+    """An email address (a ``mailto:`` prefix removed); the rule is
+    :func:`ckanext.poitiers.rules.email_fault`, which the harvesters apply too."""
     if _empty(value):
         return value
-    value = str(value).strip()
-    if value.lower().startswith("mailto:"):
-        value = value[len("mailto:"):]
-    if len(value) > 254 or not EMAIL_RE.match(value):
+    value = email_address(str(value))
+    if email_fault(value):
         raise Invalid(_("“{value}” is not a valid email address (e.g. name@example.org)")
                       .format(value=shown(value)))
     return value
@@ -247,21 +249,26 @@ def poitiers_max_length(limit: int):
 
 
 def poitiers_url(value, context):
+    """A web address (http or https); the rule is
+    :func:`ckanext.poitiers.rules.web_address_fault`, which the harvesters apply too."""
     if _empty(value):
         return value
     value = str(value).strip()
-    _too_long(value, URL_MAX)
-    try:
-        parts = urlparse(value)
-        parts.port  # noqa: B018 (a port out of 0-65535 or not a number raises ValueError)
-    except ValueError:
+    fault = web_address_fault(value)
+    if fault == URL_TOO_LONG:
+        raise Invalid(_too_long_message(value, URL_MAX))
+    if fault == URL_MALFORMED:
         # an unclosed IPv6 bracket ("http://[::1", "https://[www.exemple.fr"), a bad port
         raise Invalid(_("“{value}” is not a valid web address: check the brackets and the port "
-                        "(e.g. https://www.poitiers.fr)").format(value=shown(value))) from None
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(
-            c.isspace() for c in value):
+                        "(e.g. https://www.poitiers.fr)").format(value=shown(value)))
+    if fault:
         raise Invalid(_("Enter a web address starting with http:// or https://"))
     return value
+
+
+#: the kind of address (``rules.WEB_ADDRESS``, ``rules.EMAIL``) each address validator checks:
+#: the harvesters find the address fields of a schema by their validators
+ADDRESS_VALIDATORS = {"poitiers_url": WEB_ADDRESS, "poitiers_email": EMAIL}
 
 
 def url_schemes() -> list[str]:

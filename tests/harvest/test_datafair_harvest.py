@@ -192,6 +192,56 @@ def test_unchanged_source_writes_nothing_and_a_change_updates_one(
     assert results == {}
 
 
+def test_a_continuously_updated_dataset_is_written_once_a_day_for_its_data_date(
+    catalogue, make_runner, harvester
+):
+    """The occupancy of the car parks (a Data Fair REST dataset, frequency continuous) moves its
+    dataUpdatedAt every few minutes: within a day, that alone writes nothing; any other change
+    writes the dataset with the exact date, and so does the next day."""
+    from ckanext.activity.model import Activity
+
+    def lines_date():
+        return datasets(runner.source.id)[PARKINGS]["resources"][0]["last_modified"]
+
+    parkings = next(r for r in catalogue.records if r["slug"] == PARKINGS)
+    parkings["dataUpdatedAt"] = "2025-10-23T08:35:10Z"
+    runner = make_runner(harvester, catalogue.url)
+    runner.run()
+    before = modified(datasets(runner.source.id))
+    activities = model.Session.query(Activity).count()
+    assert lines_date() == "2025-10-23T08:35:10"
+
+    # the data date moves within the same day: read, not written
+    parkings["dataUpdatedAt"] = "2025-10-23T08:40:10Z"
+    job, results = runner.run()
+    assert [r["report_status"] for r in results.values()] == ["not modified"]
+    assert modified(datasets(runner.source.id)) == before
+    assert model.Session.query(Activity).count() == activities
+    job, results = runner.run()
+    assert results == {}  # the record as read is remembered: skipped at gather
+
+    # another change the same day: written, with the exact date the source gives now
+    parkings["dataUpdatedAt"] = "2025-10-23T17:05:00Z"
+    parkings["title"] = "Stationnement des parkings en temps réel"
+    job, results = runner.run()
+    assert [r["report_status"] for r in results.values()] == ["updated"]
+    assert lines_date() == "2025-10-23T17:05:00"
+
+    # the next day: written for the date alone
+    parkings["dataUpdatedAt"] = "2025-10-24T00:05:00Z"
+    job, results = runner.run()
+    assert [r["report_status"] for r in results.values()] == ["updated"]
+    assert lines_date() == "2025-10-24T00:05:00"
+
+    # a dataset that is not updated continuously: its data date is written as it moves
+    verre = next(r for r in catalogue.records if r["slug"] == VERRE)
+    verre["dataUpdatedAt"] = "2025-02-01T10:05:00Z"
+    job, results = runner.run()
+    assert [r["report_status"] for r in results.values()] == ["updated"]
+    assert datasets(runner.source.id)[VERRE]["resources"][0]["last_modified"] == \
+        "2025-02-01T10:05:00"
+
+
 def test_vanished_record_is_withdrawn_after_a_complete_gather(catalogue, make_runner, harvester):
     runner = make_runner(harvester, catalogue.url)
     runner.run()

@@ -79,6 +79,33 @@ def test_the_data_files_carry_the_date_the_data_last_changed():
     assert all("last_modified" not in r for r in m.map_dataset(no_date, API)["resources"])
 
 
+def test_the_data_date_of_a_continuously_updated_dataset_is_hashed_to_the_day():
+    parkings = load_records()[1]  # isRest, continuous, dataUpdatedAt 2025-10-23T08:35:10.134Z
+    assert m.continuously_updated(parkings)
+    mapped = m.map_dataset(parkings, API)
+    view = m.content_view(mapped, parkings)
+    assert [r.get("last_modified") for r in view["resources"]] == ["2025-10-23"]
+    assert mapped["resources"][0]["last_modified"] == "2025-10-23T08:35:10.134000"
+    later = dict(parkings, dataUpdatedAt="2025-10-23T17:05:00Z")
+    assert m.content_view(m.map_dataset(later, API), later) == view
+    next_day = dict(parkings, dataUpdatedAt="2025-10-24T00:05:00Z")
+    assert m.content_view(m.map_dataset(next_day, API), next_day) != view
+    # flagged by either sign; the others are hashed as they are mapped
+    assert m.continuously_updated(dict(parkings, isRest=False))
+    assert m.continuously_updated(dict(parkings, frequency="daily"))
+    annual = load_records()[2]
+    assert not m.continuously_updated(annual)
+    mapped = m.map_dataset(annual, API)
+    assert m.content_view(mapped, annual) is mapped
+    # an attachment keeps its own date: only the data date is read to the day
+    with_attachment = dict(parkings, attachments=[
+        {"type": "url", "title": "Notice", "url": "https://exemple.fr/notice.pdf",
+         "updatedAt": "2025-10-23T09:00:00Z"}])
+    view = m.content_view(m.map_dataset(with_attachment, API), with_attachment)
+    assert [r.get("last_modified") for r in view["resources"]] == [
+        "2025-10-23", "2025-10-23T09:00:00"]
+
+
 def test_unknown_licence_and_no_licence():
     record = dict(load_records()[2], license={"title": "Licence maison", "href": "https://x"})
     assert m.map_dataset(record, API)["license_id"] == "other-open"

@@ -46,10 +46,15 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.poitiers import vocabularies
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import creation
-from ckanext.poitiers.harvesters.common_mapping import usable_resources
+from ckanext.poitiers.harvesters.common_mapping import (
+    AddressField,
+    usable_addresses,
+    usable_resources,
+)
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
 from ckanext.poitiers.harvesters.i18n import _, default_locale, ngettext, number
-from ckanext.poitiers.validators import url_schemes
+from ckanext.poitiers.rules import web_address_fault
+from ckanext.poitiers.validators import ADDRESS_VALIDATORS, url_schemes
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +125,61 @@ def drop_unusable_resources(mapped: dict) -> list[str]:
     if notes:
         mapped["resources"] = kept
     return notes
+
+
+REQUIRING_VALIDATORS = frozenset({"not_empty", "poitiers_required"})
+
+
+def address_fields(dataset_type: str = "dataset") -> list[AddressField]:
+    """The address fields of ckanext-scheming's schema of ``dataset_type``: the fields and
+    repeating subfields checked by an address validator (``ADDRESS_VALIDATORS`` of
+    ``validators.py``: ``poitiers_url``, ``poitiers_email``), named by their labels in the
+    portal's default language (« Éditeur › Site web », see :func:`schema_labels`); [] without
+    such a schema."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    try:
+        schema = scheming_get_dataset_schema(dataset_type) or {}
+    except Exception:  # noqa: BLE001 - without a schema, the schema itself will say it
+        log.warning("No scheming schema for %s: no address field checked", dataset_type)
+        return []
+    labels = schema_labels(dataset_type)
+    found = []
+    for field in schema.get("dataset_fields") or []:
+        name = field.get("field_name")
+        label, sublabels = labels.get(name, (name, {}))
+        for sub in field.get("repeating_subfields") or [None]:
+            checked = sub or field
+            validators = str(checked.get("validators") or "").split()
+            kind = next((ADDRESS_VALIDATORS[v] for v in validators if v in ADDRESS_VALIDATORS),
+                        None)
+            if not name or kind is None or (sub is not None and not sub.get("field_name")):
+                continue
+            subname = sub["field_name"] if sub is not None else None
+            words = label if sub is None else _("{field} › {subfield}").format(
+                field=label, subfield=sublabels.get(subname, subname))
+            required = bool(checked.get("required")) or bool(
+                REQUIRING_VALIDATORS & set(validators))
+            found.append(AddressField(name, subname, kind, words, required))
+    return found
+
+
+def drop_unusable_addresses(mapped: dict) -> list[str]:
+    """Leave empty in a mapped dataset the addresses the dataset schema refuses (source page,
+    publisher's and contact's websites, URIs and emails: ``common_mapping.usable_addresses``
+    on :func:`address_fields`), so that the dataset is imported with everything else; the
+    French notes naming them, to store as errors of the record once the dataset is written."""
+    kept, notes = usable_addresses(mapped, address_fields(mapped.get("type") or "dataset"))
+    if notes:
+        mapped.clear()
+        mapped.update(kept)
+    return notes
+
+
+def drop_unusable_values(mapped: dict) -> list[str]:
+    """:func:`drop_unusable_addresses` then :func:`drop_unusable_resources`: the notes of
+    both, before the content hash (the hash is the one of what is written)."""
+    return drop_unusable_addresses(mapped) + drop_unusable_resources(mapped)
 
 
 def unexpected_shape(error: Exception) -> str:
@@ -315,6 +375,13 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         """The dataset dict of a record (pure function of the mapping module)."""
         raise NotImplementedError
 
+    def content_view(self, mapped: dict, record: dict) -> dict:
+        """What the content hash reads of the dataset mapped from ``record`` (a dataset is
+        written only when that hash changes). Default: all of it. A harvester may read a value
+        that moves without anything worth a write less finely (Data Fair: the data date of a
+        dataset updated continuously, to the day); the dataset written is ``mapped`` itself."""
+        return mapped
+
     # -- helpers of the subclasses -----------------------------------------------------------
     def parsed_config(self, config_text: str | None) -> dict:
         """The source configuration with every option (defaults filled), checked by
@@ -410,11 +477,13 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             return None
         try:
             record = json.loads(obj.content)
-            return self.map_record(record, obj.source.url, self.source_settings(obj.source)).get(
+            url = self.map_record(record, obj.source.url, self.source_settings(obj.source)).get(
                 "url"
             )
         except Exception:  # noqa: BLE001 - a link on a report page, never an error
             return None
+        # the job report makes it a link: never a javascript: address or one the schema refuses
+        return url if isinstance(url, str) and not web_address_fault(url) else None
 
     # -- gather ------------------------------------------------------------------------------
     def gather_stage(self, harvest_job):
@@ -647,9 +716,9 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             return self._refuse_record(harvest_object, unexpected_shape(e))
         # before the content hash: the hash is the one of what is written, so a record whose
         # kept content did not change is "unchanged" below, and gets no new note
-        notes = drop_unusable_resources(mapped)
+        notes = drop_unusable_values(mapped)
 
-        mapped_hash = content_hash(mapped)
+        mapped_hash = content_hash(self.content_view(mapped, record))
         # a record withdrawn earlier and published again revives its dataset
         previous = self._previous_object(harvest_object)
         existing = None

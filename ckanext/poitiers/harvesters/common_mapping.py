@@ -1,6 +1,7 @@
 """Pure helpers shared by the mapping modules (no CKAN, no I/O)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -148,6 +149,90 @@ def usable_resources(resources, schemes) -> tuple[list[dict], list[str]]:
         notes.append(_("no resource of the record has an address the portal links to: the "
                        "dataset is imported without resources."))
     return kept, notes
+
+
+@dataclasses.dataclass(frozen=True)
+class AddressField:
+    """A field (``subfield`` of a repeating ``field``, or ``field`` itself) of the dataset
+    schema holding an address: ``kind`` is ``rules.WEB_ADDRESS`` or ``rules.EMAIL``, ``label``
+    the words that name it in a note (« Éditeur › Site web »), ``required`` whether the schema
+    requires it (then never left out: the schema refuses the record, in French)."""
+
+    field: str
+    subfield: str | None
+    kind: str
+    label: str
+    required: bool = False
+
+
+def _address_note(label: str, value, fault: str) -> str:
+    if fault == rules.URL_TOO_LONG:
+        return _("the field « {field} » is not imported: its address is longer than {maximum} "
+                 "characters; the dataset is imported without it.").format(
+            field=label, maximum=number(rules.URL_MAX))
+    shown_value = rules.shown(value, DROPPED_URL_SHOWN)
+    if fault == rules.EMAIL_INVALID:
+        return _("the field « {field} » is not imported: « {value} » is not a valid email "
+                 "address; the dataset is imported without it.").format(
+            field=label, value=shown_value)
+    if fault == rules.URL_MALFORMED:
+        return _("the field « {field} » is not imported: « {value} » is not a valid web address "
+                 "(brackets or port); the dataset is imported without it.").format(
+            field=label, value=shown_value)
+    return _("the field « {field} » is not imported: « {value} » is not a web address starting "
+             "with http:// or https://; the dataset is imported without it.").format(
+        field=label, value=shown_value)
+
+
+def usable_addresses(package: dict, fields) -> tuple[dict, list[str]]:
+    """(``package`` without the addresses the dataset schema refuses, French notes on them).
+
+    ``fields`` (:class:`AddressField`) are the address fields of the schema; the rule is the
+    schema's (:func:`ckanext.poitiers.rules.address_fault`): a source page without scheme, a
+    publisher's website in ``javascript:``, a contact email that is not one would have the
+    schema refuse the whole record; the field is left empty instead (``""`` for a field of its
+    own, so that an update empties it too; the subfield taken out of its group, a group left
+    empty taken out of its list), and the dataset is imported with everything else. A required
+    field is left as it is, for the schema to refuse. The notes name each field left empty (at
+    most ``MAX_DROPPED_NAMED``, the others counted) with its value, cut."""
+    package = dict(package)
+    dropped: list[tuple[str, object, str]] = []
+    for spec in fields:
+        if spec.required:
+            continue
+        if spec.subfield is None:
+            fault = rules.address_fault(spec.kind, package.get(spec.field))
+            if fault:
+                dropped.append((spec.label, package[spec.field], fault))
+                package[spec.field] = ""
+            continue
+        groups = package.get(spec.field)
+        if not isinstance(groups, list):
+            continue
+        kept = []
+        for index, group in enumerate(groups):
+            fault = rules.address_fault(spec.kind, group.get(spec.subfield)) \
+                if isinstance(group, dict) else None
+            if fault:
+                label = spec.label if len(groups) == 1 else _(
+                    "{field} (no. {number})").format(field=spec.label, number=index + 1)
+                dropped.append((label, group[spec.subfield], fault))
+                group = {k: v for k, v in group.items() if k != spec.subfield}
+                if not any(v not in (None, "", [], {}) for v in group.values()):
+                    continue
+            kept.append(group)
+        if kept != groups:
+            package[spec.field] = kept
+    notes = [_address_note(label, value, fault)
+             for label, value, fault in dropped[:MAX_DROPPED_NAMED]]
+    others = len(dropped) - MAX_DROPPED_NAMED
+    if others > 0:
+        notes.append(ngettext(
+            "{count} other field is not imported: its address is not one the schema accepts.",
+            "{count} other fields are not imported: their addresses are not ones the schema "
+            "accepts.",
+            others).format(count=number(others)))
+    return package, notes
 
 
 # the JSON types of a record's fields, for shape_errors: a type (or tuple of types), a dict

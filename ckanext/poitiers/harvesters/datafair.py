@@ -60,3 +60,6 @@ class DataFairHarvester(PoitiersHarvester):
     def map_record(self, record, source_url, config):
         return self.mapped(mapping.map_dataset, record, mapping.api_base(source_url),
                            errors=mapping.DataFairMappingError)
+
+    def content_view(self, mapped, record):
+        return mapping.content_view(mapped, record)

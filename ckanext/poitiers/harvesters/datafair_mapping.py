@@ -152,6 +152,30 @@ def resources(record: dict, api: str) -> list[dict]:
     return result
 
 
+def continuously_updated(record: dict) -> bool:
+    """Whether the source flags the dataset as updated continuously: a Data Fair REST dataset
+    (``isRest``: its lines are written through its API at any moment, as the occupancy of the
+    car parks every five minutes) or the frequency ``continuous``."""
+    return bool(record.get("isRest")) or record.get("frequency") == "continuous"
+
+
+def content_view(package: dict, record: dict) -> dict:
+    """What the content hash reads of the dataset mapped from ``record``: all of it, except,
+    for a dataset updated continuously (:func:`continuously_updated`), the date its data last
+    changed (``dataUpdatedAt``, the ``last_modified`` of its records API and files), read to the
+    day. That date moves at each write of a line: the dataset is not written again for a date
+    that moved within the same day (UTC); a new day, or any other change, writes it with the
+    exact date the source gives. The portal shows and judges that date by the day."""
+    updated = utc_timestamp(record.get("dataUpdatedAt"))
+    if not updated or not continuously_updated(record) or not package.get("resources"):
+        return package
+    day = updated[:10]
+    return dict(package, resources=[
+        dict(res, last_modified=day) if isinstance(res, dict)
+        and res.get("last_modified") == updated else res
+        for res in package["resources"]])
+
+
 def bbox_polygon(bbox) -> str | None:
     """GeoJSON Polygon text of a Data Fair bbox [west, south, east, north]."""
     if not (isinstance(bbox, list) and len(bbox) == 4):

@@ -40,7 +40,7 @@ from ckanext.poitiers.harvesters.base import (
     apply_defaults,
     content_hash,
     current_record_hashes,
-    drop_unusable_resources,
+    drop_unusable_values,
     incomplete_read,
     merge_local_edits,
     record_hash,
@@ -210,15 +210,14 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         return [i for i in ids if i in kept_ids]
 
     # -- mapping -------------------------------------------------------------------------------
-    def poitiers_dict(self, dataset: dict, source, notes: list | None = None) -> dict:
-        """The dataset to write, without the resources whose address the schema refuses (their
-        French notes appended to ``notes``)."""
+    def poitiers_dict(self, dataset: dict, source) -> tuple[dict, list[str]]:
+        """(the dataset to write, French notes): the dataset without the addresses and the
+        resources the schema refuses (``drop_unusable_values``), the notes naming them, to
+        store once the dataset is written."""
         cfg = self._settings(source)
         mapped = apply_defaults(_schema_fields_only(mapping.map_dataset(dataset)), cfg)
-        dropped = drop_unusable_resources(mapped)
-        if notes is not None:
-            notes.extend(dropped)
-        return mapped
+        notes = drop_unusable_values(mapped)
+        return mapped, notes
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
         # import_stage has just mapped this object's content to compare it with the previous
@@ -227,7 +226,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         if importing is not None and importing.harvest_object is harvest_object:
             mapped = importing.mapped
         else:
-            mapped = self.poitiers_dict(package_dict, harvest_object.source)
+            mapped, _notes = self.poitiers_dict(package_dict, harvest_object.source)
         harvest_object.extras.append(
             HarvestObjectExtra(key=HASH_EXTRA, value=content_hash(_hashable(mapped)))
         )
@@ -244,10 +243,9 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         deleting = self._get_object_extra(harvest_object, "status") == "delete"
         if deleting or not harvest_object.content:
             return super().import_stage(harvest_object)
-        notes: list[str] = []
         try:
-            mapped = self.poitiers_dict(json.loads(harvest_object.content), harvest_object.source,
-                                        notes)
+            mapped, notes = self.poitiers_dict(json.loads(harvest_object.content),
+                                               harvest_object.source)
         except (ValueError, KeyError, TypeError) as e:
             return self._refuse_record(harvest_object, e)
         previous = (
