@@ -12,13 +12,9 @@ import ckan.plugins.toolkit as tk
 import urllib3
 
 from ckanext.poitiers import l10n, search
+from ckanext.poitiers.l10n_default import N_
 
 OK, WARNING, ERROR = "ok", "warning", "error"
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction; translated where it is shown."""
-    return message
 
 
 # plugins that must come before another one in ckan.plugins (first, second, why)
@@ -139,8 +135,9 @@ def check_postgresql(config, timeout: float) -> list[Check]:
                                   poolclass=sa.pool.NullPool)
         with engine.connect() as conn:
             version = conn.execute(sa.text("SHOW server_version")).scalar()
-            tables = set(sa.inspect(conn).get_table_names())
-            request_columns = {c["name"] for c in sa.inspect(conn).get_columns(
+            inspector = sa.inspect(conn)
+            tables = set(inspector.get_table_names())
+            request_columns = {c["name"] for c in inspector.get_columns(
                 "poitiers_request")} if "poitiers_request" in tables else set()
     except Exception as exc:  # any driver error means the database is unusable
         return [Check(

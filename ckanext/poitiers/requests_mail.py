@@ -15,7 +15,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers.l10n_default import _
 
 log = logging.getLogger(__name__)
 
