@@ -6,19 +6,17 @@ report always names every problem with the way to fix it.
 from __future__ import annotations
 
 import dataclasses
+import smtplib
+import socket
 from collections.abc import Callable, Iterable
 
 import ckan.plugins.toolkit as tk
 import urllib3
 
 from ckanext.poitiers import l10n, search
+from ckanext.poitiers.l10n_default import N_
 
 OK, WARNING, ERROR = "ok", "warning", "error"
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction; translated where it is shown."""
-    return message
 
 
 # plugins that must come before another one in ckan.plugins (first, second, why)
@@ -139,8 +137,9 @@ def check_postgresql(config, timeout: float) -> list[Check]:
                                   poolclass=sa.pool.NullPool)
         with engine.connect() as conn:
             version = conn.execute(sa.text("SHOW server_version")).scalar()
-            tables = set(sa.inspect(conn).get_table_names())
-            request_columns = {c["name"] for c in sa.inspect(conn).get_columns(
+            inspector = sa.inspect(conn)
+            tables = set(inspector.get_table_names())
+            request_columns = {c["name"] for c in inspector.get_columns(
                 "poitiers_request")} if "poitiers_request" in tables else set()
     except Exception as exc:  # any driver error means the database is unusable
         return [Check(
@@ -282,8 +281,91 @@ def check_redis(config, timeout: float) -> list[Check]:
     return [Check("Redis", OK, _("Redis {version} at {url}").format(version=version, url=url))]
 
 
+def _smtp_reason(exc: BaseException, timeout: float) -> str:
+    """Why the mail server gave no greeting, in an administrator's words."""
+    _ = tk._
+    if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(
+            exc.__context__, TimeoutError):
+        exc = exc.__context__  # smtplib wraps a greeting that never came
+    if isinstance(exc, socket.gaierror):
+        return _("unknown host name")
+    if isinstance(exc, ConnectionRefusedError):
+        return _("connection refused")
+    if isinstance(exc, TimeoutError):
+        return _("no answer within {seconds} s").format(seconds=l10n.number(timeout))
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return _("the connection was closed without a greeting")
+    return _first_line(exc)
+
+
+def check_mail(config, timeout: float) -> list[Check]:
+    """The emails that tell requesters of the answer (requests_mail, through CKAN's mailer):
+    its settings, and whether the mail server greets a connection (no mail is sent). Warnings
+    only: without email the answers are still saved and shown."""
+    _ = tk._
+    if "poitiers_theme" not in _plugins(config):
+        return []
+    from ckanext.poitiers import requests_mail
+
+    name = _("Email")
+    server = (config.get("smtp.server") or "").strip()
+    sender = (config.get("smtp.mail_from") or "").strip()
+    if not server:
+        if requests_mail.notifier_loaded():
+            return [Check(name, OK, _("smtp.server is empty; a plugin delivers CKAN's "
+                                      "notifications (INotifier)."))]
+        return [Check(
+            name, WARNING,
+            _("smtp.server is empty: the people who send a request (Contribuer) are not told "
+              "by email when it is answered."),
+            _("Set smtp.server = host:port of the mail server and smtp.mail_from = the "
+              "address the emails come from, in the CKAN configuration file."))]
+    try:
+        host, port = requests_mail.smtp_address(server)
+    except ValueError:
+        return [Check(name, WARNING,
+                      _("smtp.server “{server}” is not host or host:port.").format(
+                          server=server),
+                      _("Set smtp.server = smtp.example.org:587, for example."))]
+    address = f"{host}:{port}"
+    checks = []
+    if not sender:
+        checks.append(Check(
+            name, WARNING,
+            _("smtp.mail_from is empty: CKAN's mailer fails without a sender address, so the "
+              "requesters are not told of the answers."),
+            _("Set smtp.mail_from = the address the emails come from (e.g. "
+              "opendata@example.org).")))
+    starttls = tk.asbool(config.get("smtp.starttls"))
+    try:
+        offers_tls = requests_mail.smtp_greeting(host, port, timeout, starttls)
+    except (OSError, smtplib.SMTPException) as exc:
+        checks.append(Check(
+            name, WARNING,
+            _("The mail server {address} does not answer ({reason}): requesters are not told "
+              "of the answers, and answering a request waits on the server.").format(
+                address=address, reason=_smtp_reason(exc, timeout)),
+            _("Start the mail server or fix smtp.server (host:port).")))
+        return checks
+    if starttls and not offers_tls:
+        checks.append(Check(
+            name, WARNING,
+            _("The mail server {address} does not offer STARTTLS, which smtp.starttls asks "
+              "for: CKAN's mailer fails.").format(address=address),
+            _("Set smtp.starttls = false, or use a port of the server that offers STARTTLS "
+              "(587).")))
+    elif sender:
+        checks.append(Check(name, OK, _("Mail server {address} answers; emails come from "
+                                        "{sender}.").format(address=address, sender=sender)))
+    else:
+        checks.append(Check(name, OK, _("Mail server {address} answers.").format(
+            address=address)))
+    return checks
+
+
 CHECKS: tuple[Callable[..., list[Check]], ...] = (
     check_config, check_plugins, check_harvesters, check_postgresql, check_solr, check_redis,
+    check_mail,
 )
 
 

@@ -9,13 +9,15 @@ reported to the caller as ``False``; it never undoes the stored answer.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import smtplib
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.poitiers.harvesters.i18n import _
+from ckanext.poitiers.l10n_default import _
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +80,47 @@ def body(row) -> str:
     return "\n".join(lines) + "\n"
 
 
+def notifier_loaded() -> bool:
+    """Whether a plugin delivers CKAN's notifications itself (``INotifier``, CKAN 2.12)."""
+    notifier = getattr(plugins, "INotifier", None)
+    return notifier is not None and any(True for _p in plugins.PluginImplementations(notifier))
+
+
 def configured() -> bool:
     """Whether CKAN's mailer can send anything: with an empty ``smtp.server`` CKAN 2.12 sends
     nothing and says nothing (2.11 raises), unless a plugin delivers its notifications."""
-    if tk.config.get("smtp.server"):
-        return True
-    notifier = getattr(plugins, "INotifier", None)  # CKAN 2.12
-    return notifier is not None and any(True for _p in plugins.PluginImplementations(notifier))
+    return bool(tk.config.get("smtp.server")) or notifier_loaded()
+
+
+def smtp_address(server: str) -> tuple[str, int]:
+    """Host and port of ``smtp.server`` as CKAN's mailer reads it: ``host``, ``host:port``,
+    ``[::1]:port`` (no port: 25). ValueError when the port is not a number."""
+    text = server.strip()
+    if text.startswith("["):
+        host, _sep, rest = text[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    else:
+        host, port = text, ""  # a bare IPv6 address has several colons and no port
+    if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(port)
+    return host, int(port) if port else smtplib.SMTP_PORT
+
+
+def smtp_greeting(host: str, port: int, timeout: float, starttls: bool = False) -> bool | None:
+    """Connect to the mail server and read its greeting, within ``timeout`` seconds a step; no
+    mail is sent. With ``starttls``: whether the server offers STARTTLS (else None). Raises
+    OSError (refused, unknown host, timeout) or smtplib.SMTPException."""
+    connection = smtplib.SMTP(host, port, timeout=timeout)
+    try:
+        if not starttls:
+            return None
+        connection.ehlo()
+        return connection.has_extn("starttls")
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            connection.quit()
 
 
 def send(row, email: str) -> bool:

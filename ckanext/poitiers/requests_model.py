@@ -256,21 +256,15 @@ def request_answer(context, data_dict):
     existing = _get(req_id)
     if existing is None:
         raise tk.ObjectNotFound(tk._("Request not found."))
-    changed = existing.answer != answer or existing.status != status
-    if changed:  # the same answer saved again keeps who answered it and when
+    row = existing
+    if existing.answer != answer or existing.status != status:
+        # the same answer saved again keeps who answered it and when
         user = model.User.get(context.get("user")) if context.get("user") else None
-        model.Session.execute(
-            request_table.update().where(request_table.c.id == req_id).values(
-                answer=answer, status=status, answered_by=user.name if user else None,
-                answered=dt.datetime.utcnow()))
-        model.Session.commit()
-    row = _get(req_id)
-    notification = _notify(row, notify)
+        row = _update(req_id, answer=answer, status=status,
+                      answered_by=user.name if user else None, answered=dt.datetime.utcnow())
+    notification = _notify(row, notify)  # the answer is committed before the email is sent
     if notification == "sent":
-        model.Session.execute(request_table.update().where(request_table.c.id == req_id)
-                              .values(notified=dt.datetime.utcnow()))
-        model.Session.commit()
-        row = _get(req_id)
+        row = _update(req_id, notified=dt.datetime.utcnow())
     return {**_row(row), "notification": notification,
             "requester_notified": notification == "sent"}
 
@@ -278,6 +272,16 @@ def request_answer(context, data_dict):
 def _get(req_id: str):
     return model.Session.execute(
         sa.select(request_table).where(request_table.c.id == req_id)).first()
+
+
+def _update(req_id: str, **values):
+    """Write ``values`` into the request and commit; the request as stored (one statement:
+    ``UPDATE … RETURNING``)."""
+    row = model.Session.execute(
+        request_table.update().where(request_table.c.id == req_id).values(**values)
+        .returning(*request_table.c)).first()
+    model.Session.commit()
+    return row
 
 
 def _notify(row, notify: bool) -> str:

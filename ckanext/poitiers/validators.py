@@ -67,6 +67,13 @@ def _stop_if_empty(key, data):
         raise StopOnError
 
 
+def poitiers_ignore_blank(key, data, errors, context):
+    """An optional text left blank (``""``, spaces) is not stored: the form posts every field,
+    and ``ignore_missing`` keeps the empty text. As an output validator, a blank stored before
+    is not shown either."""
+    _stop_if_empty(key, data)
+
+
 def is_draft(data, context) -> bool:
     """Whether the dataset being validated is (or stays) a draft."""
     state = data.get(("state",), missing)
@@ -371,7 +378,16 @@ def poitiers_positive_int(value, context):
 # --------------------------------------------------------------------------- whole dataset
 
 
-REPEATING = ("contact", "publisher", "temporal_coverage")
+REPEATING = ("contact", "publisher", "temporal_coverage", "spatial_coverage")
+
+
+def _empty_subfield(value) -> bool:
+    """An empty subfield, or the ``__extras`` of a group of blank unknown subfields: the hidden
+    template of a repeating field (``contact-REPEATING-INDEX0-name``…), which a browser posts
+    when scripts do not run."""
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    return _empty(value)
 
 
 def poitiers_drop_empty_groups(key, data, errors, context):
@@ -381,7 +397,8 @@ def poitiers_drop_empty_groups(key, data, errors, context):
         if len(flat) == 3 and flat[0] in REPEATING:
             groups.setdefault(flat[:2], []).append(flat)
     for flats in groups.values():
-        if all(_empty(data[f]) for f in flats) and not any(errors.get(f) for f in flats):
+        if all(_empty_subfield(data[f]) for f in flats) \
+                and not any(errors.get(f) for f in flats):
             for flat in flats:
                 del data[flat]
 
@@ -549,6 +566,7 @@ def poitiers_config_siren(value, context=None):
 def all_validators() -> dict:
     return {
         "poitiers_required": poitiers_required,
+        "poitiers_ignore_blank": poitiers_ignore_blank,
         "poitiers_multiple_choice": poitiers_multiple_choice,
         "poitiers_choice": poitiers_choice,
         "poitiers_themes_from_subthemes": poitiers_themes_from_subthemes,

@@ -53,3 +53,21 @@ def test_the_browser_flags_a_date_typed_the_french_way(portal, page_factory, dat
                          ("2024-03-31T08:00:00+01:00", False), ("mars 2024", True)):
         start.fill(typed)
         assert start.evaluate("e => e.validity.patternMismatch") is wrong, typed
+
+
+def test_saving_the_form_stores_no_empty_text_for_the_fields_left_blank(
+        portal, page_factory, dataset):
+    # the form posts every field; the optional ones left blank (purpose, legal basis, schema
+    # version, version…) are not stored as "" and do not come out of the API
+    page = page_factory(EDITOR)
+    page.goto(f"{portal.url}/dataset/edit/{dataset}")
+    page.locator("#field-purpose").wait_for()
+    assert page.locator("#field-purpose").input_value() == ""
+    page.locator("#field-title").fill("Période partielle (revue)")
+    page.locator(".form-actions button.btn-primary[name=save]").click()
+    page.wait_for_url(f"**/dataset/{dataset}")
+    shown = portal.action("package_show", id=dataset)
+    assert shown["title"] == "Période partielle (revue)"
+    assert [key for key, value in shown.items() if value == ""] == []
+    for field in ("purpose", "personal_data_basis", "data_schema_version", "version"):
+        assert shown.get(field) is None, field

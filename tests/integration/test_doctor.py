@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ import pytest
 from ckan.cli.cli import ckan
 
 from ckanext.poitiers import doctor
+from tests.smtp import smtp_server
 
 TEST_INI = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "test.ini")
@@ -181,11 +183,87 @@ def test_a_closed_port_and_an_unknown_host_are_told_apart(closed_port):
     assert unknown.failed and "(nom d’hôte inconnu)" in unknown.message
 
 
-def _ckan(*args):
+def _ckan(*args, env: dict | None = None):
     result = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", TEST_INI, *args],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=120, env=dict(os.environ, **(env or {})))
     return result.returncode, result.stdout + result.stderr
+
+
+def _mail_line(output: str) -> str:
+    [line] = [line for line in output.splitlines() if " Courriel : " in line]
+    return line
+
+
+# ------------------------------------------------------------------------------ mail settings
+def test_cli_warns_that_requesters_are_not_told_without_a_mail_server():
+    # test.ini leaves smtp.server empty, as a portal without email
+    code, output = _ckan("poitiers", "doctor")
+    assert code == 0, output  # a warning: the answers are still saved and shown
+    assert _mail_line(output) == (
+        "  ⚠ Courriel : smtp.server n’est pas renseigné : les personnes qui envoient une demande "
+        "(Contribuer) ne sont pas prévenues par courriel de la réponse.")
+    assert ("→ Renseignez smtp.server = hôte:port du serveur de courriel et smtp.mail_from = "
+            "l’adresse d’expédition des courriels") in output
+
+
+def test_cli_reports_a_mail_server_that_answers_and_sends_nothing():
+    with smtp_server() as inbox:
+        code, output = _ckan("poitiers", "doctor",
+                             env={"CKAN_SMTP_SERVER": f"127.0.0.1:{inbox.port}"})
+    assert code == 0, output
+    assert _mail_line(output) == (
+        f"  ✔ Courriel : Le serveur de courriel 127.0.0.1:{inbox.port} répond ; les courriels "
+        "partent de portail@poitiers.example.")
+    assert inbox.messages == []
+
+
+def test_cli_names_a_mail_server_that_does_not_answer(closed_port):
+    code, output = _ckan("poitiers", "doctor",
+                         env={"CKAN_SMTP_SERVER": f"127.0.0.1:{closed_port}"})
+    assert code == 0, output
+    line = _mail_line(output)
+    assert line.startswith(f"  ⚠ Courriel : Le serveur de courriel 127.0.0.1:{closed_port} ne "
+                           "répond pas (connexion refusée)")
+    assert "→ Démarrez le serveur de courriel ou corrigez smtp.server (hôte:port)." in output
+
+
+@pytest.mark.usefixtures("french")
+def test_a_silent_mail_server_is_named_with_the_timeout():
+    # a port that accepts connections and never greets (CKAN's mailer would wait for ever)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        [check] = doctor.check_mail(_mail_config(f"127.0.0.1:{port}"), 0.5)
+    assert check.status == doctor.WARNING
+    assert f"127.0.0.1:{port} ne répond pas (aucune réponse en 0,5 s)" in check.message
+
+
+def _mail_config(server: str, **settings) -> dict:
+    return {"ckan.plugins": "poitiers poitiers_theme", "smtp.server": server,
+            "smtp.mail_from": "portail@poitiers.example", **settings}
+
+
+@pytest.mark.usefixtures("french")
+def test_an_empty_sender_a_missing_starttls_and_a_bad_port_are_named():
+    with smtp_server() as inbox:
+        server = f"127.0.0.1:{inbox.port}"
+        no_sender, answers = doctor.check_mail(_mail_config(server, **{"smtp.mail_from": ""}), 2)
+        [no_tls] = doctor.check_mail(_mail_config(server, **{"smtp.starttls": "true"}), 2)
+    assert no_sender.status == doctor.WARNING and "smtp.mail_from" in no_sender.message
+    assert "sans adresse d’expédition" in no_sender.message
+    assert answers.status == doctor.OK
+    assert answers.message == f"Le serveur de courriel {server} répond."
+    assert no_tls.status == doctor.WARNING and "STARTTLS" in no_tls.message
+    assert "smtp.starttls = false" in no_tls.fix
+    [bad] = doctor.check_mail(_mail_config("smtp.example.org:smtp"), 2)
+    assert bad.status == doctor.WARNING
+    assert bad.message == ("smtp.server « smtp.example.org:smtp » n’est pas de la forme hôte ou "
+                           "hôte:port.")
+    assert inbox.messages == []
+    # no requests module, no mail check
+    assert doctor.check_mail({"ckan.plugins": "poitiers", "smtp.server": ""}, 2) == []
 
 
 def test_db_upgrade_and_downgrade_of_our_tables_and_doctor_naming_a_missing_one():

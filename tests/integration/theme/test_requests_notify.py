@@ -93,6 +93,43 @@ def test_the_same_answer_saved_again_sends_nothing_a_new_status_or_text_does(inb
     assert "Publié." in inbox.messages[2][2].get_content()
 
 
+def test_an_answer_reads_the_request_once_each_write_returns_it(inbox, sysadmin):
+    """One SELECT of the request, then an UPDATE … RETURNING for the answer and one for the
+    time the requester was told; the answer is committed before the email is sent."""
+    req = _request()
+    statements: list[str] = []
+    sent_after: list[bool] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "poitiers_request" in statement:
+            statements.append(statement.split()[0])
+
+    def committed(conn):
+        statements.append("COMMIT")
+
+    engine = model.Session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    sa.event.listen(engine, "commit", committed)
+    handle_data = inbox.handle_DATA
+
+    async def data_then_note(server, session, envelope):
+        # what the database was told when the mail arrives
+        sent_after.append(statements[:3] == ["SELECT", "UPDATE", "COMMIT"])
+        return await handle_data(server, session, envelope)
+
+    inbox.handle_DATA = data_then_note
+    try:
+        result = _answer(sysadmin, req["id"], answer="Prévu pour juin.")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+        sa.event.remove(engine, "commit", committed)
+    assert result["notification"] == "sent"
+    assert [s for s in statements if s != "COMMIT"] == ["SELECT", "UPDATE", "UPDATE"]
+    assert sent_after == [True]
+    assert result["answer"] == "Prévu pour juin." and result["notified"] >= result["answered"]
+    assert result["answered_by"] == sysadmin["name"]
+
+
 def test_no_email_nothing_sent_and_the_answer_stored(inbox, sysadmin):
     req = _request(email="")
     result = _answer(sysadmin, req["id"], answer="Merci, c’est noté.")
