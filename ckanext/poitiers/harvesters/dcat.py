@@ -242,7 +242,11 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         existing = self._get_existing_dataset(harvest_object.guid)
         if existing:
             preserve = self._settings(harvest_object.source).get("preserve_fields") or []
-            return merge_local_edits(existing, mapped, preserve)
+            package = merge_local_edits(existing, mapped, preserve)
+            # a record withdrawn earlier and published again brings its dataset back, as with
+            # the other harvesters (ckanext-dcat would update it and leave it deleted)
+            package["state"] = "active"
+            return package
         return mapped
 
     def import_stage(self, harvest_object):
