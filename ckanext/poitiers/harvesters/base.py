@@ -12,7 +12,8 @@ function (``map_record``). This base then:
   listing of the source completed without error: after a failed or partial gather nothing is
   withdrawn;
 * writes a dataset only when its mapped content changed (sha256 of the mapped dict, kept on the
-  harvest object): a re-run of an unchanged source writes no dataset;
+  harvest object): a re-run of an unchanged source writes no dataset, and its job report counts
+  the records « not modified » (:func:`record_not_modified`);
 * gives new datasets a name that does not clash with any existing one, and never renames;
 * keeps what publishers edit locally (see ``docs/harvesters.md``): fields the mapping does not
   produce are never touched, fields listed in the source option ``preserve_fields`` keep their
