@@ -85,6 +85,28 @@ def modified(found):
     return {name: d["metadata_modified"] for name, d in found.items()}
 
 
+def job_stats(job):
+    """The job's figures as its report shows them (``harvest_job_show``)."""
+    return toolkit.get_action("harvest_job_show")({"ignore_auth": True}, {"id": job.id})["stats"]
+
+
+def stats(**counts):
+    """Job figures: the ones given, the others 0 (``not_modified`` for « not modified »)."""
+    found = {"added": 0, "updated": 0, "not modified": 0, "errored": 0, "deleted": 0}
+    found.update({key.replace("_", " "): value for key, value in counts.items()})
+    return found
+
+
+def not_modified_objects(job):
+    """The job's « not modified » report objects of records skipped at gather time, as
+    (guid, state, current, package_id, content, extras)."""
+    return sorted(
+        (o.guid, o.state, o.current, o.package_id, o.content, len(o.extras))
+        for o in model.Session.query(HarvestObject).filter_by(
+            harvest_job_id=job.id, report_status="not modified")
+    )
+
+
 @contextlib.contextmanager
 def database_rule(name: str, when: str, table: str, body: str):
     """A PostgreSQL trigger ``name`` (``when``: BEFORE INSERT, AFTER UPDATE…) on ``table``
@@ -165,18 +187,26 @@ def test_unchanged_source_writes_nothing_and_a_change_updates_one(
     activities = model.Session.query(Activity).count()
     objects = model.Session.query(HarvestObject).count()
 
-    # unchanged source: every record is recognised at gather time, nothing is written at all
+    # unchanged source: every record is recognised at gather time, nothing is fetched nor
+    # written; the job report counts them « not modified » (one small object each, no content)
     job, results = runner.run()
     assert results == {}
     assert gather_errors(job) == []
+    assert job_stats(job) == stats(not_modified=3)
     assert modified(datasets(runner.source.id)) == before
     assert model.Session.query(Activity).count() == activities
-    assert model.Session.query(HarvestObject).count() == objects
+    assert model.Session.query(HarvestObject).count() == objects + 3
+    assert model.Session.query(HarvestObject).filter(
+        HarvestObject.harvest_job_id == job.id,
+        sa.or_(HarvestObject.content.isnot(None), HarvestObject.package_id.isnot(None),
+               HarvestObject.current == True),  # noqa: E712
+    ).count() == 0
 
     # one record changes: only its dataset is written
     catalogue.records[2]["title"] = "Propreté - Bornes à verre (2025)"
     job, results = runner.run()
     assert [r["report_status"] for r in results.values()] == ["updated"]
+    assert job_stats(job) == stats(updated=1, not_modified=2)
     after = datasets(runner.source.id)
     assert after[VERRE]["title"] == "Propreté - Bornes à verre (2025)"
     assert modified(after)[VITALIS] == before[VITALIS]
@@ -190,6 +220,7 @@ def test_unchanged_source_writes_nothing_and_a_change_updates_one(
     assert modified(datasets(runner.source.id))[VITALIS] == before[VITALIS]
     job, results = runner.run()
     assert results == {}
+    assert job_stats(job) == stats(not_modified=3)
 
 
 def test_a_continuously_updated_dataset_is_written_once_a_day_for_its_data_date(
@@ -357,7 +388,9 @@ def test_withdrawals_are_written_all_or_none(catalogue, make_runner, harvester):
         HarvestObject.harvest_source_id == runner.source.id, HarvestObject.current == True  # noqa: E712
     )
     assert current.count() == 3
-    assert model.Session.query(HarvestObject).filter_by(harvest_job_id=job.id).count() == 0
+    # the job holds the report object of the unchanged record alone
+    assert [o.report_status for o in model.Session.query(HarvestObject).filter_by(
+        harvest_job_id=job.id)] == ["not modified"]
     # the next complete run withdraws them
     job, results = runner.run()
     assert gather_errors(job) == []

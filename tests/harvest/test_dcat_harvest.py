@@ -13,7 +13,14 @@ from werkzeug import Response
 from ckanext.harvest.model import HarvestObject
 from ckanext.poitiers.harvesters import dcat_mapping
 from tests.harvest.conftest import shared_fixture
-from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified, object_errors
+from tests.harvest.test_datafair_harvest import (
+    datasets,
+    gather_errors,
+    job_stats,
+    modified,
+    object_errors,
+    stats,
+)
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -103,9 +110,13 @@ def test_hydra_paged_catalogue_mapped_into_our_vocabularies(catalogue, make_runn
 
     before = modified(datasets(runner.source.id))
     job, results = runner.run()
-    # unchanged records are dropped at gather time: nothing to fetch, import or write
+    # unchanged records are dropped at gather time: nothing to fetch, import or write; the job
+    # report counts them « not modified » (small objects without content nor dataset)
     assert results == {}
-    assert model.Session.query(HarvestObject).filter_by(harvest_job_id=job.id).count() == 0
+    assert job_stats(job) == stats(not_modified=3)
+    markers = model.Session.query(HarvestObject).filter_by(harvest_job_id=job.id)
+    assert [(o.report_status, o.content, o.package_id, o.current) for o in markers] == [
+        ("not modified", None, None, False)] * 3
     assert gather_errors(job) == []
     assert modified(datasets(runner.source.id)) == before
     assert len(datasets(runner.source.id)) == 3

@@ -69,6 +69,8 @@ def test_demo_sources_harvest_the_demo_datasets_once(demo_server_url):
     status = helpers.call_action("harvest_source_show_status", id=sources[0]["id"])
     assert status["last_job"]["stats"].get("added", 0) == 0
     assert status["total_datasets"] == 11
+    # the source was read: its job report counts every record « not modified »
+    assert status["last_job"]["stats"]["not modified"] == 11
 
 
 def test_demo_sources_without_organisations_is_a_clear_error(demo_server_url, cli):

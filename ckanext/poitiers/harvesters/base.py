@@ -12,7 +12,8 @@ function (``map_record``). This base then:
   listing of the source completed without error: after a failed or partial gather nothing is
   withdrawn;
 * writes a dataset only when its mapped content changed (sha256 of the mapped dict, kept on the
-  harvest object): a re-run of an unchanged source writes no dataset;
+  harvest object): a re-run of an unchanged source writes no dataset, and its job report counts
+  the records « not modified » (:func:`record_not_modified`);
 * gives new datasets a name that does not clash with any existing one, and never renames;
 * keeps what publishers edit locally (see ``docs/harvesters.md``): fields the mapping does not
   produce are never touched, fields listed in the source option ``preserve_fields`` keep their
@@ -27,6 +28,7 @@ function (``map_record``). This base then:
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import json
 import logging
@@ -78,6 +80,7 @@ DEFERRED_INDEXING = hasattr(ckan_logic, "index_update_package") and toolkit.chec
     min_version="2.12.0b0"
 )
 GATHER_BATCH = 100  # harvest objects written per database commit at gather time
+NOT_MODIFIED_BATCH = 1000  # « not modified » report objects written per INSERT statement
 SEARCH_COMMIT_EVERY = 10.0  # seconds between two Solr commits during an import
 
 COMMON_OPTIONS = {
@@ -281,6 +284,42 @@ def current_record_hashes(source_id: str) -> dict[str, str]:
         .filter(model.Package.state == "active")
     )
     return dict(rows)
+
+
+def record_not_modified(harvest_job, guids: list[str]) -> int:
+    """The job report's « not modified » records: one small harvest object per record skipped at
+    gather time because it did not change (``guids``), as a stock ckanext-harvest harvester
+    reports an unchanged record. State COMPLETE (the job finishes without waiting for them, at
+    the time of its last import or of its gather), no content, no extra, never current, and no
+    ``package_id``: the look-ups of a record's current or previous object and of the hashes
+    (:func:`current_record_hashes`, ``_previous_object``, the withdrawals) read current objects
+    or objects with a dataset, so they never see these. Never queued; no ``import_finished``,
+    so that the job's end time stays the one of its last real import.
+
+    Written in one transaction, one INSERT per ``NOT_MODIFIED_BATCH`` records, after everything
+    else of the gather is committed. A report only: when the database refuses them, nothing is
+    written, the harvest is as it would be without them and a line is logged. The number
+    written."""
+    if not guids:
+        return 0
+    now = datetime.datetime.utcnow()
+    rows = [
+        {"id": str(uuid.uuid4()), "guid": guid, "harvest_job_id": harvest_job.id,
+         "harvest_source_id": harvest_job.source_id, "state": "COMPLETE",
+         "report_status": "not modified", "current": False, "gathered": now, "retry_times": 0}
+        for guid in guids
+    ]
+    insert = sa.insert(HarvestObject.__table__)
+    try:
+        for start in range(0, len(rows), NOT_MODIFIED_BATCH):
+            model.Session.execute(insert, rows[start:start + NOT_MODIFIED_BATCH])
+        model.Session.commit()
+    except Exception:  # noqa: BLE001 - a report only: never fails nor changes the harvest
+        model.Session.rollback()
+        log.exception("« Not modified » records of harvest job %s not recorded (%d records)",
+                      harvest_job.id, len(rows))
+        return 0
+    return len(rows)
 
 
 def add_object_extra(harvest_object, key: str, value: str) -> None:
@@ -497,6 +536,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
         client = self.make_client()
         known = current_record_hashes(source.id)
         seen: set[str] = set()  # the guids of the source, to detect duplicates and withdrawals
+        unchanged: list[str] = []  # reported « not modified » once the gather is written
         ids: list[str] = []
         pending: list[HarvestObject] = []
 
@@ -547,7 +587,9 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
                 seen.add(guid)
                 digest = record_hash(record, self.NAME, source.config)
                 if known.get(guid) == digest:
-                    continue  # same record, same mapping, same configuration: nothing to do
+                    # same record, same mapping, same configuration: nothing to fetch or write
+                    unchanged.append(guid)
+                    continue
                 obj = HarvestObject(
                     id=str(uuid.uuid4()), guid=guid, job=harvest_job, content=json.dumps(record),
                     extras=[HarvestObjectExtra(key=RECORD_EXTRA, value=digest)],
@@ -571,6 +613,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             not_recorded(e)
         if complete:
             ids.extend(self._mark_withdrawals(seen, harvest_job))
+        record_not_modified(harvest_job, unchanged)
         return ids
 
     def _mark_withdrawals(self, guids_in_source: set, harvest_job) -> list[str]:

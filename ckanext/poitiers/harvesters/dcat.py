@@ -44,6 +44,7 @@ from ckanext.poitiers.harvesters.base import (
     incomplete_read,
     merge_local_edits,
     record_hash,
+    record_not_modified,
     remember_record_hash,
 )
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError, decode_utf8
@@ -160,7 +161,9 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
     def gather_stage(self, harvest_job):
         """ckanext-dcat's gather (pages, parsing, guids, withdrawals after a complete listing),
         then the harvest objects of records unchanged since their last import are dropped: a
-        re-run of an unchanged catalogue queues nothing to fetch or import."""
+        re-run of an unchanged catalogue queues nothing to fetch or import. Those records are
+        counted « not modified » in the job report (``record_not_modified``: small objects
+        without content, once the gather is committed)."""
         token = _paging.set(_Paging())
         try:
             ids = super().gather_stage(harvest_job)
@@ -175,6 +178,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
                    model.Session.query(HarvestObject).filter(HarvestObject.id.in_(ids))}
         listed: set[str] = set()
         duplicates: list[str] = []
+        unchanged: list[str] = []
         for obj in (objects[i] for i in ids if i in objects):
             if self._get_object_extra(obj, STATUS_EXTRA) == "delete" or not obj.content:
                 kept.append(obj.id)
@@ -194,6 +198,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
             digest = record_hash(_canonical(_hashable(parsed)), "poitiers_dcat", source.config)
             if known.get(obj.guid) == digest:
                 model.Session.delete(obj)
+                unchanged.append(obj.guid)
                 continue
             obj.extras.append(HarvestObjectExtra(key=RECORD_EXTRA, value=digest))
             kept.append(obj.id)
@@ -206,6 +211,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
                 ).format(guid=guid),
                 harvest_job,
             )
+        record_not_modified(harvest_job, unchanged)
         kept_ids = set(kept)
         return [i for i in ids if i in kept_ids]
 
@@ -236,7 +242,11 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         existing = self._get_existing_dataset(harvest_object.guid)
         if existing:
             preserve = self._settings(harvest_object.source).get("preserve_fields") or []
-            return merge_local_edits(existing, mapped, preserve)
+            package = merge_local_edits(existing, mapped, preserve)
+            # a record withdrawn earlier and published again brings its dataset back, as with
+            # the other harvesters (ckanext-dcat would update it and leave it deleted)
+            package["state"] = "active"
+            return package
         return mapped
 
     def import_stage(self, harvest_object):
