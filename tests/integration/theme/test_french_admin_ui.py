@@ -1,0 +1,115 @@
+"""No English on the pages administrators and publishers use: harvest sources (form,
+dashboard, job list, job report with errors, delete confirmation), /ckan-admin (index, config,
+trash, requests), organisation pages (edit, members, member form, bulk process, delete),
+user pages (edit, API tokens, profile, list, dashboard tabs), dataset and resource forms and
+their delete confirmations, as a sysadmin, as an organisation editor and logged out.
+
+Same scan as ``test_french_ui.py`` (the strings CKAN's French catalogue leaves empty and those
+of ckanext-harvest and ckanext-dcat, in the text and the accessible names), plus the one-word
+strings of the harvest job badges and the JavaScript strings of the forms' widgets."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from ckan import model
+from ckan.plugins import toolkit
+from ckan.tests import factories
+
+from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
+from tests.integration.theme.test_french_ui import _english, _untranslated
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
+
+
+def _finished_job(source_id: str) -> str:
+    """A finished harvest job with a gather error, an object in error, one added and one
+    updated: the job report then shows every block (summary, errors of the job and of the
+    documents)."""
+    job = HarvestJob(source_id=source_id, status="Finished",
+                     gather_started=dt.datetime(2026, 11, 2, 3, 0),
+                     gather_finished=dt.datetime(2026, 11, 2, 3, 1),
+                     finished=dt.datetime(2026, 11, 2, 3, 5))
+    job.save()
+    HarvestGatherError(job=job, message="Catalogue injoignable (délai dépassé)").save()
+    for guid, status in [("jeu-en-erreur", "errored"), ("jeu-ajoute", "added"),
+                         ("jeu-mis-a-jour", "updated"), ("jeu-inchange", "not modified")]:
+        obj = HarvestObject(guid=guid, job=job, harvest_source_id=source_id, report_status=status,
+                            state="ERROR" if status == "errored" else "COMPLETE",
+                            current=status != "errored", content="{}")
+        obj.save()
+        if status == "errored":
+            HarvestObjectError(object=obj, stage="Import",
+                               message="Licence inconnue : « cc-zero-x »").save()
+    model.Session.commit()
+    return job.id
+
+
+@pytest.fixture
+def admin_content(make_dataset):
+    editor = factories.UserWithToken(name="editrice", fullname="Éditrice")
+    sysadmin = factories.SysadminWithToken(name="administratrice")
+    org = factories.Organization(name="grand-poitiers", title="Grand Poitiers",
+                                 users=[{"name": editor["name"], "capacity": "editor"}])
+    dataset = make_dataset(
+        owner_org=org["id"], name="parkings", title="Parkings en temps réel",
+        tags=[{"name": "stationnement"}],
+        resources=[{"name": "Parkings (CSV)", "format": "CSV",
+                    "url": "https://data.example.org/parkings.csv"}])
+    site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
+    source = toolkit.get_action("harvest_source_create")({"user": site_user["name"]}, {
+        "name": "moissonnage-exemple", "title": "Catalogue d’exemple",
+        "url": "http://127.0.0.1:9/catalogue", "source_type": "poitiers_dcat",
+        "owner_org": org["id"], "frequency": "MANUAL"})
+    job = _finished_job(source["id"])
+    return {"org": org, "dataset": dataset, "editor": editor, "sysadmin": sysadmin,
+            "source": source, "job": job}
+
+
+def _pages(c: dict, user: dict) -> list[str]:
+    res = c["dataset"]["resources"][0]["id"]
+    me = user["name"]
+    return [
+        # dataset and resource forms, confirmations
+        "/dataset/new", "/dataset/edit/parkings", "/dataset/parkings/resource/new",
+        f"/dataset/parkings/resource/{res}/edit", "/dataset/resources/parkings",
+        "/dataset/delete/parkings", f"/dataset/parkings/resource/{res}/delete",
+        f"/dataset/parkings/resource/{res}/views", "/dataset/groups/parkings",
+        "/dataset/activity/parkings", "/dataset/collaborators/parkings",
+        # organisation
+        "/organization/new", "/organization/edit/grand-poitiers",
+        "/organization/members/grand-poitiers", "/organization/member_new/grand-poitiers",
+        "/organization/bulk_process/grand-poitiers", "/organization/delete/grand-poitiers",
+        "/organization/activity/grand-poitiers", "/organization/about/grand-poitiers",
+        # user
+        f"/user/edit/{me}", f"/user/{me}/api-tokens", f"/user/{me}", "/user/",
+        f"/user/activity/{me}", "/dashboard/", "/dashboard/datasets",
+        "/dashboard/organizations", "/dashboard/groups",
+        # harvest
+        "/harvest/new", "/harvest/edit/moissonnage-exemple",
+        "/harvest/admin/moissonnage-exemple", "/harvest/moissonnage-exemple/job",
+        f"/harvest/moissonnage-exemple/job/{c['job']}", "/harvest/moissonnage-exemple/job/last",
+        "/harvest/about/moissonnage-exemple",
+        # administration
+        "/ckan-admin", "/ckan-admin/config", "/ckan-admin/trash", "/ckan-admin/demandes",
+    ]
+
+
+def _english_on(app, c: dict, who: str | None) -> dict[str, list[str]]:
+    user = c[who] if who else c["editor"]
+    headers = {"Authorization": c[who]["token"]} if who else {}
+    patterns = _untranslated()
+    found = {}
+    for path in _pages(c, user):
+        body = app.get(path, headers=headers, status=None).get_data(as_text=True)
+        english = _english(body, patterns)
+        if english:
+            found[path] = english
+    return found
+
+
+@pytest.mark.parametrize("who", ["sysadmin", "editor", None])
+def test_admin_and_publisher_pages_speak_french_only(app, admin_content, who):
+    found = _english_on(app, admin_content, who)
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
