@@ -104,7 +104,7 @@ FRENCH_TYPOGRAPHY = [
 # confirmations of its buttons, its messages after an action and its refusals
 HARVEST_ADMIN = [
     # the job badges: the counts and the job status go through _() at run time (no msgid in
-    # its templates, nor in its .pot)
+    # its templates, nor in its .pot); a number precedes them, singular or plural: « 1 ajouté(s) »
     N_("errors"), N_("added"), N_("updated"), N_("deleted"), N_("not modified"),
     N_("New"), N_("Running"), N_("Aborted"),
     N_("Job: "), N_("Id"), N_("Harvest"), N_("Stop"),
@@ -182,6 +182,8 @@ CKAN_ADMIN = [
 # publishers' pages: dataset and resource forms, organisation members, API tokens, profile
 PUBLISHER = [
     N_("Unpublish"), N_("Manage resource: {name}"),
+    # the search forms' button, shown without JavaScript (CKAN's French keeps « Go »)
+    N_("Go"),
     # ckanext-scheming (no catalogue): the removed subfields of the repeating blocks, the
     # organisation form
     N_("These fields have been removed."),
