@@ -176,3 +176,20 @@ def test_javascript_strings_in_french(app, admin_content):
         None, "Choisissez de nouveau le fichier à téléverser"]
     assert strings["Reorder resource view"] == [None, "Réordonner les vues de la ressource"]
     assert strings["Notification"] == [None, "Notification"]
+    # select2's own messages (poitiers-select2-i18n.js): the accessible name of the cross on
+    # each chosen value, of the search field, the counts
+    assert strings["Remove item"] == [None, "Retirer"]
+    assert strings["Remove all items"] == [None, "Tout retirer"]
+    assert strings["Search"] == [None, "Rechercher"]
+    assert strings["No results found"] == [None, "Aucun résultat"]
+    assert strings["Please enter %(num)d or more character"] == [
+        "Please enter %(num)d or more characters", "Saisissez au moins %(num)d caractère",
+        "Saisissez au moins %(num)d caractères"]
+    # and the dataset form loads the script that hands them to select2
+    form = BeautifulSoup(app.get("/dataset/new", headers={
+        "Authorization": admin_content["editor"]["token"]}).body, "html.parser")
+    scripts = [tag["src"] for tag in form.find_all("script", src=True)
+               if "poitiers" in tag["src"]]
+    assert scripts
+    code = "".join(app.get(src).get_data(as_text=True) for src in scripts)
+    assert 'removeItem' in code and '_("Remove item")' in code
