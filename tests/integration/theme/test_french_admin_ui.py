@@ -193,3 +193,18 @@ def test_javascript_strings_in_french(app, admin_content):
     assert scripts
     code = "".join(app.get(src).get_data(as_text=True) for src in scripts)
     assert 'removeItem' in code and '_("Remove item")' in code
+
+
+def test_harvest_actions_tell_in_french(app, admin_content):
+    """The messages ckanext-harvest shows after its buttons « Vider » and « Supprimer la
+    source » (flash messages on the next page)."""
+    headers = {"Authorization": admin_content["sysadmin"]["token"]}
+
+    def flash(path):
+        body = app.get(path, headers=headers, follow_redirects=True).body
+        return [" ".join(a.get_text(" ").split())
+                for a in BeautifulSoup(body, "html.parser").select(".flash-messages .alert")]
+
+    source = admin_content["source"]["id"]  # (the buttons' links name the source by its id)
+    assert "Source de moissonnage vidée" in flash(f"/harvest/clear/{source}")
+    assert "La source de moissonnage a été désactivée." in flash(f"/harvest/delete/{source}")
