@@ -2,9 +2,11 @@
 English sentence in a page declared French is read with French phonetics by screen readers).
 
 The pages are rendered by CKAN with the real plugins and looked through for the strings that
-CKAN's French catalogue leaves empty and the strings of ckanext-harvest and ckanext-dcat (no French
-catalogue): in the visible text and in the accessible names (aria-label, title, alt,
-placeholder). Our own catalogue translates those the portal shows (``i18n_extra.py``)."""
+CKAN's French catalogue leaves empty or lacks and the strings of ckanext-harvest, ckanext-dcat and
+ckanext-scheming (no French catalogue): in the visible text, in the accessible names (aria-label,
+title, alt, placeholder) and in the texts of the confirmation windows. Our own catalogue
+translates those the portal shows (``i18n_extra.py``). ``test_french_admin_ui.py`` does the same
+on the administrators' and publishers' pages."""
 from __future__ import annotations
 
 import functools
