@@ -68,7 +68,8 @@ CKAN_CORE = [
     # groups and activity
     N_("There are currently no groups for this site."),
     N_("There are no groups associated with this dataset."),
-    N_("All activity types"), N_("No activity found"), N_("Activity occurred on: {time}"),
+    N_("All activity types"), N_("No activity found"), N_("No activity found for this type"),
+    N_("Activity occurred on: {time}"),
     N_("Search followee"),
     # users and administration
     N_("Username or Email"), N_("Profile picture"), N_("Profile picture URL"),
@@ -142,6 +143,10 @@ CKAN_ADMIN = [
     # (ext.i18n.trimmed, as CKAN sets it) joins their lines with one space, so do these msgids
     N_('<p>As a sysadmin user you have full control over this CKAN instance. Proceed with '
        'care!</p> <p>For guidance on using sysadmin features, see the CKAN <a '
+       'href="%(docs_url)s" target="_blank" rel="noreferrer">sysadmin guide</a></p>'),
+    # (CKAN 2.11's template has two spaces before the link: another msgid)
+    N_('<p>As a sysadmin user you have full control over this CKAN instance. Proceed with '
+       'care!</p> <p>For guidance on using sysadmin features, see the CKAN  <a '
        'href="%(docs_url)s" target="_blank" rel="noreferrer">sysadmin guide</a></p>'),
     N_('<p><strong>Site Title:</strong> This is the title of this CKAN instance It appears in '
        'various places throughout CKAN.</p> <p><strong>Custom Stylesheet:</strong> Define an '
