@@ -1,12 +1,14 @@
-"""No English on the pages administrators and publishers use: harvest sources (form,
-dashboard, job list, job report with errors, delete confirmation), /ckan-admin (index, config,
-trash, requests), organisation pages (edit, members, member form, bulk process, delete),
-user pages (edit, API tokens, profile, list, dashboard tabs), dataset and resource forms and
-their delete confirmations, as a sysadmin, as an organisation editor and logged out.
+"""No English on the pages administrators and publishers use: harvest sources (list, form,
+dashboard, job list, job report with errors, the confirmations of its buttons and the messages
+after them), /ckan-admin (index, config, trash, activities, requests), organisation pages (edit,
+members, member form, bulk process, delete), user pages (edit, API tokens, profile, list,
+dashboard tabs), dataset and resource forms and their delete confirmations, as a sysadmin, as an
+organisation editor and logged out (the refusals).
 
-Same scan as ``test_french_ui.py`` (the strings CKAN's French catalogue leaves empty and those
-of ckanext-harvest and ckanext-dcat, in the text and the accessible names), plus the one-word
-strings of the harvest job badges and the JavaScript strings of the forms' widgets."""
+Same scan as ``test_french_ui.py`` (the strings CKAN's French catalogue leaves empty or lacks and
+those of ckanext-harvest, ckanext-dcat and ckanext-scheming, in the text, the accessible names and
+the confirmation texts), plus the one-word strings and the JavaScript strings of the forms'
+widgets."""
 from __future__ import annotations
 
 import datetime as dt
