@@ -57,3 +57,19 @@ def test_french_plural_forms():
         fr = gettext.GNUTranslations(f)
     assert fr.ngettext("{n} problem found.", "{n} problems found.", 1) == "{n} problème trouvé."
     assert fr.ngettext("{n} problem found.", "{n} problems found.", 2) == "{n} problèmes trouvés."
+
+
+def test_strings_of_our_javascript_are_marked_as_such():
+    """CKAN serves to its JavaScript (/api/i18n/<lang>) only the msgids a .pot file places in a
+    .js file: scripts/i18n.sh writes our .js files' names on those they use."""
+    from babel.messages.extract import extract_from_dir
+
+    used = {msgid if isinstance(msgid, str) else msgid[0]
+            for _file, _line, msgid, _c, _x in extract_from_dir(
+                ROOT, method_map=[("ckanext/**/assets/**.js", "javascript")])}
+    assert "Remove item" in used
+    with open(os.path.join(ROOT, "i18n", f"{DOMAIN}.pot"), "rb") as f:
+        pot = read_po(f)
+    unmarked = [msgid for msgid in used
+                if not any(path.endswith(".js") for path, _line in pot[msgid].locations)]
+    assert unmarked == [], "run `make i18n`"

@@ -2,66 +2,111 @@
 English sentence in a page declared French is read with French phonetics by screen readers).
 
 The pages are rendered by CKAN with the real plugins and looked through for the strings that
-CKAN's French catalogue leaves empty and the strings of ckanext-harvest and ckanext-dcat (no French
-catalogue): in the visible text and in the accessible names (aria-label, title, alt,
-placeholder). Our own catalogue translates those the portal shows (``i18n_extra.py``)."""
+CKAN's French catalogue leaves empty or lacks and the strings of ckanext-harvest, ckanext-dcat and
+ckanext-scheming (no French catalogue): in the visible text, in the accessible names (aria-label,
+title, alt, placeholder) and in the texts of the confirmation windows. Our own catalogue
+translates those the portal shows (``i18n_extra.py``). ``test_french_admin_ui.py`` does the same
+on the administrators' and publishers' pages."""
 from __future__ import annotations
 
+import functools
+import html
 import json
 import re
 from pathlib import Path
 
 import ckan
 import pytest
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 from ckan.plugins import toolkit
 from ckan.tests import factories
 
 import ckanext.dcat
 import ckanext.harvest
+import ckanext.scheming
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
 
 PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)s|%s|%d")
+TAG = re.compile(r"<[^<>]+>")
+TOKEN = re.compile(r"(<[^<>]+>|\{\w*\}|%\(\w+\)s|%s|%d)")
 # names of attributes a screen reader reads out, or that show as text
-READ_ATTRS = ("aria-label", "title", "alt", "placeholder", "data-bs-title")
+READ_ATTRS = ("aria-label", "title", "alt", "placeholder", "data-bs-title",
+              "data-module-content")
 
 
-def _untranslated() -> list[tuple[str, re.Pattern]]:
-    """(msgid, pattern) for the English strings with two words or more (one word is too often
-    French too: « Format », « Type », « Social »)."""
-    catalogues = [
-        (Path(ckan.__file__).parent / "i18n" / "fr" / "LC_MESSAGES" / "ckan.po", True),
-        (Path(ckanext.harvest.__file__).parent / "i18n" / "ckanext-harvest.pot", False),
-        (Path(ckanext.dcat.__file__).parent / "i18n" / "ckanext-dcat.pot", False),
-    ]
+def _extension_ids(package, python: bool = True) -> set[str]:
+    """The msgids of a package's templates (and Python code), extracted as ``make i18n`` does
+    (ckanext-scheming ships no catalogue; ckanext-harvest's .pot and CKAN's French catalogue
+    miss some of their strings: « Manage resource: {name} »)."""
+    root = Path(package.__file__).parent
+    methods = [("**/templates/**.html", "ckan")] + ([("**.py", "python")] if python else [])
     ids = set()
-    for path, only_empty in catalogues:
+    for _file, _line, msg, _comments, _context in extract_from_dir(
+            str(root), method_map=methods, options_map={"**/templates/**.html": {}}):
+        ids.update([msg] if isinstance(msg, str) else msg)
+    return ids
+
+
+def _pattern(msgid: str) -> re.Pattern:
+    """The rendered text of a msgid: its tags and placeholders may hold anything (or nothing),
+    its spaces any white space, its entities their character."""
+    parts = []
+    for token in TOKEN.split(msgid.strip()):
+        if TAG.fullmatch(token):
+            parts.append(r"\s*")
+        elif PLACEHOLDER.fullmatch(token):
+            parts.append(r".{1,80}?")
+        elif token.strip():
+            words = html.unescape(token).split()
+            lead = r"\s*" if token[:1].isspace() else ""
+            tail = r"\s*" if token[-1:].isspace() else ""
+            parts.append(lead + r"\s+".join(re.escape(w) for w in words) + tail)
+    return re.compile(r"(?<![A-Za-z])" + "".join(parts) + r"(?![A-Za-z])")
+
+
+@functools.cache
+def _untranslated() -> tuple[tuple[str, re.Pattern], ...]:
+    """(msgid, pattern) for the English strings with two words or more (one word is too often
+    French too: « Format », « Type », « Social »): those CKAN's French catalogue leaves empty,
+    those of CKAN's templates it does not have, those of ckanext-harvest, ckanext-dcat and
+    ckanext-scheming (no French catalogue)."""
+    with open(Path(ckan.__file__).parent / "i18n" / "fr" / "LC_MESSAGES" / "ckan.po", "rb") as f:
+        french = read_po(f)
+    ids = (_extension_ids(ckan, python=False) | _extension_ids(ckanext.harvest)
+           | _extension_ids(ckanext.scheming))
+    for m in french:
+        if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string):
+            ids.update([m.id] if isinstance(m.id, str) else m.id)
+    ids = {i for i in ids if not (french.get(i) and french.get(i).string)}
+    for path in [Path(ckanext.harvest.__file__).parent / "i18n" / "ckanext-harvest.pot",
+                 Path(ckanext.dcat.__file__).parent / "i18n" / "ckanext-dcat.pot"]:
         with open(path, "rb") as f:
             for m in read_po(f):
-                if not m.id:
-                    continue
-                if only_empty and (all(m.string) if isinstance(m.string, tuple) else m.string):
-                    continue
-                ids.update([m.id] if isinstance(m.id, str) else m.id)
+                if m.id:
+                    ids.update([m.id] if isinstance(m.id, str) else m.id)
     patterns = []
     for msgid in ids:
-        words = re.findall(r"[A-Za-z]{2,}", PLACEHOLDER.sub("", msgid))
+        words = re.findall(r"[A-Za-z]{2,}", PLACEHOLDER.sub("", TAG.sub(" ", msgid)))
         if len(words) < 2 and not (PLACEHOLDER.search(msgid) and words and len(words[0]) > 4):
             continue
-        parts = [re.escape(p) for p in PLACEHOLDER.split(msgid.strip())]
-        patterns.append((msgid, re.compile(
-            r"(?<![A-Za-z])" + r".{1,80}?".join(parts) + r"(?![A-Za-z])")))
-    return patterns
+        patterns.append((msgid, _pattern(msgid)))
+    return tuple(patterns)
 
 
 def _english(body: str, patterns) -> list[str]:
     soup = BeautifulSoup(body, "html.parser")
     for tag in soup(["script", "style", "template"]):
         tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
     texts = [re.sub(r"\s+", " ", soup.get_text(" "))]
     texts += [el[a] for el in soup.find_all(True) for a in READ_ATTRS if el.get(a)]
+    # the text of the confirmation windows CKAN's JavaScript opens (confirm-action)
+    texts += [json.loads(el["data-module-i18n"]).get("content", "")
+              for el in soup.find_all(attrs={"data-module-i18n": True})]
     blob = "\n".join(texts)
     return sorted(msgid for msgid, rx in patterns if rx.search(blob))
 

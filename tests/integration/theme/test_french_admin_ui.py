@@ -1,0 +1,215 @@
+"""No English on the pages administrators and publishers use: harvest sources (list, form,
+dashboard, job list, job report with errors, the confirmations of its buttons and the messages
+after them), /ckan-admin (index, config, trash, activities, requests), organisation pages (edit,
+members, member form, bulk process, delete), user pages (edit, API tokens, profile, list,
+dashboard tabs), dataset and resource forms and their delete confirmations, as a sysadmin, as an
+organisation editor and logged out (the refusals).
+
+Same scan as ``test_french_ui.py`` (the strings CKAN's French catalogue leaves empty or lacks and
+those of ckanext-harvest, ckanext-dcat and ckanext-scheming, in the text, the accessible names and
+the confirmation texts), plus the one-word strings and the JavaScript strings of the forms'
+widgets."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from ckan import model
+from ckan.plugins import toolkit
+from ckan.tests import factories
+
+from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
+from tests.integration.theme.test_french_ui import _english, _untranslated
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
+
+
+def _finished_job(source_id: str) -> str:
+    """A finished harvest job with a gather error, an object in error, one added and one
+    updated: the job report then shows every block (summary, errors of the job and of the
+    documents)."""
+    job = HarvestJob(source_id=source_id, status="Finished",
+                     gather_started=dt.datetime(2026, 11, 2, 3, 0),
+                     gather_finished=dt.datetime(2026, 11, 2, 3, 1),
+                     finished=dt.datetime(2026, 11, 2, 3, 5))
+    job.save()
+    HarvestGatherError(job=job, message="Catalogue injoignable (délai dépassé)").save()
+    for guid, status in [("jeu-en-erreur", "errored"), ("jeu-ajoute", "added"),
+                         ("jeu-mis-a-jour", "updated"), ("jeu-inchange", "not modified")]:
+        obj = HarvestObject(guid=guid, job=job, harvest_source_id=source_id, report_status=status,
+                            state="ERROR" if status == "errored" else "COMPLETE",
+                            current=status != "errored", content="{}")
+        obj.save()
+        if status == "errored":
+            HarvestObjectError(object=obj, stage="Import",
+                               message="Licence inconnue : « cc-zero-x »").save()
+    model.Session.commit()
+    return job.id
+
+
+@pytest.fixture
+def admin_content(make_dataset):
+    editor = factories.UserWithToken(name="editrice", fullname="Éditrice")
+    sysadmin = factories.SysadminWithToken(name="administratrice")
+    org = factories.Organization(name="grand-poitiers", title="Grand Poitiers",
+                                 users=[{"name": editor["name"], "capacity": "editor"}])
+    dataset = make_dataset(
+        owner_org=org["id"], name="parkings", title="Parkings en temps réel",
+        tags=[{"name": "stationnement"}],
+        resources=[{"name": "Parkings (CSV)", "format": "CSV",
+                    "url": "https://data.example.org/parkings.csv"}])
+    site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
+    source = toolkit.get_action("harvest_source_create")({"user": site_user["name"]}, {
+        "name": "moissonnage-exemple", "title": "Catalogue d’exemple",
+        "url": "http://127.0.0.1:9/catalogue", "source_type": "poitiers_dcat",
+        "owner_org": org["id"], "frequency": "MANUAL"})
+    job = _finished_job(source["id"])
+    return {"org": org, "dataset": dataset, "editor": editor, "sysadmin": sysadmin,
+            "source": source, "job": job}
+
+
+def _pages(c: dict, user: dict) -> list[str]:
+    res = c["dataset"]["resources"][0]["id"]
+    me = user["name"]
+    return [
+        # dataset and resource forms, confirmations
+        "/dataset/new", "/dataset/edit/parkings", "/dataset/parkings/resource/new",
+        f"/dataset/parkings/resource/{res}/edit", "/dataset/resources/parkings",
+        "/dataset/delete/parkings", f"/dataset/parkings/resource/{res}/delete",
+        f"/dataset/parkings/resource/{res}/views", "/dataset/groups/parkings",
+        "/dataset/activity/parkings", "/dataset/collaborators/parkings",
+        # organisation
+        "/organization/new", "/organization/edit/grand-poitiers",
+        "/organization/members/grand-poitiers", "/organization/manage_members/grand-poitiers",
+        "/organization/member_new/grand-poitiers", "/organization/grand-poitiers",
+        "/organization/bulk_process/grand-poitiers", "/organization/delete/grand-poitiers",
+        "/organization/activity/grand-poitiers", "/organization/about/grand-poitiers",
+        # user
+        f"/user/edit/{me}", f"/user/{me}/api-tokens", f"/user/{me}", "/user/",
+        f"/user/activity/{me}", f"/user/{me}/organizations", f"/user/{me}/groups",
+        "/dashboard/", "/dashboard/datasets",
+        "/dashboard/organizations", "/dashboard/groups",
+        # harvest
+        "/harvest/", "/harvest/new", "/harvest/edit/moissonnage-exemple",
+        "/harvest/admin/moissonnage-exemple", "/harvest/moissonnage-exemple/job",
+        f"/harvest/moissonnage-exemple/job/{c['job']}", "/harvest/moissonnage-exemple/job/last",
+        "/harvest/about/moissonnage-exemple",
+        # administration
+        "/ckan-admin", "/ckan-admin/config", "/ckan-admin/trash", "/ckan-admin/activities",
+        "/ckan-admin/demandes",
+    ]
+
+
+def _english_on(app, c: dict, who: str | None) -> dict[str, list[str]]:
+    user = c[who] if who else c["editor"]
+    headers = {"Authorization": c[who]["token"]} if who else {}
+    patterns = _untranslated()
+    found = {}
+    for path in _pages(c, user):
+        body = app.get(path, headers=headers, status=None).get_data(as_text=True)
+        english = _english(body, patterns)
+        if english:
+            found[path] = english
+    return found
+
+
+@pytest.mark.parametrize("who", ["sysadmin", "editor", None])
+def test_admin_and_publisher_pages_speak_french_only(app, admin_content, who):
+    found = _english_on(app, admin_content, who)
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_one_word_strings_in_french(app, admin_content):
+    """The words the scan above leaves aside: the counts of the harvest job badges (their
+    msgids are built at run time), the job list's titles, the tabs and buttons of
+    /ckan-admin, the report's columns."""
+    c = admin_content
+    headers = {"Authorization": c["sysadmin"]["token"]}
+
+    def soup(path):
+        return BeautifulSoup(app.get(path, headers=headers).body, "html.parser")
+
+    def text(el):  # white space collapsed, no-break spaces kept
+        return re.sub(r"[ \t\r\n]+", " ", el.get_text(" ")).strip()
+
+    dashboard = soup("/harvest/admin/moissonnage-exemple")
+    badges = [text(b) for b in dashboard.select(".module-content .badge")]
+    assert badges == ["2 erreur(s)", "1 ajouté(s)", "1 mis à jour", "0 supprimé(s)",
+                      "1 inchangé(s)"]
+    assert dashboard.find("th", string="Identifiant")
+    jobs = soup("/harvest/moissonnage-exemple/job")
+    assert text(jobs.select_one(".dataset-heading a")) == f"Moissonnage\u00a0: {c['job']}"
+    assert [b["title"] for b in jobs.select(".badge[title]")] == [
+        "ajouté(s)", "mis à jour", "supprimé(s)", "inchangé(s)"]
+    report = soup(f"/harvest/moissonnage-exemple/job/{c['job']}")
+    assert [text(th) for th in report.select(".harvest-error-summary th")][:2] == [
+        "Nombre", "Message"]
+    assert "1 jeu(x) moissonné(s) en erreur" in text(report)
+    admin = soup("/ckan-admin")
+    tabs = [text(a) for a in admin.select(".page-header a, .nav-tabs a, .content_nav a")]
+    assert "Moissonnage" in tabs and "Harvest" not in tabs, tabs
+    assert "Activities" not in tabs  # (CKAN 2.12's tab: « Activités »)
+    assert text(admin.select_one("form button.btn-primary")) == "Nommer"
+    form = soup("/dataset/edit/parkings")
+    unpublish = [text(b) for b in form.find_all("button", value="go-metadata-unpublish")]
+    # (CKAN 2.12's button, which CKAN 2.11 does not have)
+    assert unpublish == (["Dépublier"] if toolkit.check_ckan_version(min_version="2.12") else [])
+    org = soup("/organization/grand-poitiers")
+    assert [text(b) for b in org.select("form button.js-hide")] == ["Valider"]
+
+
+def test_javascript_strings_in_french(app, admin_content):
+    """CKAN's JavaScript modules (confirmation windows, notifications, file upload,
+    autocomplete) read their French from /api/i18n/fr, built from the catalogues for the
+    msgids used in .js files: ours fills those CKAN's French leaves empty."""
+    from ckan.lib import i18n
+
+    target = os.path.join(i18n.get_js_translations_dir(), "fr.js")
+    if os.path.exists(target):
+        os.remove(target)
+    i18n.build_js_translations()
+    strings = app.get("/api/i18n/fr").json
+    if toolkit.check_ckan_version(min_version="2.12"):  # (strings of CKAN 2.12's JavaScript)
+        assert strings["Please Confirm"] == [None, "Confirmation"]
+        assert strings["Notification"] == [None, "Notification"]
+    assert strings["Close"] == [None, "Fermer"]
+    assert strings["Searching..."] == [None, "Recherche en cours…"]
+    assert strings["Please select the file to upload again"] == [
+        None, "Choisissez de nouveau le fichier à téléverser"]
+    assert strings["Reorder resource view"] == [None, "Réordonner les vues de la ressource"]
+    # select2's own messages (poitiers-select2-i18n.js): the accessible name of the cross on
+    # each chosen value, of the search field, the counts
+    assert strings["Remove item"] == [None, "Retirer"]
+    assert strings["Remove all items"] == [None, "Tout retirer"]
+    assert strings["Search"] == [None, "Rechercher"]
+    assert strings["No results found"] == [None, "Aucun résultat"]
+    assert strings["Please enter %(num)d or more character"] == [
+        "Please enter %(num)d or more characters", "Saisissez au moins %(num)d caractère",
+        "Saisissez au moins %(num)d caractères"]
+    # and the dataset form loads the script that hands them to select2
+    form = BeautifulSoup(app.get("/dataset/new", headers={
+        "Authorization": admin_content["editor"]["token"]}).body, "html.parser")
+    scripts = [tag["src"] for tag in form.find_all("script", src=True)
+               if "poitiers" in tag["src"]]
+    assert scripts
+    code = "".join(app.get(src).get_data(as_text=True) for src in scripts)
+    assert 'removeItem' in code and '_("Remove item")' in code
+
+
+def test_harvest_actions_tell_in_french(app, admin_content):
+    """The messages ckanext-harvest shows after its buttons « Vider » and « Supprimer la
+    source » (flash messages on the next page)."""
+    headers = {"Authorization": admin_content["sysadmin"]["token"]}
+
+    def flash(path):
+        body = app.get(path, headers=headers, follow_redirects=True).body
+        return [" ".join(a.get_text(" ").split())
+                for a in BeautifulSoup(body, "html.parser").select(".flash-messages .alert")]
+
+    source = admin_content["source"]["id"]  # (the buttons' links name the source by its id)
+    assert "Source de moissonnage vidée" in flash(f"/harvest/clear/{source}")
+    assert "La source de moissonnage a été désactivée." in flash(f"/harvest/delete/{source}")
