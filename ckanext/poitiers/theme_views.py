@@ -5,29 +5,15 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page  # CKAN's pager (its own views use it; not in toolkit)
 from flask import Blueprint
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError as CSRFInvalid
 
 from ckanext.poitiers import requests_model, sitemap
+from ckanext.poitiers.csrf import check_csrf as _check_csrf
 
 pages = Blueprint("poitiers_pages", __name__)
 
 
 def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-def _check_csrf() -> None:
-    """Validate the form's CSRF token ourselves: CKAN exempts a view from its global CSRF check
-    for good once an anonymous visitor or an API token has posted to it."""
-    if not tk.config.get("WTF_CSRF_ENABLED"):
-        return
-    field = tk.config.get("WTF_CSRF_FIELD_NAME") or "_csrf_token"
-    try:
-        validate_csrf(tk.request.form.get(field))
-    except CSRFInvalid:
-        tk.abort(400, tk._("This form has expired or does not come from this site: reload the "
-                           "page and send it again."))
 
 
 def accessibility():

@@ -12,6 +12,7 @@ from ckanext.poitiers import (
     actions,
     cli,
     form_edits,
+    harvest_confirm,
     harvest_queue,
     helpers,
     indexing,
@@ -107,12 +108,15 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
 
     # IConfigurer
     def update_config(self, config):
         # the form and display snippets our schemas name: the schemas work with or without
         # the theme plugin
         tk.add_template_directory(config, "../schemas/templates")
+        # the confirmation page of ckanext-harvest's buttons (harvest_confirm)
+        tk.add_template_directory(config, "../core_templates")
         # our licence list (Licence Ouverte 2.0 first) unless the portal sets its own
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + LICENCES_FILE
@@ -132,6 +136,11 @@ class PoitiersPlugin(p.SingletonPlugin, DefaultTranslation):
         from ckan.logic import clear_validators_cache
 
         clear_validators_cache()
+
+    # IBlueprint
+    def get_blueprint(self):
+        # ckanext-harvest's buttons that change data act on a POST only (CSRF)
+        return [harvest_confirm.blueprint] if p.plugin_loaded("harvest") else []
 
     # IClick
     def get_commands(self):
