@@ -202,11 +202,11 @@ def test_javascript_strings_in_french(app, admin_content):
 
 def test_harvest_actions_tell_in_french(app, admin_content):
     """The messages ckanext-harvest shows after its buttons « Vider » and « Supprimer la
-    source » (flash messages on the next page)."""
+    source » (flash messages on the next page; the buttons post: see harvest_confirm.py)."""
     headers = {"Authorization": admin_content["sysadmin"]["token"]}
 
     def flash(path):
-        body = app.get(path, headers=headers, follow_redirects=True).body
+        body = app.post(path, headers=headers, follow_redirects=True).body
         return [" ".join(a.get_text(" ").split())
                 for a in BeautifulSoup(body, "html.parser").select(".flash-messages .alert")]
 
