@@ -373,22 +373,26 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         return existing
 
     def _read_datasets_from_db(self, guid):
-        """The dataset of ``guid`` that this source harvested, if any. ckanext-dcat looks the
-        guid up across the whole portal: a catalogue naming the dataset URI of another
-        organisation's harvested dataset would have the harvest rewrite that dataset and move
-        it into the source's organisation. Another source's dataset of the same guid is not
-        this source's: the record becomes a dataset of its own."""
-        found = super()._read_datasets_from_db(guid)
+        """The dataset of ``guid`` that this source harvested, if any, active or withdrawn (the
+        latest first). ckanext-dcat looks the guid up across the whole portal: a catalogue
+        naming the dataset URI of another organisation's harvested dataset would have the
+        harvest rewrite that dataset and move it into the source's organisation; another
+        source's dataset of the same guid is not this source's, the record becomes a dataset of
+        its own. And on CKAN 2.11 ckanext-dcat finds active datasets only: a record withdrawn
+        and published again became a second dataset instead of bringing its own back (as on
+        CKAN 2.12 and with the other harvesters). Read from this source's harvest objects."""
         importing = _importing.get()
-        if not found or importing is None:
+        if importing is None:
             return []
-        ids = [row[0] for row in found]
-        mine = {
-            package_id for (package_id,) in model.Session.query(HarvestObject.package_id)
+        rows = (
+            model.Session.query(HarvestObject.package_id)
+            .join(model.Package, model.Package.id == HarvestObject.package_id)
             .filter(HarvestObject.harvest_source_id == importing.harvest_object.harvest_source_id)
-            .filter(HarvestObject.package_id.in_(ids))
-        }
-        return [row for row in found if row[0] in mine]
+            .filter(HarvestObject.guid == guid)
+            .filter(model.Package.state.in_(("active", "deleted")))
+            .order_by(HarvestObject.current.desc().nullslast(), HarvestObject.gathered.desc())
+        )
+        return [(package_id,) for package_id in dict.fromkeys(row[0] for row in rows)]
 
 
 def announced_total(graph) -> list[int]:
