@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.poitiers import l10n, requests_mail
+from ckanext.poitiers import l10n, requests_mail, rules
 
 KINDS = ("dataset", "problem")
 STATUSES = ("open", "answered", "closed")
@@ -22,7 +22,6 @@ MAX_TITLE = 200
 MAX_MESSAGE = 5000
 MAX_ANSWER = 5000
 MAX_NAME = 200
-EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
 metadata = sa.MetaData()
@@ -115,8 +114,10 @@ def validate_request(data: dict, context: dict | None = None) -> tuple[dict, dic
     elif len(clean["message"]) > MAX_MESSAGE:
         errors["message"] = [tk._("The message is too long (at most {n} characters).").format(
             n=l10n.number(MAX_MESSAGE))]
-    if clean["email"] and (len(clean["email"]) > 254 or not EMAIL_RE.match(clean["email"])):
-        errors["email"] = [tk._("This email address is not valid (example: nom@exemple.fr).")]
+    if clean["email"]:  # the portal's one rule (also the datasets' and the harvesters')
+        clean["email"] = rules.email_address(clean["email"])
+        if rules.email_fault(clean["email"]):
+            errors["email"] = [tk._("This email address is not valid (example: nom@exemple.fr).")]
     if len(clean["name"]) > MAX_NAME:
         errors["name"] = [tk._("The name is too long (at most {n} characters).").format(
             n=l10n.number(MAX_NAME))]

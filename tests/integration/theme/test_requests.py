@@ -49,6 +49,28 @@ def test_bad_input_is_refused_in_french_and_nothing_is_stored(app, data, field, 
     assert _count() == 0
 
 
+# addresses the portal's rule (rules.email_fault: datasets, harvesters) refuses, which the
+# requests once accepted with a looser rule of their own
+@pytest.mark.parametrize("email", ["a@b..fr", "nom@-exemple.fr", "nom@exemple.fr,",
+                                   "jean(dupont)@exemple.fr", "nom@exemple.fr."])
+def test_an_address_the_portal_refuses_elsewhere_is_refused_here(app, email):
+    data = {"kind": "dataset", "title": "t", "message": "m", "email": email}
+    res = app.post("/api/3/action/poitiers_request_create", json=data, status=409)
+    assert res.json["error"]["__type"] == "Validation Error"
+    assert res.json["error"]["email"] == [
+        "Cette adresse électronique n’est pas valide (exemple : nom@exemple.fr)."]
+    res = app.post("/contribuer", data=data)
+    assert "Le formulaire contient des erreurs" in res.body
+    assert "Cette adresse électronique n’est pas valide" in res.body
+    assert _count() == 0
+
+
+def test_a_mailto_address_is_kept_without_its_prefix():
+    r = helpers.call_action("poitiers_request_create", context={"user": ""}, kind="dataset",
+                            title="t", message="m", email=" mailto:lea@example.org ")
+    assert r["email"] == "lea@example.org"
+
+
 def test_problem_report_is_linked_to_the_dataset(make_dataset):
     ds = make_dataset()
     r = helpers.call_action("poitiers_request_create", context={"user": ""}, kind="problem",
