@@ -5,10 +5,12 @@ members, member form, bulk process, delete), user pages (edit, API tokens, profi
 dashboard tabs), dataset and resource forms and their delete confirmations, as a sysadmin, as an
 organisation editor and logged out (the refusals).
 
-Same scan as ``test_french_ui.py`` (the strings CKAN's French catalogue leaves empty or lacks and
-those of ckanext-harvest, ckanext-dcat and ckanext-scheming, in the text, the accessible names and
+Same scan as ``test_french_ui.py`` (``english_scan.py``: the strings CKAN's French catalogue
+leaves empty or lacks, those of ckanext-harvest, ckanext-dcat and ckanext-scheming, and the
+English their templates and presets write outside gettext, in the text, the accessible names and
 the confirmation texts), plus the one-word strings and the JavaScript strings of the forms'
-widgets."""
+widgets. A second harvest source has a job running: its dashboard shows the disabled
+« Reharvest » and « Stop », its job list the statuses of jobs not finished."""
 from __future__ import annotations
 
 import datetime as dt
@@ -23,20 +25,27 @@ from ckan.plugins import toolkit
 from ckan.tests import factories
 
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
-from tests.integration.theme.test_french_ui import _english, _untranslated
+from tests.integration.theme.english_scan import english_on
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
+
+
+def _job(source_id: str, status: str, day: int) -> HarvestJob:
+    started = dt.datetime(2026, 11, day, 3, 0)
+    job = HarvestJob(source_id=source_id, status=status, created=started,
+                     gather_started=started)
+    if status != "Running":
+        job.gather_finished = started + dt.timedelta(minutes=1)
+        job.finished = started + dt.timedelta(minutes=5)
+    job.save()
+    return job
 
 
 def _finished_job(source_id: str) -> str:
     """A finished harvest job with a gather error, an object in error, one added and one
     updated: the job report then shows every block (summary, errors of the job and of the
     documents)."""
-    job = HarvestJob(source_id=source_id, status="Finished",
-                     gather_started=dt.datetime(2026, 11, 2, 3, 0),
-                     gather_finished=dt.datetime(2026, 11, 2, 3, 1),
-                     finished=dt.datetime(2026, 11, 2, 3, 5))
-    job.save()
+    job = _job(source_id, "Finished", 2)
     HarvestGatherError(job=job, message="Catalogue injoignable (délai dépassé)").save()
     for guid, status in [("jeu-en-erreur", "errored"), ("jeu-ajoute", "added"),
                          ("jeu-mis-a-jour", "updated"), ("jeu-inchange", "not modified")]:
@@ -47,6 +56,15 @@ def _finished_job(source_id: str) -> str:
         if status == "errored":
             HarvestObjectError(object=obj, stage="Import",
                                message="Licence inconnue : « cc-zero-x »").save()
+    model.Session.commit()
+    return job.id
+
+
+def _running_job(source_id: str) -> str:
+    """A source whose jobs finished, were aborted, and one running now (the last one)."""
+    for status, day in [("Finished", 3), ("Aborted", 4)]:
+        _job(source_id, status, day)
+    job = _job(source_id, "Running", 5)
     model.Session.commit()
     return job.id
 
@@ -68,8 +86,13 @@ def admin_content(make_dataset):
         "url": "http://127.0.0.1:9/catalogue", "source_type": "poitiers_dcat",
         "owner_org": org["id"], "frequency": "MANUAL"})
     job = _finished_job(source["id"])
+    running = toolkit.get_action("harvest_source_create")({"user": site_user["name"]}, {
+        "name": "moissonnage-en-cours", "title": "Catalogue en cours de moissonnage",
+        "url": "http://127.0.0.1:9/autre-catalogue", "source_type": "poitiers_dcat",
+        "owner_org": org["id"], "frequency": "MANUAL"})
+    running_job = _running_job(running["id"])
     return {"org": org, "dataset": dataset, "editor": editor, "sysadmin": sysadmin,
-            "source": source, "job": job}
+            "source": source, "job": job, "running_job": running_job}
 
 
 def _pages(c: dict, user: dict) -> list[str]:
@@ -97,7 +120,9 @@ def _pages(c: dict, user: dict) -> list[str]:
         "/harvest/", "/harvest/new", "/harvest/edit/moissonnage-exemple",
         "/harvest/admin/moissonnage-exemple", "/harvest/moissonnage-exemple/job",
         f"/harvest/moissonnage-exemple/job/{c['job']}", "/harvest/moissonnage-exemple/job/last",
-        "/harvest/about/moissonnage-exemple",
+        "/harvest/about/moissonnage-exemple", "/harvest/?q=catalogue",
+        "/harvest/admin/moissonnage-en-cours", "/harvest/moissonnage-en-cours/job",
+        f"/harvest/moissonnage-en-cours/job/{c['running_job']}",
         # administration
         "/ckan-admin", "/ckan-admin/config", "/ckan-admin/trash", "/ckan-admin/activities",
         "/ckan-admin/demandes",
@@ -107,14 +132,8 @@ def _pages(c: dict, user: dict) -> list[str]:
 def _english_on(app, c: dict, who: str | None) -> dict[str, list[str]]:
     user = c[who] if who else c["editor"]
     headers = {"Authorization": c[who]["token"]} if who else {}
-    patterns = _untranslated()
-    found = {}
-    for path in _pages(c, user):
-        body = app.get(path, headers=headers, status=None).get_data(as_text=True)
-        english = _english(body, patterns)
-        if english:
-            found[path] = english
-    return found
+    # (as an editor or logged out, some pages are refusals: any status but a server error)
+    return english_on(app, _pages(c, user), headers=headers, status=None)
 
 
 @pytest.mark.parametrize("who", ["sysadmin", "editor", None])
@@ -160,6 +179,51 @@ def test_one_word_strings_in_french(app, admin_content):
     assert unpublish == (["Dépublier"] if toolkit.check_ckan_version(min_version="2.12") else [])
     org = soup("/organization/grand-poitiers")
     assert [text(b) for b in org.select("form button.js-hide")] == ["Valider"]
+
+
+def test_harvest_jobs_and_forms_in_french(app, admin_content):
+    """The English ckanext-harvest and CKAN write outside gettext, one word or a value the scan
+    above cannot know: the disabled « Reharvest » while a job waits or runs, « Stop », the
+    statuses of the jobs not finished, the labels of the source list (their colon), the
+    placeholders of /ckan-admin and of the resource's address."""
+    c = admin_content
+    headers = {"Authorization": c["sysadmin"]["token"]}
+
+    def soup(path):
+        return BeautifulSoup(app.get(path, headers=headers).body, "html.parser")
+
+    def text(el):  # white space collapsed, no-break spaces kept
+        return re.sub(r"[ \t\r\n]+", " ", el.get_text(" ")).strip()
+
+    running = soup("/harvest/admin/moissonnage-en-cours")
+    disabled = running.select_one(".content_action a.disabled")
+    assert text(disabled) == "Moissonner à nouveau"
+    assert disabled["title"] == "Un moissonnage de cette source est déjà en attente ou en cours"
+    stop = running.find("a", href=re.compile(r"/job/.+/abort$"))
+    assert text(stop) == "Arrêter" and stop["title"] == "Arrêter ce moissonnage"
+    assert text(running.find("th", string="État").find_next("td")) == "En cours"
+    finished = soup("/harvest/admin/moissonnage-exemple")
+    assert not finished.select(".content_action a.disabled")
+    assert finished.find("a", href=re.compile(r"/job/.+/abort$")) is None
+    jobs = soup("/harvest/moissonnage-en-cours/job")
+    # (the finished job has no badge of status but its counts)
+    assert [text(b) for b in jobs.select(".dataset-heading .badge")] == ["En cours", "Interrompu"]
+    times = [text(p) for p in jobs.select(".dataset-content p")]
+    assert len(times) == 3 and all(
+        re.match(r"Commencé\u00a0: \S.* — Terminé\u00a0: \S", t) for t in times), times
+    sources = soup("/harvest/?q=catalogue")
+    lines = [text(p) for p in sources.select(".dataset-item p.muted")]
+    assert lines and all(line.endswith("— Organisation\u00a0: Grand Poitiers") for line in lines)
+    admin = soup("/ckan-admin")
+    assert admin.find(id="promote-username")["placeholder"] == "Nom d’utilisateur"
+    res = c["dataset"]["resources"][0]["id"]
+    for path in ["/dataset/parkings/resource/new", f"/dataset/parkings/resource/{res}/edit"]:
+        assert soup(path).find(id="field-resource-url")["placeholder"] == (
+            "ex. https://exemple.fr/donnees.csv")
+    english = BeautifulSoup(app.get("/en/dataset/parkings/resource/new", headers=headers).body,
+                            "html.parser")
+    assert english.find(id="field-resource-url")["placeholder"] == (
+        "e.g. https://example.org/data.csv")
 
 
 def test_javascript_strings_in_french(app, admin_content):
