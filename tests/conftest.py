@@ -10,7 +10,11 @@ import pytest
 
 @pytest.fixture
 def clean_db(with_plugins, reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the tables of the plugins our configuration enables."""
+    """CKAN's clean_db, plus the tables of the plugins our configuration enables; the
+    corrections of searches kept by this process go with the old database."""
+    from ckanext.poitiers import search
+
+    search.suggestions.clear()
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")

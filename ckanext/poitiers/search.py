@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -472,10 +473,94 @@ def forget_schema_kinds() -> None:
         _kinds.clear()
 
 
+class SuggestionCache:
+    """The corrections of this process's recent searches that found nothing, so that such a
+    search asked again (the next page of its correction's results, the same typo by another
+    visitor, a reload) does not ask Solr's spellchecker again.
+
+    Keyed by everything a correction depends on: the Solr core, the query as typed and the
+    search's filters (site, state and the searcher's permission labels: visitors who may see
+    different datasets never share an entry). An entry lives ``seconds`` at most; a dataset
+    created, updated or deleted in this process empties the cache. A correction kept from
+    before a change made by another process is still safe: its datasets are searched with the
+    searcher's own permissions, and a correction that finds nothing is not offered. Only
+    searches that found nothing are kept (a « Vouliez-vous dire … » shown beside results is a
+    text, not a search); Solr errors are not kept.
+    """
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._entries: dict[tuple, tuple[float, str | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, now: float) -> tuple[bool, str | None]:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return False, None
+            if entry[0] <= now:
+                del self._entries[key]
+                return False, None
+            return True, entry[1]
+
+    def put(self, key: tuple, value: str | None, expires: float) -> None:
+        with self._lock:
+            if key not in self._entries and len(self._entries) >= self.size:
+                # the oldest entry goes (dicts keep insertion order)
+                del self._entries[next(iter(self._entries))]
+            self._entries[key] = (expires, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+suggestions = SuggestionCache()
+
+
+def cached_spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, seconds: float,
+                               timeout: float = 5, auth: tuple | None = None, found: int = 0,
+                               restore: bool = True) -> str | None:
+    """:func:`spelling_suggestion`; for a search that found nothing, kept ``seconds`` in
+    :data:`suggestions` (0: not kept)."""
+    if seconds <= 0 or found:
+        return spelling_suggestion(solr_url, q, fq, timeout=timeout, auth=auth, found=found,
+                                   restore=restore)
+    key = (solr_url.rstrip("/"), q, tuple(_filters(fq)), restore)
+    now = time.monotonic()
+    hit, value = suggestions.get(key, now)
+    if hit:
+        return value
+    try:
+        value = _spelling_suggestion(solr_url, q, fq, timeout=timeout, auth=auth, found=found,
+                                     restore=restore)
+    except (SolrError, ValueError) as exc:  # Solr down or garbled: asked again next time
+        log.warning("Solr spellcheck failed: %s", exc)
+        return None
+    suggestions.put(key, value, now + seconds)
+    return value
+
+
 def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: float = 5,
                         auth: tuple | None = None, found: int = 0,
                         restore: bool = True) -> str | None:
-    """A corrected query that finds datasets the same searcher may see, or None.
+    """A corrected query that finds datasets the same searcher may see, or None (also when
+    Solr is down or answers garbage)."""
+    try:
+        return _spelling_suggestion(solr_url, q, fq, timeout=timeout, auth=auth, found=found,
+                                    restore=restore)
+    except (SolrError, ValueError) as exc:
+        log.warning("Solr spellcheck failed: %s", exc)
+        return None
+
+
+def _spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: float,
+                         auth: tuple | None, found: int, restore: bool) -> str | None:
+    """A corrected query that finds datasets the same searcher may see, or None; raises
+    SolrError (or ValueError) when Solr is down or garbled.
 
     Solr's spellchecker proposes words of the index; its collation step re-runs the corrected
     query with the searcher's own filters (fq: site, state, permission labels) and every word
@@ -508,9 +593,6 @@ def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: 
                               q, words, found, timeout=timeout, auth=auth)
         except _NoSuchDictionary:
             continue
-        except (SolrError, ValueError) as exc:  # Solr down or garbled
-            log.warning("Solr spellcheck failed: %s", exc)
-            return None
         if text:  # else the caller puts the accents back (see accents_from_texts)
             return restore_accents(solr_url, text, fq=fq_list, timeout=timeout,
                                    auth=auth) if restore else text

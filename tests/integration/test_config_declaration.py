@@ -36,6 +36,8 @@ def _errors(ckan_config, **values):
     (H + "retries", "-1"), (H + "max_response_bytes", "0"),
     (H + "gtfs_max_uncompressed_bytes", "-5"), (H + "gtfs_max_compression_ratio", "0"),
     ("ckanext.poitiers.search.suggest_below", "-1"),
+    ("ckanext.poitiers.search.suggestion_cache_seconds", "-60"),
+    ("ckanext.poitiers.search.suggestion_cache_seconds", "une minute"),
     ("ckanext.poitiers.dcat.catalog_publisher_siren", "Grand Poitiers"),
     ("ckanext.poitiers.dcat.catalog_publisher_siren", "200069855"),
 ])
@@ -51,6 +53,7 @@ def test_a_wrong_value_is_refused(ckan_config, key, value):
     ("ckanext.poitiers.accessibility.audit_date", "2026-11-25", "2026-11-25"),
     ("ckanext.poitiers.accessibility.audit_date", "", ""),
     (H + "retries", "0", 0), ("ckanext.poitiers.search.suggest_below", "0", 0),
+    ("ckanext.poitiers.search.suggestion_cache_seconds", "0", 0),
     ("ckanext.poitiers.dcat.catalog_publisher_siren", "200 069 854", "200069854"),
 ])
 def test_a_right_value_is_kept(ckan_config, key, value, normalised):

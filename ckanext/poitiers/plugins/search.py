@@ -89,6 +89,10 @@ def suggest_below() -> int:
     return int(tk.config.get("ckanext.poitiers.search.suggest_below") or 0)
 
 
+def suggestion_cache_seconds() -> float:
+    return float(tk.config.get("ckanext.poitiers.search.suggestion_cache_seconds") or 0)
+
+
 def register_solr_parameters() -> None:
     """Let package_search pass our edismax parameters through to Solr.
 
@@ -125,6 +129,15 @@ class PoitiersSearchPlugin(NeedsCore):
         pkg_dict.update(search.index_fields(pkg_dict, live_schema_kind(), vocabulary_label))
         return pkg_dict
 
+    def after_dataset_create(self, context, pkg_dict):
+        search.suggestions.clear()  # a new word may correct a search that found nothing
+
+    def after_dataset_update(self, context, pkg_dict):
+        search.suggestions.clear()
+
+    def after_dataset_delete(self, context, pkg_dict):
+        search.suggestions.clear()
+
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         if live_schema_kind() == search.POITIERS:
             q = search_params.get("q")
@@ -146,9 +159,10 @@ class PoitiersSearchPlugin(NeedsCore):
             # a search that found nothing: package_search below searches the correction and
             # takes its accents from the datasets it finds (one Solr request less)
             empty = not search_results.get("count")
-            suggestion = search.spelling_suggestion(
-                _solr_url(), q, search_params.get("fq") or [], timeout=min(_timeout(), 5),
-                auth=_solr_auth(), found=search_results.get("count", 0), restore=not empty)
+            suggestion = search.cached_spelling_suggestion(
+                _solr_url(), q, search_params.get("fq") or [], seconds=suggestion_cache_seconds(),
+                timeout=min(_timeout(), 5), auth=_solr_auth(),
+                found=search_results.get("count", 0), restore=not empty)
             if suggestion:
                 search_results[RAW_SUGGESTION if empty else "poitiers_suggestion"] = suggestion
                 if empty:  # the accents of the suggestion, from what this searcher may see
