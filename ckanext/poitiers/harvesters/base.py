@@ -64,7 +64,7 @@ HASH_EXTRA = "poitiers_content_hash"
 # hash of the remote record as listed (with the mapping version and the source configuration):
 # a record whose hash equals the one of its current harvest object is skipped at gather time
 RECORD_EXTRA = "poitiers_record_hash"
-MAPPING_VERSION = "5"  # bump when a mapping changes, so that unchanged records are mapped again
+MAPPING_VERSION = "6"  # bump when a mapping changes, so that unchanged records are mapped again
 # a fetch step that half-failed (e.g. GTFS facts unreadable) lists its French messages here:
 # they are stored as errors of the record, and the record is still imported
 WARNINGS_KEY = "_poitiers_warnings"
