@@ -2,13 +2,19 @@
 that goes through ckanext-harvest's gather → fetch → import stages."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
+from ckan.plugins import get_plugin
 from ckan.tests import factories
+from werkzeug import Response
 
 from ckanext.harvest.model import HarvestJob, HarvestSource
 from ckanext.harvest.tests import lib
+from tests.harvest.dcat_server import Catalogue as RdfCatalogue
+from tests.harvest.udata_server import Portal
+from tests.harvest.udata_server import load_records as udata_records
 from tests.shared import SHARED_FIXTURES
 
 # the local test server listens on loopback, which the SSRF guard refuses by default
@@ -114,3 +120,50 @@ def make_runner(organization):
         return Runner(harvester, url, config, owner_org=organization["id"])
 
     return make
+
+
+def first_harvest(make_runner, harvester_name: str, url: str, config: str = ""):
+    """A source of the harvester ``harvester_name`` (its plugin name) on ``url``, and its first
+    job: (runner, job)."""
+    runner = make_runner(get_plugin(harvester_name), url, config)
+    job, _results = runner.run()
+    return runner, job
+
+
+# -- remote sources on the local test server ---------------------------------------------------
+@pytest.fixture
+def portal(httpserver):
+    """The recorded udata portal (``udata_server.Portal``), at ``portal.url``; its ``records``
+    may change before and between runs."""
+    p = Portal(udata_records())
+    p.url = p.install(httpserver)
+    return p
+
+
+@pytest.fixture
+def rdf_catalogue(httpserver):
+    """The hand-written DCAT catalogue (``dcat_server.Catalogue``), at ``rdf_catalogue.url``;
+    its ``pages`` may change before and between runs."""
+    return RdfCatalogue.served(httpserver)
+
+
+# an OpenAgenda source that finds its agendas by a search
+AGENDA_SEARCH = json.dumps({"key": "oa_pk_test", "search": "Poitiers"})
+
+
+def serve_agenda(httpserver, agenda: dict) -> str:
+    """OpenAgenda's API with one agenda, found by a search (:data:`AGENDA_SEARCH`) and read
+    by its uid (the address of the API returned)."""
+    httpserver.expect_request("/v2/agendas").respond_with_json(
+        {"total": 1, "after": None, "agendas": [agenda]})
+    httpserver.expect_request(f"/v2/agendas/{agenda['uid']}").respond_with_json(agenda)
+    return httpserver.url_for("/v2")
+
+
+def serve_transport(httpserver, records: list[dict]) -> str:
+    """transport.data.gouv.fr's API listing ``records`` (read at each request, so they may
+    change between runs), its GTFS file absent (404); the address of the API returned."""
+    httpserver.expect_request("/gtfs/vitalis.zip").respond_with_data(b"absent", status=404)
+    httpserver.expect_request("/api/datasets").respond_with_handler(
+        lambda request: Response(json.dumps(records), content_type="application/json"))
+    return httpserver.url_for("/")

@@ -3,7 +3,6 @@ hand-written OpenDataSoft-shaped catalogue with Hydra paging and on recorded cat
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from ckan import model
@@ -22,7 +21,6 @@ from tests.harvest.test_datafair_harvest import (
     stats,
 )
 
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 EU = "http://publications.europa.eu/resource/authority/"
 
 
@@ -61,39 +59,15 @@ def test_json_ld_formats_are_recognised():
     assert [is_json_ld(f) for f in ("xml", "turtle", "nt", None, "unknown")] == [False] * 5
 
 
-class Catalogue:
-    def __init__(self, base):
-        self.base = base
-        self.pages = {}
-        for page in (1, 2):
-            with open(os.path.join(FIXTURES, "dcat", f"catalog_page{page}.ttl"),
-                      encoding="utf-8") as f:
-                self.pages[str(page)] = f.read().replace("BASE", base)
-        self.fail_page = None
-
-    def handler(self, request):
-        page = request.args.get("page", "1")
-        if page == self.fail_page:
-            return Response("Service Unavailable", status=503)
-        return Response(self.pages[page], content_type="text/turtle")
-
-
 @pytest.fixture
 def harvester():
     return get_plugin("poitiers_dcat_harvester")
 
 
-@pytest.fixture
-def catalogue(httpserver):
-    cat = Catalogue(httpserver.url_for("").rstrip("/"))
-    httpserver.expect_request("/catalog.ttl").respond_with_handler(cat.handler)
-    cat.url = httpserver.url_for("/catalog.ttl")
-    return cat
-
-
 @pytest.mark.integration
-def test_hydra_paged_catalogue_mapped_into_our_vocabularies(catalogue, make_runner, harvester):
-    runner = make_runner(harvester, catalogue.url)
+def test_hydra_paged_catalogue_mapped_into_our_vocabularies(rdf_catalogue, make_runner,
+                                                            harvester):
+    runner = make_runner(harvester, rdf_catalogue.url)
     job, results = runner.run()
     assert gather_errors(job) == []
     assert [r["errors"] for r in results.values()] == [[], [], []]
@@ -123,12 +97,13 @@ def test_hydra_paged_catalogue_mapped_into_our_vocabularies(catalogue, make_runn
 
 
 @pytest.mark.integration
-def test_a_changed_record_is_imported_again_the_others_skipped(catalogue, make_runner,
+def test_a_changed_record_is_imported_again_the_others_skipped(rdf_catalogue, make_runner,
                                                                harvester, monkeypatch):
-    runner = make_runner(harvester, catalogue.url)
+    runner = make_runner(harvester, rdf_catalogue.url)
     runner.run()
     before = {d["title"]: d["metadata_modified"] for d in datasets(runner.source.id).values()}
-    catalogue.pages["1"] = catalogue.pages["1"].replace("Horodateurs", "Horodateurs du centre")
+    rdf_catalogue.pages["1"] = rdf_catalogue.pages["1"].replace("Horodateurs",
+                                                                "Horodateurs du centre")
     mapped = []
     real_map = dcat_mapping.map_dataset
     monkeypatch.setattr(dcat_mapping, "map_dataset",
@@ -148,10 +123,10 @@ def test_a_changed_record_is_imported_again_the_others_skipped(catalogue, make_r
 
 
 @pytest.mark.integration
-def test_failed_second_page_withdraws_nothing(catalogue, make_runner, harvester):
-    runner = make_runner(harvester, catalogue.url)
+def test_failed_second_page_withdraws_nothing(rdf_catalogue, make_runner, harvester):
+    runner = make_runner(harvester, rdf_catalogue.url)
     runner.run()
-    catalogue.fail_page = "2"
+    rdf_catalogue.fail_page = "2"
     job, _ = runner.run()
     errors = gather_errors(job)
     assert len(errors) == 1 and "erreur HTTP 503" in errors[0]
@@ -160,8 +135,8 @@ def test_failed_second_page_withdraws_nothing(catalogue, make_runner, harvester)
 
 @pytest.mark.integration
 @pytest.mark.ckan_config("ckanext.poitiers.harvest.allow_private_addresses", "false")
-def test_local_files_and_private_addresses_are_refused(make_runner, harvester, catalogue):
-    runner = make_runner(harvester, catalogue.url)
+def test_local_files_and_private_addresses_are_refused(make_runner, harvester, rdf_catalogue):
+    runner = make_runner(harvester, rdf_catalogue.url)
     job, results = runner.run()
     assert results == {}
     assert "adresse de réseau privé ou local" in gather_errors(job)[0]
@@ -204,10 +179,11 @@ def test_recorded_udata_hydra_pages(httpserver, make_runner, harvester):
 # ckanext-dcat's own messages, stored in French ------------------------------------------------
 @pytest.mark.integration
 def test_a_catalogue_that_is_not_rdf_is_named_in_french_and_withdraws_nothing(
-        catalogue, make_runner, harvester):
-    runner = make_runner(harvester, catalogue.url)
+        rdf_catalogue, make_runner, harvester):
+    runner = make_runner(harvester, rdf_catalogue.url)
     runner.run()
-    catalogue.pages["1"] = catalogue.pages["1"][: len(catalogue.pages["1"]) // 2]  # truncated
+    page = rdf_catalogue.pages["1"]
+    rdf_catalogue.pages["1"] = page[: len(page) // 2]  # truncated
     job, results = runner.run()
     errors = gather_errors(job)
     assert len(errors) == 1
@@ -219,17 +195,19 @@ def test_a_catalogue_that_is_not_rdf_is_named_in_french_and_withdraws_nothing(
 
 
 @pytest.mark.integration
-def test_a_dataset_the_schema_refuses_is_a_french_record_error(catalogue, make_runner, harvester):
-    catalogue.pages["1"] = catalogue.pages["1"].replace(
+def test_a_dataset_the_schema_refuses_is_a_french_record_error(rdf_catalogue, make_runner,
+                                                               harvester):
+    rdf_catalogue.pages["1"] = rdf_catalogue.pages["1"].replace(
         'dct:title "Horodateurs"@fr ;',
         'dct:title "Horodateurs"@fr ;\n    dct:temporal [ a dct:PeriodOfTime ; '
         'dcat:startDate "2024-01-01"^^xsd:date ; dcat:endDate "2020-12-31"^^xsd:date ] ;')
-    runner = make_runner(harvester, catalogue.url)
+    runner = make_runner(harvester, rdf_catalogue.url)
     job, _results = runner.run()
     errors = object_errors(job)
     assert len(errors) == 1
     assert errors[0].startswith(
-        f"Le jeu de données de l'enregistrement {catalogue.base}/explore/dataset/horodateurs/ "
+        "Le jeu de données de l'enregistrement "
+        f"{rdf_catalogue.base}/explore/dataset/horodateurs/ "
         "a été refusé par le schéma : ")
     assert "validation Error" not in errors[0] and "{" not in errors[0]
     assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
@@ -237,10 +215,11 @@ def test_a_dataset_the_schema_refuses_is_a_french_record_error(catalogue, make_r
 
 
 @pytest.mark.integration
-def test_a_row_the_database_refuses_is_a_french_record_error(catalogue, make_runner, harvester):
+def test_a_row_the_database_refuses_is_a_french_record_error(rdf_catalogue, make_runner,
+                                                             harvester):
     from tests.harvest.test_datafair_harvest import database_rule
 
-    runner = make_runner(harvester, catalogue.url)
+    runner = make_runner(harvester, rdf_catalogue.url)
     with database_rule("poitiers_test_refuse_horodateurs", "BEFORE INSERT", "package", """
             IF NEW.title = 'Horodateurs' THEN
               RAISE check_violation USING MESSAGE = 'refused by a local rule';
@@ -249,7 +228,7 @@ def test_a_row_the_database_refuses_is_a_french_record_error(catalogue, make_run
     errors = object_errors(job)
     assert len(errors) == 1
     assert errors[0] == ("Le jeu de données de l'enregistrement "
-                         f"{catalogue.base}/explore/dataset/horodateurs/ n'a pas pu être "
+                         f"{rdf_catalogue.base}/explore/dataset/horodateurs/ n'a pas pu être "
                          "enregistré : IntegrityError")
     assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
         "Bornes à verre", "Défibrillateurs"]
@@ -466,13 +445,13 @@ def test_recorded_udata_catalogue_licences_abstract_and_distributions(httpserver
 
 
 @pytest.mark.integration
-def test_schema_refusal_names_the_fields_by_their_french_labels(app, catalogue, make_runner,
+def test_schema_refusal_names_the_fields_by_their_french_labels(app, rdf_catalogue, make_runner,
                                                                 harvester):
-    catalogue.pages["1"] = catalogue.pages["1"].replace(
+    rdf_catalogue.pages["1"] = rdf_catalogue.pages["1"].replace(
         'dct:title "Horodateurs"@fr ;',
         'dct:title "Horodateurs"@fr ;\n    dct:temporal [ a dct:PeriodOfTime ; '
         'dcat:startDate "2024-01-01"^^xsd:date ; dcat:endDate "2020-12-31"^^xsd:date ] ;')
-    runner = make_runner(harvester, catalogue.url)
+    runner = make_runner(harvester, rdf_catalogue.url)
     # the harvest consumers run in a request context of the portal (ckanext-harvest's CLI):
     # CKAN's validators then speak the default language
     with app.flask_app.test_request_context():
@@ -595,10 +574,10 @@ def test_markup_in_every_text_field_is_removed(httpserver, make_runner, harveste
 
 
 @pytest.mark.integration
-def test_local_edits_policy(catalogue, make_runner, harvester):
+def test_local_edits_policy(rdf_catalogue, make_runner, harvester):
     from ckan.plugins import toolkit
 
-    runner = make_runner(harvester, catalogue.url, '{"preserve_fields": ["notes"]}')
+    runner = make_runner(harvester, rdf_catalogue.url, '{"preserve_fields": ["notes"]}')
     runner.run()
     [horodateurs] = [d for d in datasets(runner.source.id).values()
                      if d["title"] == "Horodateurs"]
@@ -609,7 +588,8 @@ def test_local_edits_policy(catalogue, make_runner, harvester):
 
     # a changed record: mapped fields follow the source, except preserved ones, fields the
     # mapping does not produce and the dataset's visibility
-    catalogue.pages["1"] = catalogue.pages["1"].replace("Horodateurs", "Horodateurs du centre")
+    rdf_catalogue.pages["1"] = rdf_catalogue.pages["1"].replace("Horodateurs",
+                                                                "Horodateurs du centre")
     job, results = runner.run()
     assert object_errors(job) == []
     after = toolkit.get_action("package_show")({"ignore_auth": True},
@@ -623,19 +603,20 @@ def test_local_edits_policy(catalogue, make_runner, harvester):
 
 
 @pytest.mark.integration
-def test_a_dataset_listed_on_two_pages_is_harvested_once_and_said(catalogue, make_runner,
+def test_a_dataset_listed_on_two_pages_is_harvested_once_and_said(rdf_catalogue, make_runner,
                                                                   harvester):
     # the catalogue shifted while its pages were read (or repeats itself): page 2 lists again
     # a dataset of page 1
-    page1 = catalogue.pages["1"]
-    start = page1.index(f"<{catalogue.base}/explore/dataset/horodateurs/> a dcat:Dataset")
-    end = page1.index(f"<{catalogue.base}/catalog.ttl?page=1>")
-    catalogue.pages["2"] = (
-        catalogue.pages["2"].replace(
-            "dcat:dataset <", f"dcat:dataset <{catalogue.base}/explore/dataset/horodateurs/>, <")
+    page1 = rdf_catalogue.pages["1"]
+    start = page1.index(f"<{rdf_catalogue.base}/explore/dataset/horodateurs/> a dcat:Dataset")
+    end = page1.index(f"<{rdf_catalogue.base}/catalog.ttl?page=1>")
+    rdf_catalogue.pages["2"] = (
+        rdf_catalogue.pages["2"].replace(
+            "dcat:dataset <",
+            f"dcat:dataset <{rdf_catalogue.base}/explore/dataset/horodateurs/>, <")
         + "\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + page1[start:end])
-    runner = make_runner(harvester, catalogue.url)
+    runner = make_runner(harvester, rdf_catalogue.url)
     job, results = runner.run()
     assert object_errors(job) == []
     [error] = gather_errors(job)
@@ -650,7 +631,7 @@ def test_a_dataset_listed_on_two_pages_is_harvested_once_and_said(catalogue, mak
 
 
 @pytest.mark.integration
-def test_an_update_reads_the_dataset_and_the_source_options_once(catalogue, make_runner,
+def test_an_update_reads_the_dataset_and_the_source_options_once(rdf_catalogue, make_runner,
                                                                    harvester, monkeypatch):
     """ckanext-dcat's import asks for the dataset it updates after modify_package_dict has
     read it for the local-edits policy: one package_show of it, not two; and the source's
@@ -662,7 +643,7 @@ def test_an_update_reads_the_dataset_and_the_source_options_once(catalogue, make
 
     from ckanext.poitiers.harvesters import config as source_config
 
-    runner = make_runner(harvester, catalogue.url, '{"preserve_fields": ["notes"]}')
+    runner = make_runner(harvester, rdf_catalogue.url, '{"preserve_fields": ["notes"]}')
     parses = []
     real_parse = source_config.parse
     monkeypatch.setattr(source_config, "parse",
@@ -675,7 +656,8 @@ def test_an_update_reads_the_dataset_and_the_source_options_once(catalogue, make
     horodateurs["purpose"] = "Connaître le stationnement payant."
     toolkit.get_action("package_update")({"user": runner.sysadmin["name"]}, horodateurs)
 
-    catalogue.pages["1"] = catalogue.pages["1"].replace("Horodateurs", "Horodateurs du centre")
+    rdf_catalogue.pages["1"] = rdf_catalogue.pages["1"].replace("Horodateurs",
+                                                                "Horodateurs du centre")
     shows, parses[:] = [], []
     real_show = toolkit.get_action("package_show")
 
@@ -705,19 +687,19 @@ def test_an_update_reads_the_dataset_and_the_source_options_once(catalogue, make
 
 
 @pytest.mark.integration
-def test_hydra_pages_giving_fewer_datasets_than_announced_withdraw_nothing(catalogue,
+def test_hydra_pages_giving_fewer_datasets_than_announced_withdraw_nothing(rdf_catalogue,
                                                                           make_runner,
                                                                           harvester):
-    runner = make_runner(harvester, catalogue.url)
+    runner = make_runner(harvester, rdf_catalogue.url)
     job, _ = runner.run()
     assert gather_errors(job) == []  # three datasets announced, three listed
     assert len(datasets(runner.source.id)) == 3
     # « Bornes à verre » is deleted on the portal after page 1 was read: « Défibrillateurs »
     # moves onto page 1, and page 2 has nothing left for this reader
-    catalogue.pages["2"] = (
+    rdf_catalogue.pages["2"] = (
         "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
-        f"<{catalogue.base}/catalog.ttl?page=2> a hydra:PartialCollectionView ;\n"
-        f"    hydra:first <{catalogue.base}/catalog.ttl?page=1> ;\n"
+        f"<{rdf_catalogue.base}/catalog.ttl?page=2> a hydra:PartialCollectionView ;\n"
+        f"    hydra:first <{rdf_catalogue.base}/catalog.ttl?page=1> ;\n"
         "    hydra:totalItems 2 .\n")
     job, _ = runner.run()
     [error] = gather_errors(job)

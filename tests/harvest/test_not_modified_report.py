@@ -29,8 +29,7 @@ from tests.harvest.test_datafair_harvest import (
     not_modified_objects,
     stats,
 )
-from tests.harvest.test_dcat_harvest import Catalogue as DcatCatalogue
-from tests.harvest.test_udata_harvest import ORG, portal  # noqa: F401 - fixture
+from tests.harvest.test_udata_harvest import ORG
 
 pytestmark = pytest.mark.integration
 
@@ -221,8 +220,7 @@ def test_clearing_the_job_history_keeps_the_current_objects_and_the_hashes(
 
 
 # -- udata -------------------------------------------------------------------------------------
-def test_udata_unchanged_rerun_reports_every_record_not_modified(portal,  # noqa: F811
-                                                                 make_runner):
+def test_udata_unchanged_rerun_reports_every_record_not_modified(portal, make_runner):
     runner = make_runner(get_plugin("poitiers_udata_harvester"), portal.url, ORG)
     runner.run()
     guids = [guid for guid, _id, _pkg in current_objects(runner.source.id)]
@@ -234,14 +232,6 @@ def test_udata_unchanged_rerun_reports_every_record_not_modified(portal,  # noqa
 @pytest.fixture
 def dcat():
     return get_plugin("poitiers_dcat_harvester")
-
-
-@pytest.fixture
-def rdf_catalogue(httpserver):
-    cat = DcatCatalogue(httpserver.url_for("").rstrip("/"))
-    httpserver.expect_request("/catalog.ttl").respond_with_handler(cat.handler)
-    cat.url = httpserver.url_for("/catalog.ttl")
-    return cat
 
 
 def without_second_page(cat) -> dict:

@@ -11,8 +11,8 @@ from ckan.tests import factories
 from werkzeug import Response
 
 from ckanext.poitiers.harvesters import openagenda_mapping as m
-from tests.harvest.conftest import shared_fixture
-from tests.harvest.test_datafair_harvest import datasets, gather_errors
+from tests.harvest.conftest import AGENDA_SEARCH, serve_agenda, shared_fixture
+from tests.harvest.test_datafair_harvest import datasets, gather_errors, object_errors
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 API = "https://api.openagenda.com/v2"
@@ -168,6 +168,35 @@ def test_an_agenda_turned_private_is_withdrawn(httpserver, make_runner, harveste
     assert gather_errors(job) == []
     assert datasets(runner.source.id) == {}
     assert list(datasets(runner.source.id, state="deleted")) == ["agenda-sortir-a-poitiers"]
+
+
+# a slug is text of OpenAgenda's: a space, « / », « ? » or « # » stays in the segment of the page
+ODD_SLUG = "sortir à poitiers/été?x=1#haut"
+ODD_PAGE = "https://openagenda.com/sortir%20%C3%A0%20poitiers%2F%C3%A9t%C3%A9%3Fx%3D1%23haut"
+
+
+def test_a_slug_and_a_uid_are_one_segment_of_their_addresses():
+    d = m.map_agenda(dict(load("agenda.json"), slug=ODD_SLUG), API, "lov2")
+    assert d["url"] == ODD_PAGE
+    assert m.segment("a b/c?d#e%f") == "a%20b%2Fc%3Fd%23e%25f"
+    assert m.segment(41648) == "41648"  # a uid (a number) is written as it is
+    assert m.guid({"uid": 41648}) == "https://openagenda.com/agendas/41648"
+
+
+@pytest.mark.integration
+def test_an_odd_slug_found_by_a_search_gives_the_agendas_own_page(httpserver, make_runner,
+                                                                   harvester):
+    agenda = dict(load("agenda.json"), uid=55509999, slug=ODD_SLUG)
+    runner = make_runner(harvester, serve_agenda(httpserver, agenda), AGENDA_SEARCH)
+    job, results = runner.run()
+    [dataset] = datasets(runner.source.id).values()
+    assert dataset["url"] == ODD_PAGE  # before: openagenda.com/sortir à poitiers/été?x=1#haut
+    assert object_errors(job) == []  # before: the page, no web address, was left out
+    [result] = results.values()
+    assert harvester.get_original_url(result["obj_id"]) == ODD_PAGE
+    assert [r["url"] for r in dataset["resources"][:3]] == [
+        f"https://openagenda.com/agendas/55509999/events.v2.{ext}"
+        for ext in ("csv", "ics", "xlsx")]
 
 
 @pytest.fixture

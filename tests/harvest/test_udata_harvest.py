@@ -24,13 +24,6 @@ def harvester():
     return get_plugin("poitiers_udata_harvester")
 
 
-@pytest.fixture
-def portal(httpserver):
-    p = Portal(load_records())
-    p.url = p.install(httpserver)
-    return p
-
-
 def test_organisation_datasets_are_harvested_across_pages(portal, make_runner, harvester):
     runner = make_runner(harvester, portal.url, ORG)
     job, results = runner.run()

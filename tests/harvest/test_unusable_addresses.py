@@ -7,28 +7,30 @@ through the real path (local HTTP server, ckanext-harvest, PostgreSQL, Solr)."""
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 from ckan.plugins import get_plugin, toolkit
-from werkzeug import Response
 
 from ckanext.poitiers import rules, validators
-from ckanext.poitiers.harvesters.base import address_fields
+from ckanext.poitiers.harvesters import base
+from ckanext.poitiers.harvesters.base import address_fields, without_unusable_values
 from ckanext.poitiers.harvesters.common_mapping import (
     MAX_DROPPED_NAMED,
     AddressField,
     usable_addresses,
 )
+from tests.harvest.conftest import AGENDA_SEARCH, first_harvest, serve_agenda, serve_transport
 from tests.harvest.datafair_server import Catalogue
 from tests.harvest.datafair_server import load_records as datafair_records
-from tests.harvest.test_datafair_harvest import PARKINGS, VERRE, VITALIS, datasets, modified
-from tests.harvest.test_dcat_harvest import Catalogue as DcatCatalogue
+from tests.harvest.test_datafair_harvest import PARKINGS, VERRE, VITALIS, datasets
 from tests.harvest.test_openagenda import load as load_agenda
 from tests.harvest.test_transport import records as transport_records
-from tests.harvest.test_unusable_resources import job_notes, job_stats
-from tests.harvest.udata_server import Portal
-from tests.harvest.udata_server import load_records as udata_records
+from tests.harvest.test_unusable_resources import (
+    assert_reruns_write_nothing,
+    harvest_udata,
+    job_notes,
+    job_stats,
+)
 
 BAD_WEB = [
     "javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<b>x</b>",
@@ -187,6 +189,50 @@ def test_the_address_fields_are_read_from_the_dataset_schema(harvest_env):
     assert address_fields("no-such-type") == []
 
 
+@pytest.mark.integration
+def test_the_address_fields_are_worked_out_once_per_loaded_schema(harvest_env, monkeypatch):
+    from ckanext.scheming.plugins import SchemingDatasetsPlugin
+
+    worked_out = []
+    real = base.schema_address_fields
+    monkeypatch.setattr(base, "_ADDRESS_FIELDS", {})
+    monkeypatch.setattr(base, "schema_address_fields",
+                        lambda schema, kind: worked_out.append(kind) or real(schema, kind))
+    first = address_fields()
+    assert [address_fields() for _n in range(3)] == [first] * 3
+    assert worked_out == ["dataset"]  # read once, not for every record
+    # another schema loaded (a new configuration, the portal started again): read again
+    schemas = SchemingDatasetsPlugin.instance._expanded_schemas
+    changed = copy.deepcopy(schemas["dataset"])
+    [url] = [f for f in changed["dataset_fields"] if f["field_name"] == "url"]
+    url["validators"] = "ignore_missing unicode_safe"  # the source page no longer checked
+    monkeypatch.setitem(schemas, "dataset", changed)
+    assert [(f.field, f.subfield) for f in address_fields()] == [
+        (f.field, f.subfield) for f in first if f.field != "url"]
+    assert worked_out == ["dataset", "dataset"]
+    assert address_fields("no-such-type") == []
+
+
+@pytest.mark.integration
+def test_the_values_the_schema_refuses_are_left_out_of_a_copy(harvest_env):
+    mapped = {
+        "title": "Bornes", "url": "www.poitiers.fr/bornes",
+        "resources": [{"name": "Plan", "url": "file:///C:/SIG/plan.qgz"},
+                      {"name": "Bornes (CSV)", "url": "https://exemple.fr/bornes.csv"}],
+    }
+    original = copy.deepcopy(mapped)
+    package, notes = without_unusable_values(mapped)
+    assert mapped == original  # the caller's dict is not changed
+    assert package == {"title": "Bornes", "url": "",
+                       "resources": [{"name": "Bornes (CSV)",
+                                      "url": "https://exemple.fr/bornes.csv"}]}
+    assert len(notes) == 2
+    assert f"« {PAGE} »" in notes[0] and "« Plan »" in notes[1]
+    usable = {"title": "Bornes", "url": "https://www.poitiers.fr/bornes",
+              "resources": original["resources"][1:]}
+    assert without_unusable_values(usable) == (usable, [])
+
+
 def original_urls(job) -> dict:
     """guid → the link to the original record that the job report gives (None: no link)."""
     report = toolkit.get_action("harvest_job_report")({"ignore_auth": True}, {"id": job.id})
@@ -224,16 +270,9 @@ def test_datafair_source_pages_the_schema_refuses_are_left_empty(httpserver, mak
     # the job report links to no javascript: address (ckanext-harvest makes it a link)
     assert set(original_urls(job).values()) == {None}
 
-    # a re-run of the unchanged source writes nothing and adds no note
-    before = modified(datasets(runner.source.id))
-    job, results = runner.run()
-    assert results == {} and job_notes(job) == []
-    # a change the dataset does not show: mapped again, the same content hash (the field left
-    # out the same way), nothing written, no new note
-    by_slug[VERRE]["updatedAt"] = "2030-01-01T00:00:00Z"
-    job, results = runner.run()
-    assert len(results) == 1 and job_notes(job) == []
-    assert modified(datasets(runner.source.id)) == before
+    # a change the dataset does not show: the field left out the same way
+    assert_reruns_write_nothing(
+        runner, lambda: by_slug[VERRE].update(updatedAt="2030-01-01T00:00:00Z"), changed=1)
 
     # a page that becomes unusable empties the field at the update, with the note
     by_slug[VITALIS]["page"] = "file:///srv/www/vitalis.html"
@@ -274,10 +313,8 @@ def test_a_required_address_the_schema_refuses_still_refuses_the_record(app, htt
 
 
 @pytest.mark.integration
-def test_udata_pages_and_contact_emails_the_schema_refuses_are_left_empty(httpserver,
-                                                                         make_runner):
-    records = udata_records()
-    by_slug = {r["slug"]: r for r in records}
+def test_udata_pages_and_contact_emails_the_schema_refuses_are_left_empty(portal, make_runner):
+    by_slug = {r["slug"]: r for r in portal.records}
     parkings = by_slug["lieux-de-stationnement-de-grand-poitiers"]
     parkings["contact_points"][0]["email"] = "sig(at)grandpoitiers.fr"
     parkings["organization"]["page"] = "javascript:alert(1)"
@@ -285,14 +322,7 @@ def test_udata_pages_and_contact_emails_the_schema_refuses_are_left_empty(httpse
     budget["page"] = "www.data.gouv.fr/fr/datasets/budget-primitif-ville-de-poitiers/"
     budget["contact_points"] = [{"name": "Finances", "email": "finances@poitiers.fr"},
                                 {"name": "Élus", "email": "elus@poitiers"}]
-    portal = Portal(records)
-    runner = make_runner(get_plugin("poitiers_udata_harvester"), portal.install(httpserver),
-                         '{"organization": "5a0b1c2d3e4f5a6b7c8d9e0f"}')
-    job, _results = runner.run()
-    found = datasets(runner.source.id)
-    assert sorted(found) == ["budget-primitif-ville-de-poitiers",
-                             "defibrillateurs-grand-poitiers",
-                             "lieux-de-stationnement-de-grand-poitiers"]
+    runner, job, found = harvest_udata(make_runner, portal)
     shown = found["lieux-de-stationnement-de-grand-poitiers"]
     assert [c["name"] for c in shown["contact"]] == ["Service SIG"]
     assert not shown["contact"][0].get("email")
@@ -314,15 +344,11 @@ def test_udata_pages_and_contact_emails_the_schema_refuses_are_left_empty(httpse
                in n for n in notes), notes
     assert job_stats(job)["errored"] == 2
 
-    before = modified(datasets(runner.source.id))
-    job, results = runner.run()
-    assert results == {} and job_notes(job) == []
-    # a field the mapping does not read: mapped again, same content, nothing written
-    parkings["metrics"] = {"views": 1234}
-    budget["metrics"] = {"views": 99}
-    job, results = runner.run()
-    assert len(results) == 2 and job_notes(job) == []
-    assert modified(datasets(runner.source.id)) == before
+    def read_more():  # a field the mapping does not read
+        parkings["metrics"] = {"views": 1234}
+        budget["metrics"] = {"views": 99}
+
+    assert_reruns_write_nothing(runner, read_more, changed=2)
 
 
 DCAT_ADDRESSES = """
@@ -332,9 +358,8 @@ DCAT_ADDRESSES = """
 
 
 @pytest.mark.integration
-def test_dcat_addresses_the_schema_refuses_are_left_empty(httpserver, make_runner):
-    catalogue = DcatCatalogue(httpserver.url_for("").rstrip("/"))
-    httpserver.expect_request("/catalog.ttl").respond_with_handler(catalogue.handler)
+def test_dcat_addresses_the_schema_refuses_are_left_empty(rdf_catalogue, make_runner):
+    catalogue = rdf_catalogue
     base = catalogue.base
     page = catalogue.pages["1"]
     page = page.replace(f"dcat:landingPage <{base}/explore/dataset/bornes-a-verre/>",
@@ -353,9 +378,7 @@ def test_dcat_addresses_the_schema_refuses_are_left_empty(httpserver, make_runne
     page += DCAT_ADDRESSES.replace("BASE", base)
     page += '\n<urn:siren:200069854> a foaf:Agent ; foaf:name "Ville de Poitiers" .\n'
     catalogue.pages["1"] = page
-    runner = make_runner(get_plugin("poitiers_dcat_harvester"),
-                         httpserver.url_for("/catalog.ttl"))
-    job, _results = runner.run()
+    runner, job = first_harvest(make_runner, "poitiers_dcat_harvester", catalogue.url)
     found = {d["title"]: d for d in datasets(runner.source.id).values()}
     assert sorted(found) == ["Bornes à verre", "Défibrillateurs", "Horodateurs"]
     bornes = found["Bornes à verre"]
@@ -380,19 +403,12 @@ def test_dcat_addresses_the_schema_refuses_are_left_empty(httpserver, make_runne
                    for n in notes), (label, notes)
     assert job_stats(job)["errored"] == 2
 
-    # unchanged catalogue: nothing queued, no note
-    job, results = runner.run()
-    assert results == {} and job_notes(job) == []
-    # the same frequency written another way (the EU URI instead of Dublin Core's): the record
-    # is mapped again, its content hash is the same (the fields left out the same way),
-    # nothing written, no new note
-    before = modified(datasets(runner.source.id))
-    catalogue.pages["1"] = catalogue.pages["1"].replace(
-        "dct:accrualPeriodicity <http://purl.org/cld/freq/annual>",
-        f"dct:accrualPeriodicity <{EU_FREQUENCY}ANNUAL>")
-    job, results = runner.run()
-    assert len(results) == 1 and job_notes(job) == []
-    assert modified(datasets(runner.source.id)) == before
+    def frequency_written_another_way():  # the EU URI instead of Dublin Core's
+        catalogue.pages["1"] = catalogue.pages["1"].replace(
+            "dct:accrualPeriodicity <http://purl.org/cld/freq/annual>",
+            f"dct:accrualPeriodicity <{EU_FREQUENCY}ANNUAL>")
+
+    assert_reruns_write_nothing(runner, frequency_written_another_way, changed=1)
 
 
 @pytest.mark.integration
@@ -400,11 +416,8 @@ def test_transport_pages_the_schema_refuses_are_left_empty(httpserver, make_runn
     records = transport_records(httpserver.url_for("/gtfs/vitalis.zip"))
     pony = records[1]
     pony["page_url"] = "transport.data.gouv.fr/datasets/velos-et-trottinettes-pony-poitiers"
-    httpserver.expect_request("/gtfs/vitalis.zip").respond_with_data(b"absent", status=404)
-    httpserver.expect_request("/api/datasets").respond_with_handler(
-        lambda request: Response(json.dumps(records), content_type="application/json"))
-    runner = make_runner(get_plugin("poitiers_transport_harvester"), httpserver.url_for("/"))
-    job, _results = runner.run()
+    runner, job = first_harvest(make_runner, "poitiers_transport_harvester",
+                                serve_transport(httpserver, records))
     found = datasets(runner.source.id)
     assert found["velos-et-trottinettes-pony-poitiers"].get("url", "") == ""
     assert found["velos-et-trottinettes-pony-poitiers"]["resources"]
@@ -417,20 +430,17 @@ def test_transport_pages_the_schema_refuses_are_left_empty(httpserver, make_runn
 
 @pytest.mark.integration
 def test_an_agenda_page_the_schema_refuses_is_left_empty(httpserver, make_runner):
-    # the dataset's page is openagenda.com/{slug}: a slug with a space is no web address
-    agenda = dict(copy.deepcopy(load_agenda("agenda.json")), uid=55509999,
-                  slug="sortir a poitiers")
-    httpserver.expect_request("/v2/agendas").respond_with_json(
-        {"total": 1, "after": None, "agendas": [agenda]})
-    httpserver.expect_request("/v2/agendas/55509999").respond_with_json(agenda)
+    # the dataset's page is openagenda.com/{slug}: with a slug of 8,000 characters, an address
+    # longer than the schema accepts
+    agenda = dict(copy.deepcopy(load_agenda("agenda.json")), uid=55509999, slug="x" * 8000)
     harvester = get_plugin("poitiers_openagenda_harvester")
-    runner = make_runner(harvester, httpserver.url_for("/v2"),
-                         json.dumps({"key": "oa_pk_test", "search": "Poitiers"}))
+    runner = make_runner(harvester, serve_agenda(httpserver, agenda), AGENDA_SEARCH)
     job, results = runner.run()
     [dataset] = datasets(runner.source.id).values()
     assert dataset.get("url", "") == "" and len(dataset["resources"]) == 5
     [note] = job_notes(job)
-    assert f"« {PAGE} » n'est pas importé : « https://openagenda.com/sortir a poitiers »" in note
+    assert note.endswith(f"le champ « {PAGE} » n'est pas importé : son adresse dépasse "
+                         "8\u202f000 caractères ; le jeu de données est importé sans ce champ.")
     # no link to it on the job report
     [result] = results.values()
     assert harvester.get_original_url(result["obj_id"]) is None

@@ -6,22 +6,18 @@ record on the job report. Pure tests of the rule, then each harvester through th
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 from ckan.plugins import get_plugin, toolkit
-from werkzeug import Response
 
 from ckanext.poitiers import rules
 from ckanext.poitiers.harvesters.common_mapping import MAX_DROPPED_NAMED, usable_resources
+from tests.harvest.conftest import AGENDA_SEARCH, first_harvest, serve_agenda, serve_transport
 from tests.harvest.datafair_server import Catalogue
 from tests.harvest.datafair_server import load_records as datafair_records
 from tests.harvest.test_datafair_harvest import VERRE, datasets, modified, object_errors
-from tests.harvest.test_dcat_harvest import Catalogue as DcatCatalogue
 from tests.harvest.test_openagenda import load as load_agenda
 from tests.harvest.test_transport import records as transport_records
-from tests.harvest.udata_server import Portal
-from tests.harvest.udata_server import load_records as udata_records
 
 SCHEMES = rules.url_schemes_of(None)  # CKAN's default: http, https, ftp
 REFUSED = [
@@ -109,6 +105,35 @@ def urls(dataset):
     return [r["url"] for r in dataset["resources"]]
 
 
+# the organisation whose datasets the recorded udata portal lists (three of them)
+UDATA_ORG = '{"organization": "5a0b1c2d3e4f5a6b7c8d9e0f"}'
+
+
+def harvest_udata(make_runner, portal):
+    """The first job of a udata source on ``portal`` (conftest's fixture): (runner, job, the
+    datasets by name), every record imported."""
+    runner, job = first_harvest(make_runner, "poitiers_udata_harvester", portal.url, UDATA_ORG)
+    found = datasets(runner.source.id)
+    assert sorted(found) == ["budget-primitif-ville-de-poitiers",
+                             "defibrillateurs-grand-poitiers",
+                             "lieux-de-stationnement-de-grand-poitiers"]
+    return runner, job, found
+
+
+def assert_reruns_write_nothing(runner, change, changed: int) -> None:
+    """A re-run of the unchanged source writes nothing and adds no note; after ``change()``,
+    a change of the source the datasets do not show, its ``changed`` records are mapped again
+    and compared (the same content hash: the values left out the same way), nothing is written
+    and no new note is on the report."""
+    before = modified(datasets(runner.source.id))
+    job, results = runner.run()
+    assert results == {} and job_notes(job) == []
+    change()
+    job, results = runner.run()
+    assert len(results) == changed and job_notes(job) == []
+    assert modified(datasets(runner.source.id)) == before
+
+
 @pytest.mark.integration
 def test_datafair_attachments_the_portal_cannot_link_to_are_left_out(httpserver, make_runner):
     records = datafair_records()
@@ -138,33 +163,19 @@ def test_datafair_attachments_the_portal_cannot_link_to_are_left_out(httpserver,
     stats = job_stats(job)
     assert stats["added"] == len(records) and stats["errored"] == 1
 
-    # a re-run of the unchanged source writes nothing and adds no note
-    before = modified(datasets(runner.source.id))
-    job, results = runner.run()
-    assert results == {} and job_notes(job) == []
-    # a change the dataset does not show (an update date): mapped, compared, nothing written,
-    # no new note on the report
-    verre["updatedAt"] = "2030-01-01T00:00:00Z"
-    job, results = runner.run()
-    assert len(results) == 1 and job_notes(job) == []
-    assert modified(datasets(runner.source.id)) == before
+    # a change the dataset does not show (an update date)
+    assert_reruns_write_nothing(
+        runner, lambda: verre.update(updatedAt="2030-01-01T00:00:00Z"), changed=1)
 
 
 @pytest.mark.integration
-def test_udata_resources_without_a_web_address_are_left_out(httpserver, make_runner):
-    records = udata_records()
-    parkings = next(r for r in records if r["slug"] == "lieux-de-stationnement-de-grand-poitiers")
+def test_udata_resources_without_a_web_address_are_left_out(portal, make_runner):
+    by_slug = {r["slug"]: r for r in portal.records}
+    parkings = by_slug["lieux-de-stationnement-de-grand-poitiers"]
     parkings["resources"][1]["url"] = "schema.data.gouv.fr/etalab/schema-stationnement/"
-    dae = next(r for r in records if r["slug"] == "defibrillateurs-grand-poitiers")
-    dae["resources"][0]["url"] = "file:///srv/partage/dae.geojson"
-    portal = Portal(records)
-    runner = make_runner(get_plugin("poitiers_udata_harvester"), portal.install(httpserver),
-                         '{"organization": "5a0b1c2d3e4f5a6b7c8d9e0f"}')
-    job, _results = runner.run()
-    found = datasets(runner.source.id)
-    assert sorted(found) == ["budget-primitif-ville-de-poitiers",
-                             "defibrillateurs-grand-poitiers",
-                             "lieux-de-stationnement-de-grand-poitiers"]
+    by_slug["defibrillateurs-grand-poitiers"]["resources"][0]["url"] = (
+        "file:///srv/partage/dae.geojson")
+    _runner, job, found = harvest_udata(make_runner, portal)
     assert urls(found["lieux-de-stationnement-de-grand-poitiers"]) == [
         parkings["resources"][0]["latest"]]
     # its only resource left out: imported without resources (the schema does not require one)
@@ -178,12 +189,9 @@ def test_udata_resources_without_a_web_address_are_left_out(httpserver, make_run
 
 
 @pytest.mark.integration
-def test_dcat_distributions_on_a_local_file_are_left_out_at_update(httpserver, make_runner):
-    catalogue = DcatCatalogue(httpserver.url_for("").rstrip("/"))
-    httpserver.expect_request("/catalog.ttl").respond_with_handler(catalogue.handler)
-    runner = make_runner(get_plugin("poitiers_dcat_harvester"),
-                         httpserver.url_for("/catalog.ttl"))
-    job, _results = runner.run()
+def test_dcat_distributions_on_a_local_file_are_left_out_at_update(rdf_catalogue, make_runner):
+    catalogue = rdf_catalogue
+    runner, job = first_harvest(make_runner, "poitiers_dcat_harvester", catalogue.url)
     assert job_notes(job) == []
     geojson = "/api/explore/v2.1/catalog/datasets/horodateurs/exports/geojson"
     page = catalogue.pages["1"]
@@ -224,11 +232,8 @@ def test_transport_resources_on_a_share_are_left_out(httpserver, make_runner):
     pony = records[1]
     pony["resources"].append({"id": 1, "title": "Tarifs (réseau interne)", "format": "pdf",
                               "url": "smb://serveur/partage/tarifs.pdf"})
-    httpserver.expect_request("/gtfs/vitalis.zip").respond_with_data(b"absent", status=404)
-    httpserver.expect_request("/api/datasets").respond_with_handler(
-        lambda request: Response(json.dumps(records), content_type="application/json"))
-    runner = make_runner(get_plugin("poitiers_transport_harvester"), httpserver.url_for("/"))
-    job, _results = runner.run()
+    runner, job = first_harvest(make_runner, "poitiers_transport_harvester",
+                                serve_transport(httpserver, records))
     found = datasets(runner.source.id)
     assert urls(found["velos-et-trottinettes-pony-poitiers"]) == [
         pony["resources"][0]["url"]]
@@ -240,12 +245,8 @@ def test_transport_resources_on_a_share_are_left_out(httpserver, make_runner):
 def test_an_agenda_website_the_portal_cannot_link_to_is_left_out(httpserver, make_runner):
     agenda = dict(copy.deepcopy(load_agenda("agenda.json")), uid=55509999,
                   url="javascript:alert(document.cookie)")
-    httpserver.expect_request("/v2/agendas").respond_with_json(
-        {"total": 1, "after": None, "agendas": [agenda]})
-    httpserver.expect_request("/v2/agendas/55509999").respond_with_json(agenda)
-    runner = make_runner(get_plugin("poitiers_openagenda_harvester"), httpserver.url_for("/v2"),
-                         json.dumps({"key": "oa_pk_test", "search": "Poitiers"}))
-    job, _results = runner.run()
+    runner, job = first_harvest(make_runner, "poitiers_openagenda_harvester",
+                                serve_agenda(httpserver, agenda), AGENDA_SEARCH)
     [dataset] = datasets(runner.source.id).values()
     assert len(dataset["resources"]) == 4  # the three exports and the events API
     assert not any("javascript" in u for u in urls(dataset))

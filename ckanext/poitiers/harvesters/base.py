@@ -64,7 +64,7 @@ HASH_EXTRA = "poitiers_content_hash"
 # hash of the remote record as listed (with the mapping version and the source configuration):
 # a record whose hash equals the one of its current harvest object is skipped at gather time
 RECORD_EXTRA = "poitiers_record_hash"
-MAPPING_VERSION = "5"  # bump when a mapping changes, so that unchanged records are mapped again
+MAPPING_VERSION = "6"  # bump when a mapping changes, so that unchanged records are mapped again
 # a fetch step that half-failed (e.g. GTFS facts unreadable) lists its French messages here:
 # they are stored as errors of the record, and the record is still imported
 WARNINGS_KEY = "_poitiers_warnings"
@@ -117,17 +117,18 @@ def apply_defaults(mapped: dict, config: dict) -> dict:
     return mapped
 
 
-def drop_unusable_resources(mapped: dict) -> list[str]:
-    """Leave out of a mapped dataset the resources whose address the dataset schema refuses
+def without_unusable_resources(mapped: dict) -> tuple[dict, list[str]]:
+    """A mapped dataset without the resources whose address the dataset schema refuses
     (``common_mapping.usable_resources`` with CKAN's ``ckan.valid_url_schemes``), so that the
-    dataset is imported with its other resources; the French notes naming them, to store as
-    errors of the record once the dataset is written."""
+    dataset is imported with its other resources, and the French notes naming them, to store
+    as errors of the record once the dataset is written. ``mapped`` is not changed (returned
+    as it is when every resource is kept)."""
     if not mapped.get("resources"):
-        return []
+        return mapped, []
     kept, notes = usable_resources(mapped["resources"], url_schemes())
-    if notes:
-        mapped["resources"] = kept
-    return notes
+    if not notes:
+        return mapped, []
+    return {**mapped, "resources": kept}, notes
 
 
 REQUIRING_VALIDATORS = frozenset({"not_empty", "poitiers_required"})
@@ -138,14 +139,35 @@ def address_fields(dataset_type: str = "dataset") -> list[AddressField]:
     repeating subfields checked by an address validator (``ADDRESS_VALIDATORS`` of
     ``validators.py``: ``poitiers_url``, ``poitiers_email``), named by their labels in the
     portal's default language (« Éditeur › Site web », see :func:`schema_labels`); [] without
-    such a schema."""
+    such a schema.
+
+    Read for every imported record: worked out once per loaded schema and language
+    (:data:`_ADDRESS_FIELDS`, keyed by dataset type and language, valid while the schema
+    ckanext-scheming gives is the same object; a schema loaded again is read again)."""
     from ckanext.scheming.helpers import scheming_get_dataset_schema
 
     try:
-        schema = scheming_get_dataset_schema(dataset_type) or {}
+        schema = scheming_get_dataset_schema(dataset_type)
     except Exception:  # noqa: BLE001 - without a schema, the schema itself will say it
         log.warning("No scheming schema for %s: no address field checked", dataset_type)
         return []
+    if not schema:
+        return []
+    key = (dataset_type, default_locale())
+    cached = _ADDRESS_FIELDS.get(key)
+    if cached is None or cached[0] is not schema:
+        cached = _ADDRESS_FIELDS[key] = (schema, schema_address_fields(schema, dataset_type))
+    return list(cached[1])
+
+
+# (dataset type, language) → (the schema read, its address fields): the schema is kept, so that
+# its identity is not given to another object while the entry lives
+_ADDRESS_FIELDS: dict[tuple[str, str], tuple[dict, tuple[AddressField, ...]]] = {}
+
+
+def schema_address_fields(schema: dict, dataset_type: str) -> tuple[AddressField, ...]:
+    """The address fields of ``schema``, the scheming schema of ``dataset_type``: see
+    :func:`address_fields`."""
     labels = schema_labels(dataset_type)
     found = []
     for field in schema.get("dataset_fields") or []:
@@ -164,25 +186,26 @@ def address_fields(dataset_type: str = "dataset") -> list[AddressField]:
             required = bool(checked.get("required")) or bool(
                 REQUIRING_VALIDATORS & set(validators))
             found.append(AddressField(name, subname, kind, words, required))
-    return found
+    return tuple(found)
 
 
-def drop_unusable_addresses(mapped: dict) -> list[str]:
-    """Leave empty in a mapped dataset the addresses the dataset schema refuses (source page,
+def without_unusable_addresses(mapped: dict) -> tuple[dict, list[str]]:
+    """A mapped dataset with the addresses the dataset schema refuses left empty (source page,
     publisher's and contact's websites, URIs and emails: ``common_mapping.usable_addresses``
-    on :func:`address_fields`), so that the dataset is imported with everything else; the
-    French notes naming them, to store as errors of the record once the dataset is written."""
+    on :func:`address_fields`), so that the dataset is imported with everything else, and the
+    French notes naming them, to store as errors of the record once the dataset is written.
+    ``mapped`` is not changed (returned as it is when every address is kept)."""
     kept, notes = usable_addresses(mapped, address_fields(mapped.get("type") or "dataset"))
-    if notes:
-        mapped.clear()
-        mapped.update(kept)
-    return notes
+    return (kept, notes) if notes else (mapped, [])
 
 
-def drop_unusable_values(mapped: dict) -> list[str]:
-    """:func:`drop_unusable_addresses` then :func:`drop_unusable_resources`: the notes of
-    both, before the content hash (the hash is the one of what is written)."""
-    return drop_unusable_addresses(mapped) + drop_unusable_resources(mapped)
+def without_unusable_values(mapped: dict) -> tuple[dict, list[str]]:
+    """:func:`without_unusable_addresses` then :func:`without_unusable_resources`: the dataset
+    to write and the notes of both, before the content hash (the hash is the one of what is
+    written). ``mapped`` is not changed."""
+    package, address_notes = without_unusable_addresses(mapped)
+    package, resource_notes = without_unusable_resources(package)
+    return package, address_notes + resource_notes
 
 
 def unexpected_shape(error: Exception) -> str:
@@ -284,6 +307,20 @@ def current_record_hashes(source_id: str) -> dict[str, str]:
         .filter(model.Package.state == "active")
     )
     return dict(rows)
+
+
+def record_objects(source_id: str, guid: str):
+    """The harvest objects of the record ``guid`` of one source (a query, to narrow), the
+    current one first, then the latest gathered: what the look-ups of a record's current
+    object, of its previous one (``PoitiersHarvester._previous_object``) and of its dataset
+    (the DCAT harvester's ``_read_datasets_from_db``) read. Objects of another source with the
+    same guid (another organisation harvesting the same remote dataset) are never among them."""
+    return (
+        model.Session.query(HarvestObject)
+        .filter(HarvestObject.guid == guid)
+        .filter(HarvestObject.harvest_source_id == source_id)
+        .order_by(HarvestObject.current.desc().nullslast(), HarvestObject.gathered.desc())
+    )
 
 
 def record_not_modified(harvest_job, guids: list[str]) -> int:
@@ -719,28 +756,21 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
 
     @staticmethod
     def _current_object(harvest_object):
-        return (
-            model.Session.query(HarvestObject)
-            .filter(HarvestObject.guid == harvest_object.guid)
-            .filter(HarvestObject.harvest_source_id == harvest_object.harvest_source_id)
-            .filter(HarvestObject.current == True)  # noqa: E712
-            .first()
-        )
+        return record_objects(harvest_object.harvest_source_id, harvest_object.guid).filter(
+            HarvestObject.current == True  # noqa: E712
+        ).first()
 
     @staticmethod
     def _previous_object(harvest_object):
         """The current object of the record; else, for a record withdrawn earlier and published
         again, its latest other object that had a dataset (one query for both)."""
         return (
-            model.Session.query(HarvestObject)
-            .filter(HarvestObject.guid == harvest_object.guid)
-            .filter(HarvestObject.harvest_source_id == harvest_object.harvest_source_id)
+            record_objects(harvest_object.harvest_source_id, harvest_object.guid)
             .filter(sa.or_(
                 HarvestObject.current == True,  # noqa: E712
                 sa.and_(HarvestObject.package_id.isnot(None),
                         HarvestObject.id != harvest_object.id),
             ))
-            .order_by(HarvestObject.current.desc().nullslast(), HarvestObject.gathered.desc())
             .first()
         )
 
@@ -759,7 +789,7 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
             return self._refuse_record(harvest_object, unexpected_shape(e))
         # before the content hash: the hash is the one of what is written, so a record whose
         # kept content did not change is "unchanged" below, and gets no new note
-        notes = drop_unusable_values(mapped)
+        mapped, notes = without_unusable_values(mapped)
 
         mapped_hash = content_hash(self.content_view(mapped, record))
         # a record withdrawn earlier and published again revives its dataset

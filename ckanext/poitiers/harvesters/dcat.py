@@ -40,12 +40,13 @@ from ckanext.poitiers.harvesters.base import (
     apply_defaults,
     content_hash,
     current_record_hashes,
-    drop_unusable_values,
     incomplete_read,
     merge_local_edits,
     record_hash,
     record_not_modified,
+    record_objects,
     remember_record_hash,
+    without_unusable_values,
 )
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError, decode_utf8
 from ckanext.poitiers.harvesters.i18n import N_, _
@@ -218,12 +219,11 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
     # -- mapping -------------------------------------------------------------------------------
     def poitiers_dict(self, dataset: dict, source) -> tuple[dict, list[str]]:
         """(the dataset to write, French notes): the dataset without the addresses and the
-        resources the schema refuses (``drop_unusable_values``), the notes naming them, to
+        resources the schema refuses (``without_unusable_values``), the notes naming them, to
         store once the dataset is written."""
         cfg = self._settings(source)
-        mapped = apply_defaults(_schema_fields_only(mapping.map_dataset(dataset)), cfg)
-        notes = drop_unusable_values(mapped)
-        return mapped, notes
+        return without_unusable_values(
+            apply_defaults(_schema_fields_only(mapping.map_dataset(dataset)), cfg))
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
         # import_stage has just mapped this object's content to compare it with the previous
@@ -258,13 +258,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
                                                harvest_object.source)
         except (ValueError, KeyError, TypeError) as e:
             return self._refuse_record(harvest_object, e)
-        previous = (
-            model.Session.query(HarvestObject)
-            .filter(HarvestObject.guid == harvest_object.guid)
-            .filter(HarvestObject.harvest_source_id == harvest_object.harvest_source_id)
-            .filter(HarvestObject.current == True)  # noqa: E712
-            .first()
-        )
+        previous = PoitiersHarvester._current_object(harvest_object)
         if previous is not None and previous.package_id:
             pkg = model.Package.get(previous.package_id)
             if (
@@ -385,12 +379,10 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         if importing is None:
             return []
         rows = (
-            model.Session.query(HarvestObject.package_id)
+            record_objects(importing.harvest_object.harvest_source_id, guid)
+            .with_entities(HarvestObject.package_id)
             .join(model.Package, model.Package.id == HarvestObject.package_id)
-            .filter(HarvestObject.harvest_source_id == importing.harvest_object.harvest_source_id)
-            .filter(HarvestObject.guid == guid)
             .filter(model.Package.state.in_(("active", "deleted")))
-            .order_by(HarvestObject.current.desc().nullslast(), HarvestObject.gathered.desc())
         )
         return [(package_id,) for package_id in dict.fromkeys(row[0] for row in rows)]
 

@@ -110,7 +110,7 @@ class OpenAgendaHarvester(PoitiersHarvester):
     def _agenda(client, api: str, uid, params: dict) -> dict:
         """``GET /agendas/{uid}``: that agenda, or RemoteError (an answer of another shape or
         about another uid, such as an event, is not taken for it)."""
-        url = f"{api}/agendas/{uid}"
+        url = f"{api}/agendas/{mapping.segment(uid)}"
         record = client.get_json(url, params=params)
         if not isinstance(record, dict) or str(record.get("uid", "")) != str(uid):
             raise RemoteError(

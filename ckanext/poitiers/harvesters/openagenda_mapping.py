@@ -7,6 +7,7 @@ description, url, image, official, updatedAt, summary{…}``.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from ckanext.poitiers.harvesters.common_mapping import (
     FLAG,
@@ -51,9 +52,16 @@ def uid_of(record: dict) -> str | None:
     return str(uid)
 
 
+def segment(value) -> str:
+    """``value`` (a slug or a uid given by OpenAgenda) as one segment of an address's path:
+    everything but letters, digits and ``-._~`` percent-encoded, so that a space, a ``/``, a
+    ``?`` or a ``#`` in it never makes another path, a query or a fragment."""
+    return quote(str(value), safe="")
+
+
 def guid(record: dict) -> str | None:
     uid = uid_of(record)
-    return f"{SITE}/agendas/{uid}" if uid else None
+    return f"{SITE}/agendas/{segment(uid)}" if uid else None
 
 
 def export_names() -> dict[str, str]:
@@ -75,10 +83,11 @@ def map_agenda(record: dict, api: str, licence_id: str) -> dict:
     if record.get("private"):
         raise OpenAgendaMappingError(_("the agenda is private: it is not published."))
     slug = record.get("slug") or uid
+    uid_path = segment(uid)
     eu, local = remote.themes(["culture"])
     names = export_names()
     resources = [
-        {"name": names[path], "url": f"{SITE}/agendas/{uid}/{path}", "format": fmt,
+        {"name": names[path], "url": f"{SITE}/agendas/{uid_path}/{path}", "format": fmt,
          "resource_kind": "file"}
         for path, fmt in EXPORTS
     ]
@@ -88,7 +97,7 @@ def map_agenda(record: dict, api: str, licence_id: str) -> dict:
             "OpenAgenda API v2 (a free public key is needed, header « key »): events filtered by "
             "date, place, keyword, updated since…"
         ),
-        "url": f"{api}/agendas/{uid}/events",
+        "url": f"{api}/agendas/{uid_path}/events",
         "format": "JSON",
         "resource_kind": "api",
     })
@@ -100,7 +109,7 @@ def map_agenda(record: dict, api: str, licence_id: str) -> dict:
         "title": title,
         "name": f"agenda-{slug}",
         "notes": notes or _("Events of the OpenAgenda agenda « {title} ».").format(title=title),
-        "url": f"{SITE}/{slug}",
+        "url": f"{SITE}/{segment(slug)}",
         "theme": eu,
         "poitiers_theme": local,
         "frequency": CONTINUOUS,
