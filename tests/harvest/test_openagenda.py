@@ -175,6 +175,16 @@ ODD_SLUG = "sortir à poitiers/été?x=1#haut"
 ODD_PAGE = "https://openagenda.com/sortir%20%C3%A0%20poitiers%2F%C3%A9t%C3%A9%3Fx%3D1%23haut"
 
 
+@pytest.mark.parametrize("uid", ["41648\n", "41648\r\n", " 41648", "4164８"])
+def test_a_uid_with_anything_more_is_not_a_uid(uid):
+    from ckanext.poitiers.harvesters import openagenda, openagenda_mapping as m
+
+    assert m.uid_of({"uid": uid}) is None
+    with pytest.raises(Exception, match="« agendas »"):
+        openagenda.OpenAgendaHarvester().check_settings({"key": "oa_pk_test", "agendas": [uid],
+                                                        "search": ""})
+
+
 def test_a_slug_and_a_uid_are_one_segment_of_their_addresses():
     d = m.map_agenda(dict(load("agenda.json"), slug=ODD_SLUG), API, "lov2")
     assert d["url"] == ODD_PAGE

@@ -34,7 +34,7 @@ class OpenAgendaHarvester(PoitiersHarvester):
             errors.append(_("« key » (the public OpenAgenda key, oa_pk_…) is required."))
         if not parsed["agendas"] and not parsed["search"]:
             errors.append(_("Give « agendas » (a list of agenda uids) or « search »."))
-        bad = [uid for uid in parsed["agendas"] if not UID.match(uid)]
+        bad = [uid for uid in parsed["agendas"] if not UID.fullmatch(uid)]
         if bad:
             errors.append(
                 _("« agendas » lists agenda uids, numbers such as « 41648 » (in the address "

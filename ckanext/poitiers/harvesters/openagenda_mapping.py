@@ -34,7 +34,7 @@ EXPORTS = (
 
 
 # an agenda uid: a number, as in openagenda.com/agendas/41648
-UID = re.compile(r"^[0-9]{1,20}$")
+UID = re.compile(r"[0-9]{1,20}")  # used with fullmatch: "41648\n" is not a uid
 # the JSON types of the fields read
 SHAPE = {"uid": IDENTIFIER, "title": TEXT, "slug": TEXT, "description": TEXT, "url": TEXT,
          "private": FLAG}
@@ -47,7 +47,7 @@ class OpenAgendaMappingError(ValueError):
 def uid_of(record: dict) -> str | None:
     """The agenda's uid as text, or None when it is not an agenda uid (a number)."""
     uid = record.get("uid")
-    if isinstance(uid, bool) or not isinstance(uid, (str, int)) or not UID.match(str(uid)):
+    if isinstance(uid, bool) or not isinstance(uid, (str, int)) or not UID.fullmatch(str(uid)):
         return None
     return str(uid)
 
