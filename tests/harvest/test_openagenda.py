@@ -177,7 +177,8 @@ ODD_PAGE = "https://openagenda.com/sortir%20%C3%A0%20poitiers%2F%C3%A9t%C3%A9%3F
 
 @pytest.mark.parametrize("uid", ["41648\n", "41648\r\n", " 41648", "4164８"])
 def test_a_uid_with_anything_more_is_not_a_uid(uid):
-    from ckanext.poitiers.harvesters import openagenda, openagenda_mapping as m
+    from ckanext.poitiers.harvesters import openagenda
+    from ckanext.poitiers.harvesters import openagenda_mapping as m
 
     assert m.uid_of({"uid": uid}) is None
     with pytest.raises(Exception, match="« agendas »"):
