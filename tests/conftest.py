@@ -2,10 +2,48 @@
 from __future__ import annotations
 
 import configparser
+import os
 import pathlib
+import shutil
 import socket
+import tempfile
 
 import pytest
+
+_STORAGE_ENV = "CKAN_STORAGE_PATH"
+_session_storage: list[tuple[str | None, str]] = []  # (CKAN_STORAGE_PATH before, this session's)
+
+
+def pytest_configure(config):
+    """Each test session writes in its own ``ckan.storage_path``, not in test.ini's shared one.
+
+    Under it CKAN keeps its webassets (``webassets/``, built when a page is rendered) and its
+    JavaScript catalogues (``i18n/``). Two sessions of two installations (two checkouts, or CKAN
+    2.11 and 2.12) sharing that directory rebuild each other's bundles at each page: a bundle's
+    definition holds the absolute paths of its files, so each sees the other's as changed, and
+    webassets' cache manifest, which records the version of ``vendor/%(version)s_select2.css``,
+    is replaced by deleting the old file, then renaming the new one in
+    (``webassets.cache.FilesystemCache.set``). A page rendered in that instant failed with
+    « BundleError: Cannot find version of <Bundle output=vendor/%(version)s_select2.css> »,
+    at random, in whole-suite runs next to another one.
+
+    CKAN reads ``CKAN_STORAGE_PATH`` over the configuration file: in this process (CKAN's
+    pytest plugin loads test.ini at session start, after this hook) and in the ``ckan``
+    commands the tests start, which then see the same files as the test app."""
+    _session_storage.append((os.environ.get(_STORAGE_ENV), tempfile.mkdtemp(
+        prefix=f"ckanext-poitiers-test-storage-{os.getpid()}-")))
+    os.environ[_STORAGE_ENV] = _session_storage[-1][1]
+
+
+def pytest_unconfigure(config):
+    if not _session_storage:
+        return
+    before, storage = _session_storage.pop()
+    if before is None:
+        os.environ.pop(_STORAGE_ENV, None)
+    else:
+        os.environ[_STORAGE_ENV] = before
+    shutil.rmtree(storage, ignore_errors=True)
 
 
 @pytest.fixture

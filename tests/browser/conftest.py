@@ -185,7 +185,6 @@ def portal(tmp_path_factory, inbox):
         f"use = config:{ROOT / 'test.ini'}\n"
         "WTF_CSRF_ENABLED = true\n"
         f"ckan.site_url = {url}\n"
-        f"ckan.storage_path = {tmp / 'storage'}\n"
         "ckan.auth.create_user_via_api = false\n"
         f"smtp.server = 127.0.0.1:{inbox.port}\n"
         "\n[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
@@ -193,7 +192,10 @@ def portal(tmp_path_factory, inbox):
         "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
         "formatter = generic\n[formatter_generic]\nformat = %(levelname)s [%(name)s] %(message)s\n",
         encoding="utf-8")
-    env = dict(os.environ, CKAN_SITE_URL=url, CKAN_INI=str(ini))
+    # its own storage (webassets, JavaScript catalogues), over the session's CKAN_STORAGE_PATH
+    # (tests/conftest.py): CKAN reads these variables over the configuration file
+    env = dict(os.environ, CKAN_SITE_URL=url, CKAN_INI=str(ini),
+               CKAN_STORAGE_PATH=str(tmp / "storage"))
     # a fresh database and index, with the plugins' tables (harvest, activity, ours)
     _cli(ini, "db", "clean", "--yes", env=env)
     # CKAN 2.11's `db clean` leaves the search index alone (2.12 clears it)

@@ -2,6 +2,10 @@
 the real Solr, private datasets stay private, Redis answers."""
 from __future__ import annotations
 
+import configparser
+import os
+import pathlib
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 import pytest
@@ -121,3 +125,20 @@ def test_harvest_redis_connections_block_on_an_idle_queue():
     assert conn.connection_pool.connection_kwargs["socket_timeout"] is None
     # BLPOP on an empty list for longer than redis-py 8's default 5 s read timeout
     assert conn.blpop("poitiers-test-empty-queue", timeout=6) is None
+
+
+def test_the_test_session_builds_its_assets_in_a_directory_of_its_own(app):
+    """Not in test.ini's /tmp directory, which every checkout and both CKAN versions name: two
+    sessions building their webassets there at the same time broke each other's pages
+    (« BundleError: Cannot find version of <Bundle output=vendor/%(version)s_select2.css> »,
+    tests/conftest.py)."""
+    from ckan.lib import webassets_tools
+
+    ini = configparser.ConfigParser(interpolation=None, strict=False)
+    ini.read(pathlib.Path(__file__).parents[2] / "test.ini")
+    shared = pathlib.Path(ini["app:main"]["ckan.storage_path"])
+    assert app.get("/dataset/").status_code == 200
+    built = pathlib.Path(webassets_tools.env.directory)
+    assert list(built.glob("vendor/*_select2.css")), "the page built no select2 stylesheet"
+    assert shared not in built.parents
+    assert str(os.getpid()) in built.parent.name  # this pytest process's own directory
