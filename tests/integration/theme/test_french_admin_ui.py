@@ -226,6 +226,23 @@ def test_harvest_jobs_and_forms_in_french(app, admin_content):
         "e.g. https://example.org/data.csv")
 
 
+def test_harvest_job_dates_in_french_word_order(app, admin_content):
+    """The job list dates its jobs as French writes a date (« 2 novembre 2026 à 04:00 »), not
+    in CKAN's English order (« novembre 2, 2026, 04:00 (+0100) »); English as CKAN writes it."""
+    headers = {"Authorization": admin_content["sysadmin"]["token"]}
+
+    def times(path):
+        page = BeautifulSoup(app.get(path, headers=headers).body, "html.parser")
+        return [re.sub(r"\s+", " ", span.get_text()).strip()
+                for span in page.select(".dataset-content .automatic-local-datetime")]
+
+    # the finished job: started 03:00 UTC, finished 03:05 UTC (Europe/Paris: UTC+1)
+    assert times("/harvest/moissonnage-exemple/job") == [
+        "2 novembre 2026 à 04:00", "2 novembre 2026 à 04:05"]
+    assert times("/en/harvest/moissonnage-exemple/job") == [
+        "November 2, 2026, 04:00 (+0100)", "November 2, 2026, 04:05 (+0100)"]
+
+
 def test_javascript_strings_in_french(app, admin_content):
     """CKAN's JavaScript modules (confirmation windows, notifications, file upload,
     autocomplete) read their French from /api/i18n/fr, built from the catalogues for the
