@@ -185,7 +185,7 @@ def test_harvest_jobs_and_forms_in_french(app, admin_content):
     """The English ckanext-harvest and CKAN write outside gettext, one word or a value the scan
     above cannot know: the disabled « Reharvest » while a job waits or runs, « Stop », the
     statuses of the jobs not finished, the labels of the source list (their colon), the
-    placeholders of /ckan-admin and of the resource's address."""
+    placeholders of /ckan-admin and of the resource's address, the label of /ckan-admin's field."""
     c = admin_content
     headers = {"Authorization": c["sysadmin"]["token"]}
 
@@ -216,6 +216,9 @@ def test_harvest_jobs_and_forms_in_french(app, admin_content):
     assert lines and all(line.endswith("— Organisation\u00a0: Grand Poitiers") for line in lines)
     admin = soup("/ckan-admin")
     assert admin.find(id="promote-username")["placeholder"] == "Nom d’utilisateur"
+    # the field has a label of its own, not only a placeholder (RGAA 11.1)
+    labels = admin.find_all("label", attrs={"for": "promote-username"})
+    assert [text(label) for label in labels] == ["Nom d’utilisateur"]
     res = c["dataset"]["resources"][0]["id"]
     for path in ["/dataset/parkings/resource/new", f"/dataset/parkings/resource/{res}/edit"]:
         assert soup(path).find(id="field-resource-url")["placeholder"] == (
