@@ -1,7 +1,7 @@
 """Template helpers (registered by the core plugin as ``h.poitiers_*``)."""
 from __future__ import annotations
 
-from ckanext.poitiers import markdown, vocabularies
+from ckanext.poitiers import dates, markdown, vocabularies
 
 
 def poitiers_licence(licence_id: str) -> dict | None:
@@ -66,4 +66,6 @@ def all_helpers() -> dict:
         "poitiers_vocabulary_label": poitiers_vocabulary_label,
         # CKAN's own helper, made safe after its auto-linking (ckanext/poitiers/markdown.py)
         "render_markdown": markdown.render_markdown,
+        # CKAN's own helper, dates in the word order of the page's language (dates.py)
+        "render_datetime": dates.render_datetime,
     }

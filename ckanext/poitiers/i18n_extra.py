@@ -69,7 +69,7 @@ CKAN_CORE = [
     N_("There are currently no groups for this site."),
     N_("There are no groups associated with this dataset."),
     N_("All activity types"), N_("No activity found"), N_("No activity found for this type"),
-    N_("Activity occurred on: {time}"),
+    N_("Activity occurred on: {time}"), N_("Just now"),
     N_("Search followee"),
     # users and administration
     N_("Username or Email"), N_("Profile picture"), N_("Profile picture URL"),

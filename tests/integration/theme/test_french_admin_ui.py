@@ -185,7 +185,7 @@ def test_harvest_jobs_and_forms_in_french(app, admin_content):
     """The English ckanext-harvest and CKAN write outside gettext, one word or a value the scan
     above cannot know: the disabled « Reharvest » while a job waits or runs, « Stop », the
     statuses of the jobs not finished, the labels of the source list (their colon), the
-    placeholders of /ckan-admin and of the resource's address."""
+    placeholders of /ckan-admin and of the resource's address, the label of /ckan-admin's field."""
     c = admin_content
     headers = {"Authorization": c["sysadmin"]["token"]}
 
@@ -216,6 +216,9 @@ def test_harvest_jobs_and_forms_in_french(app, admin_content):
     assert lines and all(line.endswith("— Organisation\u00a0: Grand Poitiers") for line in lines)
     admin = soup("/ckan-admin")
     assert admin.find(id="promote-username")["placeholder"] == "Nom d’utilisateur"
+    # the field has a label of its own, not only a placeholder (RGAA 11.1)
+    labels = admin.find_all("label", attrs={"for": "promote-username"})
+    assert [text(label) for label in labels] == ["Nom d’utilisateur"]
     res = c["dataset"]["resources"][0]["id"]
     for path in ["/dataset/parkings/resource/new", f"/dataset/parkings/resource/{res}/edit"]:
         assert soup(path).find(id="field-resource-url")["placeholder"] == (
@@ -224,6 +227,23 @@ def test_harvest_jobs_and_forms_in_french(app, admin_content):
                             "html.parser")
     assert english.find(id="field-resource-url")["placeholder"] == (
         "e.g. https://example.org/data.csv")
+
+
+def test_harvest_job_dates_in_french_word_order(app, admin_content):
+    """The job list dates its jobs as French writes a date (« 2 novembre 2026 à 04:00 »), not
+    in CKAN's English order (« novembre 2, 2026, 04:00 (+0100) »); English as CKAN writes it."""
+    headers = {"Authorization": admin_content["sysadmin"]["token"]}
+
+    def times(path):
+        page = BeautifulSoup(app.get(path, headers=headers).body, "html.parser")
+        return [re.sub(r"\s+", " ", span.get_text()).strip()
+                for span in page.select(".dataset-content .automatic-local-datetime")]
+
+    # the finished job: started 03:00 UTC, finished 03:05 UTC (Europe/Paris: UTC+1)
+    assert times("/harvest/moissonnage-exemple/job") == [
+        "2 novembre 2026 à 04:00", "2 novembre 2026 à 04:05"]
+    assert times("/en/harvest/moissonnage-exemple/job") == [
+        "November 2, 2026, 04:00 (+0100)", "November 2, 2026, 04:05 (+0100)"]
 
 
 def test_javascript_strings_in_french(app, admin_content):
