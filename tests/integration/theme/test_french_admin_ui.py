@@ -136,6 +136,17 @@ def _english_on(app, c: dict, who: str | None) -> dict[str, list[str]]:
     return english_on(app, _pages(c, user), headers=headers, status=None)
 
 
+def _sysadmin_soup(app, c: dict):
+    """The page at a path, as the sysadmin sees it, parsed."""
+    headers = {"Authorization": c["sysadmin"]["token"]}
+    return lambda path: BeautifulSoup(app.get(path, headers=headers).body, "html.parser")
+
+
+def text(el) -> str:
+    """An element's text, white space collapsed, no-break spaces kept."""
+    return re.sub(r"[ \t\r\n]+", " ", el.get_text(" ")).strip()
+
+
 @pytest.mark.parametrize("who", ["sysadmin", "editor", None])
 def test_admin_and_publisher_pages_speak_french_only(app, admin_content, who):
     found = _english_on(app, admin_content, who)
@@ -147,13 +158,7 @@ def test_one_word_strings_in_french(app, admin_content):
     msgids are built at run time), the job list's titles, the tabs and buttons of
     /ckan-admin, the report's columns."""
     c = admin_content
-    headers = {"Authorization": c["sysadmin"]["token"]}
-
-    def soup(path):
-        return BeautifulSoup(app.get(path, headers=headers).body, "html.parser")
-
-    def text(el):  # white space collapsed, no-break spaces kept
-        return re.sub(r"[ \t\r\n]+", " ", el.get_text(" ")).strip()
+    soup = _sysadmin_soup(app, c)
 
     dashboard = soup("/harvest/admin/moissonnage-exemple")
     badges = [text(b) for b in dashboard.select(".module-content .badge")]
@@ -187,13 +192,7 @@ def test_harvest_jobs_and_forms_in_french(app, admin_content):
     statuses of the jobs not finished, the labels of the source list (their colon), the
     placeholders of /ckan-admin and of the resource's address, the label of /ckan-admin's field."""
     c = admin_content
-    headers = {"Authorization": c["sysadmin"]["token"]}
-
-    def soup(path):
-        return BeautifulSoup(app.get(path, headers=headers).body, "html.parser")
-
-    def text(el):  # white space collapsed, no-break spaces kept
-        return re.sub(r"[ \t\r\n]+", " ", el.get_text(" ")).strip()
+    soup = _sysadmin_soup(app, c)
 
     running = soup("/harvest/admin/moissonnage-en-cours")
     disabled = running.select_one(".content_action a.disabled")
@@ -223,8 +222,7 @@ def test_harvest_jobs_and_forms_in_french(app, admin_content):
     for path in ["/dataset/parkings/resource/new", f"/dataset/parkings/resource/{res}/edit"]:
         assert soup(path).find(id="field-resource-url")["placeholder"] == (
             "ex. https://exemple.fr/donnees.csv")
-    english = BeautifulSoup(app.get("/en/dataset/parkings/resource/new", headers=headers).body,
-                            "html.parser")
+    english = soup("/en/dataset/parkings/resource/new")
     assert english.find(id="field-resource-url")["placeholder"] == (
         "e.g. https://example.org/data.csv")
 
