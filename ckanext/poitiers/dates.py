@@ -4,7 +4,8 @@ CKAN 2.11 and 2.12 write a date with hours with one fixed Babel pattern, « MMMM
 (z) », whatever the language: French pages read « novembre 2, 2026, 04:00 (+0100) » (harvest
 jobs, activity, dataset pages). Here that pattern, and the one of a date with seconds, are gettext
 msgids: a catalogue that translates them gives its language's order (« 2 novembre 2026 à
-04:00 »); a language that does not (English) keeps CKAN's text. Dates without hours (Babel's
+04:00 »); a language that does not (English) keeps CKAN's text, its year of the week
+(« December 29, 2026 » for 29 December 2025) made the calendar year. Dates without hours (Babel's
 "long" date) and the relative forms (« il y a 3 jours ») already read well; French writes the
 first day of a month « 1er » in every form.
 """
@@ -19,7 +20,9 @@ from ckanext.poitiers import l10n
 
 # Babel date patterns (https://babel.pocoo.org/en/latest/dates.html#pattern-syntax): translate
 # the order and the words, keep the letters; text between quotes is written as is.
-WITH_HOURS = l10n.N_("MMMM d, YYYY, HH:mm (z)")  # CKAN's (YYYY: the year of the week)
+# CKAN's pattern with the calendar year (y): CKAN writes YYYY, the year of the week, so that
+# 29 December 2025 read « December 29, 2026 »
+WITH_HOURS = l10n.N_("MMMM d, y, HH:mm (z)")
 WITH_SECONDS = l10n.N_("MMMM d, y, h:mm:ss a z")  # Babel's "long" date-time in English
 
 
@@ -34,15 +37,18 @@ def first_of_month(text: str, lang: str) -> str:
 def render_datetime(next_helper, datetime_, date_format=None, with_hours=False,
                     with_seconds=False):
     """CKAN's helper; a date with hours or seconds follows the pattern of the page's
-    catalogue when it has one. An explicit ``date_format`` (strftime) is CKAN's, unchanged."""
+    catalogue (English: CKAN's, with the calendar year). An explicit ``date_format``
+    (strftime) is CKAN's, unchanged."""
     text = next_helper(datetime_, date_format=date_format, with_hours=with_hours,
                        with_seconds=with_seconds)
     if date_format or not text:
         return text
     lang = l10n.page_language()
     msgid = WITH_SECONDS if with_seconds else WITH_HOURS if with_hours else None
-    pattern = tk._(msgid) if msgid else msgid
-    if pattern != msgid:
+    pattern = tk._(msgid) if msgid else None
+    # a catalogue's own pattern; untranslated (English), CKAN's text, but for the year of
+    # the week of its pattern with hours
+    if pattern is not None and (pattern != msgid or msgid == WITH_HOURS):
         value = tk.h.date_str_to_datetime(datetime_) if isinstance(datetime_, str) else datetime_
         if value.tzinfo is None:  # CKAN stores UTC; flask-babel shows the display timezone
             import pytz

@@ -1,6 +1,6 @@
 """Dates in the word order of the page's language (CKAN's ``h.render_datetime``, overridden in
 ckanext/poitiers/dates.py): « 2 novembre 2026 à 04:00 », not CKAN's « novembre 2, 2026, 04:00
-(+0100) »; English as CKAN writes it."""
+(+0100) »; English as CKAN writes it, but with the calendar year."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("with_plugins")]
 # stored in UTC; test.ini shows Europe/Paris (UTC+1 in winter)
 NOV_2 = dt.datetime(2026, 11, 2, 3, 0, 5)
 NOV_1 = dt.datetime(2026, 11, 1, 3, 0, 5)
-# Babel's YYYY is the year of the week: CKAN writes « December 29, 2026 » for this day
+# Babel's YYYY is the year of the week: CKAN wrote « December 29, 2026 » for this day
 DEC_29 = dt.datetime(2025, 12, 29, 11, 0)
 
 
@@ -31,8 +31,8 @@ def _render(app, lang: str, value, **kwargs) -> str:
     ("fr", {}, ["2 novembre 2026", "1er novembre 2026", "29 décembre 2025"]),
     ("en", {"with_hours": True}, ["November 2, 2026, 04:00 (+0100)",
                                   "November 1, 2026, 04:00 (+0100)",
-                                  # (CKAN's YYYY, the year of the week, left as it is)
-                                  "December 29, 2026, 12:00 (+0100)"]),
+                                  # (CKAN wrote 2026: YYYY, the year of the week)
+                                  "December 29, 2025, 12:00 (+0100)"]),
     ("en", {"with_seconds": True}, ["November 2, 2026, 4:00:05\u202fAM +0100",
                                     "November 1, 2026, 4:00:05\u202fAM +0100",
                                     "December 29, 2025, 12:00:00\u202fPM +0100"]),
