@@ -11,10 +11,11 @@ first day of a month « 1er » in every form.
 """
 from __future__ import annotations
 
-import re
+import datetime as dt
 
 import ckan.plugins.toolkit as tk
-from flask_babel import format_datetime
+import pytz
+from flask_babel import format_date, format_datetime
 
 from ckanext.poitiers import l10n
 
@@ -26,33 +27,35 @@ WITH_HOURS = l10n.N_("MMMM d, y, HH:mm (z)")
 WITH_SECONDS = l10n.N_("MMMM d, y, h:mm:ss a z")  # Babel's "long" date-time in English
 
 
-def first_of_month(text: str, lang: str) -> str:
-    """« 1 novembre 2026 » → « 1er novembre 2026 » in French; other languages as they are."""
-    if lang.startswith("fr"):
-        return re.sub(r"^1(?=\s)", "1er", text)
-    return text
+def _readable(value) -> dt.datetime | None:
+    """The datetime CKAN's helper would show (a datetime or an ISO string; naive is UTC);
+    None for what it cannot read."""
+    if isinstance(value, str):
+        try:
+            value = tk.h.date_str_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=pytz.utc)
 
 
 @tk.chained_helper
 def render_datetime(next_helper, datetime_, date_format=None, with_hours=False,
                     with_seconds=False):
-    """CKAN's helper; a date with hours or seconds follows the pattern of the page's
-    catalogue (English: CKAN's, with the calendar year). An explicit ``date_format``
-    (strftime) is CKAN's, unchanged."""
-    text = next_helper(datetime_, date_format=date_format, with_hours=with_hours,
-                       with_seconds=with_seconds)
-    if date_format or not text:
-        return text
-    lang = l10n.page_language()
-    msgid = WITH_SECONDS if with_seconds else WITH_HOURS if with_hours else None
-    pattern = tk._(msgid) if msgid else None
-    # a catalogue's own pattern; untranslated (English), CKAN's text, but for the year of
-    # the week of its pattern with hours
-    if pattern is not None and (pattern != msgid or msgid == WITH_HOURS):
-        value = tk.h.date_str_to_datetime(datetime_) if isinstance(datetime_, str) else datetime_
-        if value.tzinfo is None:  # CKAN stores UTC; flask-babel shows the display timezone
-            import pytz
-
-            value = value.replace(tzinfo=pytz.utc)
-        text = format_datetime(value, pattern)
-    return first_of_month(text, lang)
+    """CKAN's helper, formatting once: a date with hours or seconds follows the pattern of
+    the page's catalogue (English: CKAN's, with the calendar year). An explicit
+    ``date_format`` (strftime) and what cannot be read are CKAN's, unchanged."""
+    value = _readable(datetime_)
+    if date_format or value is None:
+        return next_helper(datetime_, date_format=date_format, with_hours=with_hours,
+                           with_seconds=with_seconds)
+    if with_seconds:
+        pattern = tk._(WITH_SECONDS)
+        # untranslated: CKAN's own choice, Babel's "long" date-time of the language
+        text = format_datetime(value, "long" if pattern == WITH_SECONDS else pattern)
+    elif with_hours:
+        text = format_datetime(value, tk._(WITH_HOURS))
+    else:
+        text = format_date(value, "long")
+    return l10n.first_of_month(text, l10n.page_language())

@@ -1,10 +1,12 @@
-"""Numbers and file sizes as a language writes them: « 86 400 », « 0,3 », « 3,4 Mo ».
+"""Numbers, file sizes and days as a language writes them: « 86 400 », « 0,3 », « 3,4 Mo »,
+« 1er janvier 2015 ».
 
 The caller gives the language and its gettext: the page's (``page_language``) for the theme
 and the forms, the portal's default language for the messages harvesters store.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from babel import UnknownLocaleError
@@ -110,8 +112,14 @@ def long_date(day, lang: str | None = None) -> str:
         text = format_date(day, format="long", locale=lang)
     except (UnknownLocaleError, ValueError, TypeError):
         lang, text = "fr", format_date(day, format="long", locale="fr")
-    if lang.startswith("fr") and day.day == 1:
-        text = "1er" + text[1:]  # French writes the first day of a month as an ordinal
+    return first_of_month(text, lang)
+
+
+def first_of_month(text: str, lang: str) -> str:
+    """French writes the first day of a month as an ordinal: « 1 novembre 2026 » →
+    « 1er novembre 2026 »; other languages as they are."""
+    if lang.startswith("fr"):
+        return re.sub(r"^1(?=\s)", "1er", text)
     return text
 
 

@@ -486,14 +486,20 @@ class SuggestionCache:
     searcher's own permissions, and a correction that finds nothing is not offered. Only
     searches that found nothing are kept (a « Vouliez-vous dire … » shown beside results is a
     text, not a search); Solr errors are not kept.
+
+    It also keeps, the same while, the searches known to find nothing whose correction found
+    datasets (:meth:`keep_empty_search`), each with the version of the index it found nothing
+    in: asked again while Solr searches that same index, such a search goes straight to its
+    correction (see ``plugins/search.py``).
     """
 
     def __init__(self, size: int = 1024):
         self.size = size
-        self._entries: dict[tuple, tuple[float, str | None]] = {}
+        self._entries: dict[tuple, tuple[float, Any]] = {}
+        self._empty_queries: set[str] = set()  # the queries of kept empty searches
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, now: float) -> tuple[bool, str | None]:
+    def get(self, key: tuple, now: float) -> tuple[bool, Any]:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -503,16 +509,30 @@ class SuggestionCache:
                 return False, None
             return True, entry[1]
 
-    def put(self, key: tuple, value: str | None, expires: float) -> None:
+    def put(self, key: tuple, value: Any, expires: float) -> None:
         with self._lock:
             if key not in self._entries and len(self._entries) >= self.size:
                 # the oldest entry goes (dicts keep insertion order)
                 del self._entries[next(iter(self._entries))]
             self._entries[key] = (expires, value)
 
+    def keep_empty_search(self, key: tuple, q: str, value: Any, expires: float) -> None:
+        """:meth:`put` for a search known to find nothing, whose query is ``q``."""
+        self.put(key, value, expires)
+        with self._lock:
+            self._empty_queries.add(q)
+            if len(self._empty_queries) > 2 * self.size:  # of entries long gone
+                self._empty_queries = {k[1] for k in self._entries if len(k) > 1}
+
+    def may_know_empty(self, q: Any) -> bool:
+        """Whether a search of ``q`` may be known to find nothing (false: it is not, and its
+        key need not be worked out)."""
+        return isinstance(q, str) and q in self._empty_queries
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._empty_queries.clear()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -542,6 +562,20 @@ def cached_spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, se
         return None
     suggestions.put(key, value, now + seconds)
     return value
+
+
+def index_version(solr_url: str, *, timeout: float, auth: tuple | None = None) -> int | None:
+    """The version of the index Solr searches now: it changes with every commit that opens a
+    new searcher, in whatever process the change was made (Solr's Luke handler, about a
+    millisecond). None when Solr does not answer or does not say."""
+    try:
+        resp = solr_get(f"{solr_url.rstrip('/')}/admin/luke", timeout=timeout, auth=auth,
+                        params={"show": "index", "numTerms": "0", "wt": "json"})
+        resp.raise_for_status()
+        return int(resp.json()["index"]["version"])
+    except (SolrError, ValueError, KeyError, TypeError) as exc:
+        log.warning("Solr did not give its index version: %s", exc)
+        return None
 
 
 def spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, timeout: float = 5,

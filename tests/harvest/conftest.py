@@ -12,6 +12,8 @@ from werkzeug import Response
 
 from ckanext.harvest.model import HarvestJob, HarvestSource
 from ckanext.harvest.tests import lib
+from tests.harvest.datafair_server import Catalogue as DatafairCatalogue
+from tests.harvest.datafair_server import load_records as datafair_records
 from tests.harvest.dcat_server import Catalogue as RdfCatalogue
 from tests.harvest.udata_server import Portal
 from tests.harvest.udata_server import load_records as udata_records
@@ -131,6 +133,15 @@ def first_harvest(make_runner, harvester_name: str, url: str, config: str = ""):
 
 
 # -- remote sources on the local test server ---------------------------------------------------
+@pytest.fixture
+def catalogue(httpserver):
+    """The recorded Data Fair catalogue (``datafair_server.Catalogue``), at ``catalogue.url``;
+    its ``records`` may change before and between runs."""
+    cat = DatafairCatalogue(datafair_records())
+    cat.url = cat.install(httpserver)
+    return cat
+
+
 @pytest.fixture
 def portal(httpserver):
     """The recorded udata portal (``udata_server.Portal``), at ``portal.url``; its ``records``

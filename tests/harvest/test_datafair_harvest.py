@@ -28,7 +28,7 @@ from ckanext.harvest.model import (
     HarvestObject,
     HarvestObjectError,
 )
-from tests.harvest.datafair_server import Catalogue, load_records
+from tests.harvest.datafair_server import load_records
 
 pytestmark = pytest.mark.integration
 
@@ -40,13 +40,6 @@ VERRE = "proprete-bornes-a-verre"
 @pytest.fixture
 def harvester():
     return get_plugin("poitiers_datafair_harvester")
-
-
-@pytest.fixture
-def catalogue(httpserver):
-    cat = Catalogue(load_records())
-    cat.url = cat.install(httpserver)
-    return cat
 
 
 def datasets(source_id, state="active"):

@@ -20,7 +20,6 @@ from tests.harvest.test_datafair_harvest import (
     PARKINGS,
     VERRE,
     VITALIS,
-    catalogue,  # noqa: F401 - fixture
     database_rule,
     datasets,
     gather_errors,
@@ -101,7 +100,7 @@ def datafair():
     return get_plugin("poitiers_datafair_harvester")
 
 
-def test_datafair_unchanged_rerun_reports_every_record_not_modified(catalogue,  # noqa: F811
+def test_datafair_unchanged_rerun_reports_every_record_not_modified(catalogue,
                                                                     make_runner, datafair):
     runner = make_runner(datafair, catalogue.url, '{"page_size": 2}')
     first, _ = runner.run()
@@ -121,7 +120,7 @@ def test_datafair_unchanged_rerun_reports_every_record_not_modified(catalogue,  
     assert datasets(runner.source.id)[VERRE]["title"] == "Propreté - Bornes à verre (2025)"
 
 
-def test_datafair_withdrawal_and_return_after_not_modified_runs(catalogue,  # noqa: F811
+def test_datafair_withdrawal_and_return_after_not_modified_runs(catalogue,
                                                                 make_runner, datafair):
     runner = make_runner(datafair, catalogue.url)
     runner.run()
@@ -153,7 +152,7 @@ def test_datafair_withdrawal_and_return_after_not_modified_runs(catalogue,  # no
 
 
 def test_datafair_report_refused_by_the_database_changes_nothing_else(
-    catalogue, make_runner, datafair, harvest_log  # noqa: F811
+    catalogue, make_runner, datafair, harvest_log
 ):
     runner = make_runner(datafair, catalogue.url)
     runner.run()
@@ -188,7 +187,7 @@ def test_datafair_report_refused_by_the_database_changes_nothing_else(
 
 
 def test_clearing_the_job_history_keeps_the_current_objects_and_the_hashes(
-    catalogue, make_runner, datafair  # noqa: F811
+    catalogue, make_runner, datafair
 ):
     runner = make_runner(datafair, catalogue.url)
     first, _ = runner.run()

@@ -49,14 +49,24 @@ def test_a_solr_that_does_not_answer_is_asked_again_next_time():
     assert len(poitiers_search.suggestions) == 0
 
 
+def test_a_solr_that_does_not_answer_gives_no_index_version():
+    assert poitiers_search.index_version("http://127.0.0.1:9/solr/ckan", timeout=2) is None
+
+
 # -- on the real Solr -------------------------------------------------------------------------
-def spell_requests() -> int:
-    """How many requests Solr's spellchecker (the /spell handler of the core) answered."""
+def solr_requests(handler: str) -> int:
+    """How many requests a handler of the core (/spell: Solr's spellchecker, /select: the
+    searches of package_search) answered."""
     core_url = toolkit.config["solr_url"].rstrip("/")
     base, core = core_url.rsplit("/", 1)
+    metric = f"QUERY.{handler}.requests"
     answer = requests.get(f"{base}/admin/metrics", timeout=10, params={
-        "group": "core", "prefix": "QUERY./spell.requests", "wt": "json"}).json()
-    return answer["metrics"][f"solr.core.{core}"]["QUERY./spell.requests"]
+        "group": "core", "prefix": metric, "wt": "json"}).json()
+    return answer["metrics"][f"solr.core.{core}"][metric]
+
+
+def spell_requests() -> int:
+    return solr_requests("/spell")
 
 
 @pytest.fixture
@@ -145,3 +155,70 @@ def test_a_correction_of_a_member_is_never_given_to_a_visitor(org, member_first)
     assert seen["visitor"]["count"] == 0
     assert "poitiers_corrected_to" not in seen["visitor"]
     assert "poitiers_suggestion" not in seen["visitor"]
+
+
+# -- a search known to find nothing goes straight to its correction ---------------------------
+def names(result):
+    return [d["name"] for d in result["results"]]
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("with_plugins")
+def test_an_empty_search_asked_again_is_not_made_again(org):
+    make(org, "elections-municipales", "Résultats des élections municipales")
+    before = solr_requests("/select")
+    first = search("electoins")
+    made_first = solr_requests("/select") - before
+    before = solr_requests("/select")
+    again = search("electoins")
+    assert made_first >= 2  # the search, then its correction's
+    assert solr_requests("/select") - before == made_first - 1  # the correction's only
+    assert again["poitiers_corrected_from"] == "electoins"
+    assert again["poitiers_corrected_to"] == first["poitiers_corrected_to"] == "élections"
+    assert names(again) == names(first) == ["elections-municipales"]
+    assert again["count"] == first["count"] == 1
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.ckan_config("ckanext.poitiers.search.suggestion_cache_seconds", "0")
+def test_with_no_cache_an_empty_search_is_made_each_time(org):
+    make(org, "elections-municipales", "Résultats des élections municipales")
+    before = solr_requests("/select")
+    search("electoins")
+    once = solr_requests("/select") - before
+    search("electoins")
+    assert solr_requests("/select") - before == 2 * once
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("with_plugins")
+def test_a_dataset_indexed_by_another_process_is_found_at_once(org):
+    make(org, "elections-municipales", "Résultats des élections municipales")
+    assert search("electoins")["poitiers_corrected_to"] == "élections"
+    # another process (a harvest consumer) indexes a dataset that the typo finds: this
+    # process's cache is not emptied by it (simulated: the cache is put back as it was)
+    kept = poitiers_search.suggestions
+    entries, queries = dict(kept._entries), set(kept._empty_queries)
+    make(org, "electoins-agenda", "Agenda des electoins partielles")
+    kept._entries.update(entries)
+    kept._empty_queries |= queries
+    result = search("electoins")
+    assert "poitiers_corrected_to" not in result  # the index changed: the search is made
+    assert names(result) == ["electoins-agenda"]
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("with_plugins")
+def test_a_visitor_s_empty_search_is_not_a_member_s(org):
+    make(org, "elections-municipales", "Résultats des élections municipales")
+    # the typo is in the address (name) of a private dataset only: searched (CKAN's text
+    # field), not in the spelling dictionary (titles, descriptions, keywords)
+    make(org, "electoins-internes", "Notes internes", private=True)
+    for _ in range(2):  # kept, then asked again
+        visitor = search("electoins")
+        assert visitor["poitiers_corrected_to"] == "élections"
+        assert names(visitor) == ["elections-municipales"]
+    member = search("electoins", user=org["owner"])
+    assert "poitiers_corrected_to" not in member
+    assert names(member) == ["electoins-internes"]

@@ -12,8 +12,10 @@ overrides it); with CKAN's stock schema every hook leaves CKAN's behaviour as it
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -79,6 +81,7 @@ EXACT = "ext_poitiers_exact"  # search parameter: no automatic correction of an 
 NO_SUGGESTION = "poitiers_no_suggestion"  # in extras: the search of a correction
 RAW_SUGGESTION = "_poitiers_raw_suggestion"  # correction of an empty search, accents not restored
 SEARCH_FILTERS = "_poitiers_fq"  # the Solr filters of that search (site, state, permissions)
+INDEX_VERSION = "_poitiers_index_version"  # the version of the index that search found nothing in
 
 
 def correct_empty() -> bool:
@@ -167,6 +170,9 @@ class PoitiersSearchPlugin(NeedsCore):
                 search_results[RAW_SUGGESTION if empty else "poitiers_suggestion"] = suggestion
                 if empty:  # the accents of the suggestion, from what this searcher may see
                     search_results[SEARCH_FILTERS] = list(search_params.get("fq") or [])
+                    if suggestion_cache_seconds() > 0:  # see _keep_empty_search
+                        search_results[INDEX_VERSION] = search.index_version(
+                            _solr_url(), timeout=min(_timeout(), 5), auth=_solr_auth())
         return search_results
 
     # IActions
@@ -206,18 +212,86 @@ def package_search(original_action, context, data_dict):
     asked = copy.deepcopy(data_dict)
     if asked.get("q") is not None:  # the query CKAN searches: q=["a"] is searched as "['a']"
         asked["q"] = tk.get_validator("unicode_safe")(asked["q"])
-    result = _search_shortened_if_too_long(original_action, context, data_dict, asked)
-    raw = result.pop(RAW_SUGGESTION, None)
-    fq = result.pop(SEARCH_FILTERS, None) or []
-    if raw:
-        result = _corrected(original_action, context, asked, result, raw, fq)
+    result = _known_empty_search(original_action, context, asked)
+    if result is None:
+        result = _search_shortened_if_too_long(original_action, context, data_dict, asked)
+        raw = result.pop(RAW_SUGGESTION, None)
+        fq = result.pop(SEARCH_FILTERS, None) or []
+        version = result.pop(INDEX_VERSION, None)
+        if raw:
+            result = _corrected(original_action, context, asked, result, raw, fq)
+            if result.get("poitiers_corrected_from") is not None and version is not None \
+                    and not result.get(SHORTENED):
+                _keep_empty_search(context, asked, (raw, fq, version))
     _remember(asked.get("q"), result)
     return result
 
 
+# A search that found nothing and whose correction found datasets is kept a while
+# (suggestion_cache_seconds) with the version of the index it found nothing in; asked again
+# with the same filters and permissions while Solr searches that same index (any commit, made
+# by any process, changes the version), it finds nothing again: it goes straight to its
+# correction, one package_search instead of two. Its pages, other sorts and field lists
+# share the entry (a count of 0 does not depend on them).
+def _empty_search_key(context, asked) -> tuple | None:
+    """The key of a search in the kept empty searches: the core, the query, the search's
+    parameters but for the page, order and fields, and the permission labels CKAN's
+    package_search filters with (None: no filter); None for a search never kept."""
+    q = asked.get("q")
+    extras = asked.get("extras") if isinstance(asked.get("extras"), dict) else {}
+    if not (search.is_plain_text(q) and correct_empty() and suggestion_cache_seconds() > 0
+            and not tk.asbool(asked.get(EXACT) or extras.get(EXACT))
+            and not extras.get(NO_SUGGESTION)
+            and live_schema_kind() == search.POITIERS):
+        return None
+    from ckan import authz
+    from ckan.lib.plugins import get_permission_labels
+
+    # as package_search: its access check sets auth_user_obj, then the labels
+    tk.check_access("package_search", context, asked)
+    user = context.get("user")
+    if context.get("ignore_auth") or (user and authz.is_sysadmin(user)):
+        labels = None
+    else:
+        labels = tuple(sorted(
+            get_permission_labels().get_user_dataset_labels(context.get("auth_user_obj"))))
+    params = {k: v for k, v in asked.items() if k not in ("start", "rows", "sort", "fl")}
+    try:
+        text = json.dumps(params, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON: never kept
+        return None
+    return ("found nothing", q, _solr_url().rstrip("/"), text, labels)
+
+
+def _keep_empty_search(context, asked, entry: tuple) -> None:
+    key = _empty_search_key(context, asked)
+    if key is not None:
+        search.suggestions.keep_empty_search(key, asked["q"], entry,
+                                             time.monotonic() + suggestion_cache_seconds())
+
+
+def _known_empty_search(original_action, context, asked) -> dict | None:
+    """The results of the correction of a search known to find nothing in the index Solr
+    searches now; None (the search is to be made) otherwise."""
+    if not search.suggestions.may_know_empty(asked.get("q")):
+        return None
+    key = _empty_search_key(context, asked)
+    if key is None:
+        return None
+    hit, entry = search.suggestions.get(key, time.monotonic())
+    if not hit:
+        return None
+    raw, fq, version = entry
+    if search.index_version(_solr_url(), timeout=min(_timeout(), 5),
+                            auth=_solr_auth()) != version:
+        return None  # the index changed: the search is made again (and kept anew)
+    return _corrected(original_action, context, asked, None, raw, fq)
+
+
 def _corrected(original_action, context, asked, result, raw, fq):
     """The results of the correction ``raw`` of a search that found nothing (with the same
-    context and filters), or ``result`` with ``poitiers_suggestion``."""
+    context and filters), or ``result`` with ``poitiers_suggestion``. With ``result`` None
+    (a search known to find nothing, not made), the results of the correction or None."""
     extras = asked.get("extras") if isinstance(asked.get("extras"), dict) else {}
     corrected, texts = None, []
     if correct_empty() and not tk.asbool(asked.get(EXACT) or extras.get(EXACT)):
@@ -237,6 +311,8 @@ def _corrected(original_action, context, asked, result, raw, fq):
     if corrected is not None and not corrected.get("count"):
         # Solr's check found datasets, the searcher's own search none: offer nothing
         return result
+    if result is None and corrected is None:
+        return None
     if corrected is None:
         result["poitiers_suggestion"] = search.restore_accents(
             _solr_url(), raw, fq=fq, timeout=min(_timeout(), 5), auth=_solr_auth())
@@ -248,7 +324,7 @@ def _corrected(original_action, context, asked, result, raw, fq):
     corrected.pop("poitiers_suggestion", None)
     corrected["poitiers_corrected_from"] = asked.get("q")
     corrected["poitiers_corrected_to"] = suggestion
-    if result.get(SHORTENED):
+    if result is not None and result.get(SHORTENED):
         corrected[SHORTENED] = result[SHORTENED]
     return corrected
 
