@@ -244,17 +244,17 @@ def _empty_search_key(context, asked) -> tuple | None:
             and not extras.get(NO_SUGGESTION)
             and live_schema_kind() == search.POITIERS):
         return None
-    from ckan import authz
+    from ckan import authz, model
     from ckan.lib.plugins import get_permission_labels
 
-    # as package_search: its access check sets auth_user_obj, then the labels
-    tk.check_access("package_search", context, asked)
+    # the labels as package_search works them out (its access check, made by the search
+    # itself, reads the user as here)
     user = context.get("user")
     if context.get("ignore_auth") or (user and authz.is_sysadmin(user)):
         labels = None
     else:
-        labels = tuple(sorted(
-            get_permission_labels().get_user_dataset_labels(context.get("auth_user_obj"))))
+        user_obj = context.get("auth_user_obj") or (model.User.get(user) if user else None)
+        labels = tuple(sorted(get_permission_labels().get_user_dataset_labels(user_obj)))
     params = {k: v for k, v in asked.items() if k not in ("start", "rows", "sort", "fl")}
     try:
         text = json.dumps(params, sort_keys=True, ensure_ascii=False)
