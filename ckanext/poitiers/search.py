@@ -522,7 +522,7 @@ class SuggestionCache:
         with self._lock:
             self._empty_queries.add(q)
             if len(self._empty_queries) > 2 * self.size:  # of entries long gone
-                self._empty_queries = {k[1] for k in self._entries if len(k) > 1}
+                self._empty_queries = {k[1] for k in self._entries if k[0] == EMPTY_SEARCH}
 
     def may_know_empty(self, q: Any) -> bool:
         """Whether a search of ``q`` may be known to find nothing (false: it is not, and its
@@ -539,6 +539,7 @@ class SuggestionCache:
 
 
 suggestions = SuggestionCache()
+EMPTY_SEARCH = "found nothing"  # first item of the key of a kept empty search
 
 
 def cached_spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, seconds: float,

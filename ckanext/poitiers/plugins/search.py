@@ -81,7 +81,6 @@ EXACT = "ext_poitiers_exact"  # search parameter: no automatic correction of an 
 NO_SUGGESTION = "poitiers_no_suggestion"  # in extras: the search of a correction
 RAW_SUGGESTION = "_poitiers_raw_suggestion"  # correction of an empty search, accents not restored
 SEARCH_FILTERS = "_poitiers_fq"  # the Solr filters of that search (site, state, permissions)
-INDEX_VERSION = "_poitiers_index_version"  # the version of the index that search found nothing in
 
 
 def correct_empty() -> bool:
@@ -170,9 +169,6 @@ class PoitiersSearchPlugin(NeedsCore):
                 search_results[RAW_SUGGESTION if empty else "poitiers_suggestion"] = suggestion
                 if empty:  # the accents of the suggestion, from what this searcher may see
                     search_results[SEARCH_FILTERS] = list(search_params.get("fq") or [])
-                    if suggestion_cache_seconds() > 0:  # see _keep_empty_search
-                        search_results[INDEX_VERSION] = search.index_version(
-                            _solr_url(), timeout=min(_timeout(), 5), auth=_solr_auth())
         return search_results
 
     # IActions
@@ -212,17 +208,26 @@ def package_search(original_action, context, data_dict):
     asked = copy.deepcopy(data_dict)
     if asked.get("q") is not None:  # the query CKAN searches: q=["a"] is searched as "['a']"
         asked["q"] = tk.get_validator("unicode_safe")(asked["q"])
-    result = _known_empty_search(original_action, context, asked)
+    # the key only for a query that may be kept or is found empty (not on every search)
+    key = _empty_search_key(context, asked) \
+        if search.suggestions.may_know_empty(asked.get("q")) else None
+    result = _known_empty_search(original_action, context, asked, key)
     if result is None:
         result = _search_shortened_if_too_long(original_action, context, data_dict, asked)
         raw = result.pop(RAW_SUGGESTION, None)
         fq = result.pop(SEARCH_FILTERS, None) or []
-        version = result.pop(INDEX_VERSION, None)
+        if raw and key is None:
+            key = _empty_search_key(context, asked)
+        # read just after the search that found nothing, and only for one that may be kept
+        version = search.index_version(_solr_url(), timeout=min(_timeout(), 5),
+                                       auth=_solr_auth()) \
+            if raw and key is not None and not result.get(SHORTENED) else None
         if raw:
             result = _corrected(original_action, context, asked, result, raw, fq)
-            if result.get("poitiers_corrected_from") is not None and version is not None \
-                    and not result.get(SHORTENED):
-                _keep_empty_search(context, asked, (raw, fq, version))
+            if result.get("poitiers_corrected_from") is not None and version is not None:
+                search.suggestions.keep_empty_search(
+                    key, asked["q"], (raw, fq, version),
+                    time.monotonic() + suggestion_cache_seconds())
     _remember(asked.get("q"), result)
     return result
 
@@ -260,22 +265,12 @@ def _empty_search_key(context, asked) -> tuple | None:
         text = json.dumps(params, sort_keys=True, ensure_ascii=False)
     except (TypeError, ValueError):  # not JSON: never kept
         return None
-    return ("found nothing", q, _solr_url().rstrip("/"), text, labels)
+    return (search.EMPTY_SEARCH, q, _solr_url().rstrip("/"), text, labels)
 
 
-def _keep_empty_search(context, asked, entry: tuple) -> None:
-    key = _empty_search_key(context, asked)
-    if key is not None:
-        search.suggestions.keep_empty_search(key, asked["q"], entry,
-                                             time.monotonic() + suggestion_cache_seconds())
-
-
-def _known_empty_search(original_action, context, asked) -> dict | None:
+def _known_empty_search(original_action, context, asked, key: tuple | None) -> dict | None:
     """The results of the correction of a search known to find nothing in the index Solr
     searches now; None (the search is to be made) otherwise."""
-    if not search.suggestions.may_know_empty(asked.get("q")):
-        return None
-    key = _empty_search_key(context, asked)
     if key is None:
         return None
     hit, entry = search.suggestions.get(key, time.monotonic())
