@@ -127,10 +127,50 @@ def test_failed_second_page_withdraws_nothing(rdf_catalogue, make_runner, harves
     runner = make_runner(harvester, rdf_catalogue.url)
     runner.run()
     rdf_catalogue.fail_page = "2"
-    job, _ = runner.run()
+    rdf_catalogue.pages["1"] = rdf_catalogue.pages["1"].replace("Horodateurs",
+                                                                "Horodateurs du centre")
+    job, results = runner.run()
     errors = gather_errors(job)
     assert len(errors) == 1 and "erreur HTTP 503" in errors[0]
-    assert len(datasets(runner.source.id)) == 3
+    # the records of the page read are harvested (the one changed is updated), nothing is
+    # withdrawn, and the job is finished
+    assert len(results) == 1 and object_errors(job) == []
+    assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
+        "Bornes à verre", "Défibrillateurs", "Horodateurs du centre"]
+    assert_finished(job)
+    rdf_catalogue.fail_page = None
+    job, _ = runner.run()
+    assert gather_errors(job) == []
+    assert_finished(job)
+
+
+@pytest.mark.integration
+def test_a_first_harvest_whose_second_page_fails_imports_the_first_and_finishes(
+        rdf_catalogue, make_runner, harvester):
+    from ckan.plugins import toolkit
+
+    rdf_catalogue.fail_page = "2"
+    runner = make_runner(harvester, rdf_catalogue.url)
+    job, results = runner.run()
+    [error] = gather_errors(job)
+    assert "erreur HTTP 503" in error and "aucun jeu de données n'est retiré" in error.lower()
+    page1 = {d["title"] for d in datasets(runner.source.id).values()}
+    assert page1 and len(results) == len(page1) and object_errors(job) == []
+    # ckanext-harvest finishes a job once none of its objects waits: with the objects of page 1
+    # left waiting, the source stayed « running » and no new job could be created for it
+    assert_finished(job)
+    # (ckanext-harvest refuses a job while one of the source is still running)
+    new_job = toolkit.get_action("harvest_job_create")(
+        {"user": runner.sysadmin["name"]}, {"source_id": runner.source.id})
+    assert new_job["source_id"] == runner.source.id and new_job["id"] != job.id
+
+
+def assert_finished(job) -> None:
+    model.Session.refresh(job)
+    assert job.status == "Finished"
+    waiting = model.Session.query(HarvestObject).filter(
+        HarvestObject.harvest_job_id == job.id, HarvestObject.state == "WAITING").count()
+    assert waiting == 0
 
 
 @pytest.mark.integration
@@ -727,3 +767,30 @@ def test_announced_total_reads_whole_numbers_only():
         <http://x/p6> hydra:totalItems <http://x/n> .
     """, format="turtle")
     assert sorted(announced_total(graph)) == [7, 12]
+
+
+@pytest.mark.integration
+def test_the_gather_reads_the_extras_of_its_objects_in_one_query(rdf_catalogue, make_runner,
+                                                                  harvester):
+    import sqlalchemy as sa
+
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestJob
+
+    runner = make_runner(harvester, rdf_catalogue.url)
+    job = HarvestJob(source=runner.source)
+    job.save()
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if "FROM harvest_object_extra" in statement:
+            statements.append(statement)
+
+    engine = model.Session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        ids = queue.gather_stage(harvester, job)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert len(ids) == 3
+    assert len(statements) == 1, statements

@@ -15,6 +15,7 @@ import json
 import ckan.plugins.toolkit as toolkit
 import rdflib.plugin
 import rdflib.util
+import sqlalchemy.orm as sa_orm
 from ckan import model
 from ckan.plugins import implements
 from rdflib import Literal
@@ -171,12 +172,17 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         finally:
             _paging.reset(token)
         if not ids:
+            ids = self._objects_of_pages_read(harvest_job) or ids
+        if not ids:
             return ids
         source = harvest_job.source
         known = current_record_hashes(source.id)
         kept = []
+        # their extras (a withdrawal's status) loaded with them, not one query per object
         objects = {obj.id: obj for obj in
-                   model.Session.query(HarvestObject).filter(HarvestObject.id.in_(ids))}
+                   model.Session.query(HarvestObject)
+                   .options(sa_orm.selectinload(HarvestObject.extras))
+                   .filter(HarvestObject.id.in_(ids))}
         listed: set[str] = set()
         duplicates: list[str] = []
         unchanged: list[str] = []
@@ -215,6 +221,23 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         record_not_modified(harvest_job, unchanged)
         kept_ids = set(kept)
         return [i for i in ids if i in kept_ids]
+
+    @staticmethod
+    def _objects_of_pages_read(harvest_job) -> list[str]:
+        """The records of the pages read before a page failed.
+
+        ckanext-dcat's gather writes the harvest objects of each page as it reads it, and gives
+        nothing back when a later page fails (unreachable, not RDF…): those objects stayed
+        waiting for a fetch that never came, and ckanext-harvest never marked the job finished
+        (it waits until none of its objects is waiting), so the source could not be harvested
+        again. They are harvested, as the other harvesters do after an incomplete listing, and
+        nothing is withdrawn (ckanext-dcat marks withdrawals only after the last page)."""
+        return [
+            object_id for (object_id,) in model.Session.query(HarvestObject.id)
+            .filter(HarvestObject.harvest_job_id == harvest_job.id)
+            .filter(HarvestObject.state == "WAITING")
+            .order_by(HarvestObject.gathered)
+        ]
 
     # -- mapping -------------------------------------------------------------------------------
     def poitiers_dict(self, dataset: dict, source) -> tuple[dict, list[str]]:
