@@ -71,9 +71,13 @@ def _running_job(source_id: str) -> str:
 
 @pytest.fixture
 def admin_content(make_dataset):
-    editor = factories.UserWithToken(name="editrice", fullname="Éditrice")
-    sysadmin = factories.SysadminWithToken(name="administratrice")
+    # (the factories' random English texts are replaced: the scan would find a msgid in them)
+    editor = factories.UserWithToken(name="editrice", fullname="Éditrice",
+                                     about="Publie les données de la ville.")
+    sysadmin = factories.SysadminWithToken(name="administratrice", fullname="Administratrice",
+                                           about="Administre le portail.")
     org = factories.Organization(name="grand-poitiers", title="Grand Poitiers",
+                                 description="Les données de la communauté urbaine.",
                                  users=[{"name": editor["name"], "capacity": "editor"}])
     dataset = make_dataset(
         owner_org=org["id"], name="parkings", title="Parkings en temps réel",

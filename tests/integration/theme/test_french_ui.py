@@ -24,7 +24,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with
 
 @pytest.fixture
 def content(make_dataset):
-    org = factories.Organization(name="grand-poitiers", title="Grand Poitiers")
+    # (the factories' random English texts are replaced: the scan would find a msgid in them)
+    org = factories.Organization(name="grand-poitiers", title="Grand Poitiers",
+                                 description="Les données de la communauté urbaine.")
     dataset = make_dataset(
         owner_org=org["id"], name="parkings", title="Parkings en temps réel",
         tags=[{"name": "stationnement"}],
@@ -52,7 +54,7 @@ def test_public_pages_speak_french_only(app, content):
 
 
 def test_publisher_pages_speak_french_only(app, content):
-    user = factories.SysadminWithToken()
+    user = factories.SysadminWithToken(fullname="Administratrice", about="Administre le portail.")
     headers = {"Authorization": user["token"]}
     pages = ["/", "/dataset/new", "/dataset/edit/parkings", "/dataset/parkings/resource/new",
              "/dataset/resources/parkings", "/organization/edit/grand-poitiers",
