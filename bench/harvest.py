@@ -222,6 +222,16 @@ def _count(source_id=None) -> int:
     return q.count()
 
 
+def _indexed() -> int:
+    """The datasets Solr finds once it has committed (each phase checks its index is whole)."""
+    from ckan.lib import search
+    from ckan.plugins import toolkit
+
+    search.commit()
+    return toolkit.get_action("package_search")(
+        {"ignore_auth": True}, {"rows": 0, "include_private": True})["count"]
+
+
 def _run_phase(phase: str, base: str, records_file: str) -> dict:
     from ckan.plugins import get_plugin, toolkit
 
@@ -263,6 +273,7 @@ def _run_phase(phase: str, base: str, records_file: str) -> dict:
             "config": config, "owner_org": org["id"], "frequency": "MANUAL"})
         result["seconds"] = _run_job(source["id"], harvester)
         result["created"] = _count()
+        result["indexed"] = _indexed()
         if phase in ("ours", "ours_dcat_schema"):
             result["reharvest_seconds"] = _run_job(source["id"], harvester)
             result["after_reharvest"] = _count()
