@@ -565,13 +565,32 @@ def cached_spelling_suggestion(solr_url: str, q: str, fq: list[str] | str, *, se
     return value
 
 
+# A Solr that refuses its Luke handler (401, 403: admin handlers closed to the portal; 404:
+# handler removed) is not asked again for this long; searches are then not kept (see
+# docs/search.md), and the refusal is logged once, not at each search that found nothing.
+LUKE_REFUSED_SECONDS = 600.0
+LUKE_REFUSALS = (401, 403, 404)
+_luke_refused: dict[str, float] = {}  # core URL -> until (time.monotonic())
+
+
 def index_version(solr_url: str, *, timeout: float, auth: tuple | None = None) -> int | None:
     """The version of the index Solr searches now: it changes with every commit that opens a
     new searcher, in whatever process the change was made (Solr's Luke handler, about a
-    millisecond). None when Solr does not answer or does not say."""
+    millisecond). None when Solr does not answer, does not say, or refuses the handler."""
+    base = solr_url.rstrip("/")
+    now = time.monotonic()
+    if _luke_refused.get(base, 0.0) > now:
+        return None
     try:
-        resp = solr_get(f"{solr_url.rstrip('/')}/admin/luke", timeout=timeout, auth=auth,
+        resp = solr_get(f"{base}/admin/luke", timeout=timeout, auth=auth,
                         params={"show": "index", "numTerms": "0", "wt": "json"})
+        if resp.status_code in LUKE_REFUSALS:
+            _luke_refused[base] = now + LUKE_REFUSED_SECONDS
+            log.warning(
+                "Solr refuses %s/admin/luke (HTTP %s): the searches that found nothing are not "
+                "kept; asked again in %d s. Open the Luke handler to the portal to keep them.",
+                base, resp.status_code, LUKE_REFUSED_SECONDS)
+            return None
         resp.raise_for_status()
         return int(resp.json()["index"]["version"])
     except (SolrError, ValueError, KeyError, TypeError) as exc:

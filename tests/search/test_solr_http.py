@@ -132,3 +132,39 @@ def test_the_index_schema_check_goes_through_this_layer_with_the_credentials(htt
     assert indexing.solr_field_is_multivalued(httpserver.url_for("/solr/ckan"), "communes")
     header = httpserver.log[0][0].headers["Authorization"]
     assert header == "Basic " + base64.b64encode(b"solr:secret").decode()
+
+
+@pytest.fixture
+def luke_forgotten(monkeypatch):
+    monkeypatch.setattr(search, "_luke_refused", {})
+
+
+@pytest.mark.parametrize("status", [401, 403, 404])
+def test_a_solr_refusing_its_luke_handler_is_asked_and_logged_once(httpserver, caplog,
+                                                                   luke_forgotten, status):
+    # admin handlers closed to the portal (a hosted or locked-down Solr)
+    httpserver.expect_request("/solr/ckan/admin/luke").respond_with_data("interdit",
+                                                                         status=status)
+    core = httpserver.url_for("/solr/ckan")
+    with caplog.at_level("WARNING", logger="ckanext.poitiers.search"):
+        versions = [search.index_version(core, timeout=2) for _ in range(5)]
+    assert versions == [None] * 5
+    assert len(httpserver.log) == 1  # the searches after the refusal do not ask again
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and f"HTTP {status}" in warnings[0]
+    # once the refusal is old, Solr is asked again (it may have been opened meanwhile)
+    search._luke_refused[core] -= search.LUKE_REFUSED_SECONDS + 1
+    httpserver.clear()
+    httpserver.expect_request("/solr/ckan/admin/luke").respond_with_json(
+        {"index": {"version": 42}})
+    assert search.index_version(core + "/", timeout=2) == 42
+
+
+def test_a_solr_failing_on_luke_is_asked_again_at_the_next_search(httpserver, luke_forgotten):
+    # a server error is not a refusal: the next search asks again
+    httpserver.expect_request("/solr/ckan/admin/luke").respond_with_data("boom", status=500)
+    core = httpserver.url_for("/solr/ckan")
+    assert search.index_version(core, timeout=2) is None
+    assert search.index_version(core, timeout=2) is None
+    assert len(httpserver.log) == 2
+    assert search._luke_refused == {}
