@@ -3,6 +3,7 @@ real local HTTP server standing in for Solr's answers (no CKAN needed)."""
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import socket
 
@@ -139,18 +140,26 @@ def luke_forgotten(monkeypatch):
     monkeypatch.setattr(search, "_luke_refused", {})
 
 
+@pytest.fixture
+def search_log(caplog, monkeypatch):
+    """The search module's warnings (the test configuration disables the loggers that exist
+    before it is read: this one is enabled again)."""
+    monkeypatch.setattr(search.log, "disabled", False)
+    caplog.set_level(logging.WARNING, logger=search.log.name)
+    return caplog
+
+
 @pytest.mark.parametrize("status", [401, 403, 404])
-def test_a_solr_refusing_its_luke_handler_is_asked_and_logged_once(httpserver, caplog,
+def test_a_solr_refusing_its_luke_handler_is_asked_and_logged_once(httpserver, search_log,
                                                                    luke_forgotten, status):
     # admin handlers closed to the portal (a hosted or locked-down Solr)
     httpserver.expect_request("/solr/ckan/admin/luke").respond_with_data("interdit",
                                                                          status=status)
     core = httpserver.url_for("/solr/ckan")
-    with caplog.at_level("WARNING", logger="ckanext.poitiers.search"):
-        versions = [search.index_version(core, timeout=2) for _ in range(5)]
+    versions = [search.index_version(core, timeout=2) for _ in range(5)]
     assert versions == [None] * 5
     assert len(httpserver.log) == 1  # the searches after the refusal do not ask again
-    warnings = [r.getMessage() for r in caplog.records]
+    warnings = [r.getMessage() for r in search_log.records if r.name == search.log.name]
     assert len(warnings) == 1 and f"HTTP {status}" in warnings[0]
     # once the refusal is old, Solr is asked again (it may have been opened meanwhile)
     search._luke_refused[core] -= search.LUKE_REFUSED_SECONDS + 1
