@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import configparser
+import logging
 import os
 import pathlib
 import shutil
@@ -64,6 +65,21 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def enabled_log(caplog, monkeypatch):
+    """``enabled_log(logger, level)``: caplog catching ``logger``'s lines from ``level`` on.
+
+    A migration run in-process (alembic's ``fileConfig``) or the test configuration disables
+    the loggers that exist before it: the logger is enabled again for the test."""
+
+    def enable(logger: logging.Logger, level: int = logging.WARNING):
+        monkeypatch.setattr(logger, "disabled", False)
+        caplog.set_level(level, logger=logger.name)
+        return caplog
+
+    return enable
 
 
 @pytest.fixture

@@ -40,14 +40,11 @@ REFUSE_REPORT = ("poitiers_test_refuse_not_modified", "BEFORE INSERT", "harvest_
 
 
 @pytest.fixture
-def harvest_log(caplog, monkeypatch):
-    """The harvesters' error lines (the test configuration disables the loggers that exist
-    before it is read: this one is enabled again)."""
+def harvest_log(enabled_log):
+    """The harvesters' error lines."""
     from ckanext.poitiers.harvesters import base
 
-    monkeypatch.setattr(base.log, "disabled", False)
-    caplog.set_level(logging.ERROR, logger=base.log.name)
-    return caplog
+    return enabled_log(base.log, logging.ERROR)
 
 
 def activities() -> int:

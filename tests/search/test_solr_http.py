@@ -141,12 +141,9 @@ def luke_forgotten(monkeypatch):
 
 
 @pytest.fixture
-def search_log(caplog, monkeypatch):
-    """The search module's warnings (the test configuration disables the loggers that exist
-    before it is read: this one is enabled again)."""
-    monkeypatch.setattr(search.log, "disabled", False)
-    caplog.set_level(logging.WARNING, logger=search.log.name)
-    return caplog
+def search_log(enabled_log):
+    """The search module's warnings."""
+    return enabled_log(search.log, logging.WARNING)
 
 
 @pytest.mark.parametrize("status", [401, 403, 404])
