@@ -32,6 +32,7 @@ setup(
             "schemas/templates/**/*",
             "demo/*",
             "demo/sources/*",
+            "demo/sources/gtfs/*/*",
             "migration/**/*",
         ],
         "ckanext.poitiers.i18n": ["*.pot", "*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],

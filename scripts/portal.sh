@@ -359,14 +359,15 @@ cmd_setup() {
   echo "$(( $(stamp) - t0 ))" > "$RUN/last-setup-seconds"
 }
 
-# the demo's remote sources (Data Fair, udata) on loopback, harvested by the demo portal
+# the demo's remote sources (Data Fair, udata, transport.data.gouv.fr, OpenAgenda, OpenDataSoft)
+# on loopback, harvested by the demo portal; started again at each demo (it holds no state and
+# starts at once), so that it serves the payloads of this checkout, not those of an older one
 SOURCES_PORT="${POITIERS_SOURCES_PORT:-$((WEB_PORT + 1000))}"
 start_demo_sources() {
-  if ! alive "$RUN/demo-sources.pid"; then
-    port_busy "$SOURCES_PORT" && die "le port $SOURCES_PORT (sources de démonstration) est déjà pris ; choisissez POITIERS_SOURCES_PORT."
-    say "Sources moissonnées de démonstration : http://127.0.0.1:$SOURCES_PORT"
-    start_bg demo-sources "$VENV/bin/python" -m ckanext.poitiers.demo_server --port "$SOURCES_PORT"
-  fi
+  stop_pidfile demo-sources >/dev/null
+  port_busy "$SOURCES_PORT" && die "le port $SOURCES_PORT (sources de démonstration) est déjà pris ; choisissez POITIERS_SOURCES_PORT."
+  say "Sources moissonnées de démonstration : http://127.0.0.1:$SOURCES_PORT"
+  start_bg demo-sources "$VENV/bin/python" -m ckanext.poitiers.demo_server --port "$SOURCES_PORT"
   wait_http demo-sources "http://127.0.0.1:$SOURCES_PORT/data-fair/api/v1/datasets?size=1" 50 0.2 \
     "le serveur des sources de démonstration"
 }

@@ -5,22 +5,37 @@
 
 * Data Fair: ``GET /data-fair/api/v1/datasets?size=&page=&owner=`` → ``{"count", "results"}``;
 * udata: ``GET /api/1/datasets/?organization=&page=&page_size=`` → ``{"data", "page",
-  "page_size", "total", "next_page", "previous_page"}``.
+  "page_size", "total", "next_page", "previous_page"}``;
+* transport.data.gouv.fr: ``GET /transport/api/datasets`` → the list of datasets, and their GTFS
+  files ``GET /transport/resources/<name>.zip``, zipped from ``gtfs/<name>/``;
+* OpenAgenda: ``GET /openagenda/v2/agendas/<uid>?key=`` → the agenda, ``GET
+  /openagenda/v2/agendas?key=&search=`` → ``{"agendas", "total", "after"}``, ``GET
+  /openagenda/v2/agendas/<uid>/events?key=`` → ``{"total", "events", "after"}`` (no event in the
+  demo); without a ``key``, 401 as OpenAgenda answers;
+* OpenDataSoft: ``GET /opendatasoft/api/explore/v2.1/catalog/exports/dcat`` → the DCAT export
+  of the catalogue (RDF/XML).
 
 Anything else is a 404. It listens on 127.0.0.1 only.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import re
 import threading
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import yaml
 
 SOURCES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo", "sources")
+# written in the payloads where the address of the server goes (demo_sources.SERVER)
+SERVER = "{server}"
+GTFS_PATH = re.compile(r"/transport/resources/([a-z0-9-]+)\.zip")
+AGENDA_PATH = re.compile(r"/openagenda/v2/agendas/([0-9]{1,20})(/events)?")
 
 
 def _int(params: dict, key: str, default: int, high: int = 1000) -> int:
@@ -35,6 +50,7 @@ class Catalogues:
     """The records of every source of sources.yaml, read once."""
 
     def __init__(self, directory: str = SOURCES_DIR):
+        self.directory = directory
         with open(os.path.join(directory, "sources.yaml"), encoding="utf-8") as f:
             self.sources = yaml.safe_load(f)["sources"]
         self.records = {}
@@ -73,6 +89,47 @@ class Catalogues:
         }
 
 
+    def _of(self, api: str) -> list[dict]:
+        return [r for s in self.sources if s["api"] == api for r in self.records[s["name"]]]
+
+    def transport(self) -> list[dict]:
+        return self._of("transport")
+
+    def gtfs(self, name: str) -> bytes | None:
+        """The GTFS archive of dataset ``name``: the files of ``gtfs/<name>/`` zipped."""
+        folder = os.path.join(self.directory, "gtfs", name)
+        if not os.path.isdir(folder):
+            return None
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for file_name in sorted(os.listdir(folder)):
+                z.write(os.path.join(folder, file_name), file_name)
+        return buf.getvalue()
+
+    def dcat(self, path: str) -> bytes | None:
+        """The DCAT export (RDF/XML) of the source whose path is ``path``."""
+        from ckanext.poitiers import demo_sources
+
+        for source in self.sources:
+            if source["api"] == "dcat" and source["path"] == path:
+                return demo_sources.dcat_rdf(
+                    self.records[source["name"]],
+                    source["dcat_portal"].rstrip("/") + "/explore/").encode("utf-8")
+        return None
+
+    def agenda(self, uid: str) -> dict | None:
+        return next((r for r in self._of("openagenda") if str(r["uid"]) == uid), None)
+
+    def agendas(self, params: dict) -> dict:
+        words = params.get("search", [""])[0].casefold().split()
+        found = [r for r in self._of("openagenda")
+                 if all(w in (r["title"] + " " + r.get("description", "")).casefold()
+                        for w in words)]
+        if params.get("official", [""])[0] == "1":
+            found = [r for r in found if r.get("official")]
+        return {"total": len(found), "agendas": found, "after": None}
+
+
 def make_handler(catalogues: Catalogues):
     class Handler(BaseHTTPRequestHandler):
         server_version = "PoitiersDemoSources/1"
@@ -85,12 +142,35 @@ def make_handler(catalogues: Catalogues):
                 return self._json(catalogues.datafair(params))
             if parts.path.rstrip("/") == "/api/1/datasets":
                 return self._json(catalogues.udata(params, f"http://{host}/api/1/datasets/"))
+            if parts.path.rstrip("/") == "/transport/api/datasets":
+                return self._json(catalogues.transport(), server=f"http://{host}")
+            gtfs = GTFS_PATH.fullmatch(parts.path)
+            if gtfs and (data := catalogues.gtfs(gtfs.group(1))) is not None:
+                return self._send(data, "application/zip")
+            if parts.path.startswith("/opendatasoft/") and (
+                    rdf := catalogues.dcat(parts.path)) is not None:
+                return self._send(rdf, "application/rdf+xml; charset=utf-8")
+            agenda = AGENDA_PATH.fullmatch(parts.path.rstrip("/"))
+            if agenda or parts.path.rstrip("/") == "/openagenda/v2/agendas":
+                if not params.get("key", [""])[0]:
+                    return self._json({"message": "Missing or invalid key"}, 401)
+                if not agenda:
+                    return self._json(catalogues.agendas(params))
+                record = catalogues.agenda(agenda.group(1))
+                if record is not None:
+                    return self._json({"total": 0, "events": [], "after": None}
+                                      if agenda.group(2) else record)
             return self._json({"status": 404, "message": "Not Found"}, 404)
 
-        def _json(self, body: dict, status: int = 200):
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        def _json(self, body, status: int = 200, server: str = ""):
+            text = json.dumps(body, ensure_ascii=False)
+            if server:
+                text = text.replace(json.dumps(SERVER)[1:-1], server)
+            self._send(text.encode("utf-8"), "application/json; charset=utf-8", status)
+
+        def _send(self, data: bytes, content_type: str, status: int = 200):
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

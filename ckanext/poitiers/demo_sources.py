@@ -1,9 +1,11 @@
 """Harvest sources of the demo: payloads in the shape of the real APIs, and the sources themselves.
 
-``ckanext/poitiers/demo/sources/sources.yaml`` names one harvest source per organisation whose demo
-datasets are published elsewhere in real life (Grand Poitiers on Data Fair, the Ville de Poitiers on
-data.gouv.fr). The payload files next to it are generated from demo.yaml by the pure functions
-below (``python -m ckanext.poitiers.demo_sources``); the local demo server serves them and the
+``ckanext/poitiers/demo/sources/sources.yaml`` names the harvest sources of the demo datasets that
+are published elsewhere in real life: Grand Poitiers on Data Fair, its bus network on
+transport.data.gouv.fr (with a GTFS file whose facts the harvest reads), the Ville de Poitiers on
+data.gouv.fr, its cultural agenda on OpenAgenda, the Ville de Chauvigny on an OpenDataSoft portal
+(DCAT). The payload files next to it are generated from demo.yaml by the pure functions below
+(``python -m ckanext.poitiers.demo_sources``); the local demo server serves them and the
 harvesters bring them in. :func:`ensure_sources` creates or updates the sources (idempotent),
 :func:`run_and_wait` harvests them through the Redis queues and waits for the jobs.
 """
@@ -13,7 +15,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import yaml
 
@@ -41,6 +43,10 @@ MEDIA_TYPES = {
     "PDF": "application/pdf", "ZIP": "application/zip", "SHP": "application/zip",
     "GTFS": "application/zip", "GTFS-RT": "application/x-protobuf", "ICS": "text/calendar",
 }
+# formats as transport.data.gouv.fr writes them
+TRANSPORT_FORMATS = {"GTFS": "GTFS", "GTFS-RT": "gtfs-rt", "NeTEx": "NeTEx", "GBFS": "gbfs"}
+# written in a payload where the address of the demo server goes; replaced as it is served
+SERVER = "{server}"
 UDATA_GRANULARITY = {"commune": "fr:commune", "epci": "fr:epci", "iris": "fr:iris",
                      "point": "poi", "adresse": "poi", "quartier": "fr:iris"}
 
@@ -150,32 +156,224 @@ def udata_record(entry: dict, source: dict) -> dict:
     return _drop_empty(record)
 
 
+def transport_record(entry: dict, source: dict) -> dict:
+    """One demo dataset → one element of transport.data.gouv.fr's ``GET /api/datasets``; its GTFS
+    file is served by the demo server (from ``gtfs/<name>/``) so that the harvest reads its
+    facts."""
+    codes = entry.get("communes") or []
+    areas = [{"type": "aom", "nom": source["transport_publisher"], "siren": c}
+             if len(c) == 9 else {"type": "commune", "insee": c} for c in codes]
+    resources = []
+    for i, r in enumerate(entry.get("resources") or [], 1):
+        url = r["url"]
+        if r.get("format") == "GTFS":
+            url = f"{SERVER}/transport/resources/{entry['name']}.zip"
+        resources.append({
+            "id": i, "datagouv_id": f"{entry['name']}-{i}", "title": r.get("name"),
+            "type": "main", "format": TRANSPORT_FORMATS.get(r.get("format"), r.get("format")),
+            "url": url, "original_url": url, "is_available": True, "updated": UPDATED,
+        })
+    record = {
+        "datagouv_id": entry["name"],
+        "id": entry["name"],
+        "title": entry["title"],
+        "slug": entry["name"],
+        "description": (entry.get("notes") or "").strip(),
+        "page_url": f"https://transport.data.gouv.fr/datasets/{entry['name']}",
+        "type": "public-transit",
+        "licence": entry.get("license_id"),
+        "publisher": {"name": source["transport_publisher"], "type": "organization"},
+        "tags": list(entry.get("tags") or []),
+        "covered_area": areas,
+        "legal_owners": [a for a in areas if a["type"] == "aom"],
+        "created_at": CREATED[:10],
+        "updated": UPDATED,
+        "resources": resources,
+    }
+    return _drop_empty(record)
+
+
+OPENAGENDA_PREFIX = "agenda-"
+
+
+def openagenda_record(entry: dict, source: dict) -> dict:
+    """One demo dataset → one OpenAgenda agenda (``GET /v2/agendas/{uid}``); the harvest names its
+    dataset ``agenda-<slug>``."""
+    if not entry["name"].startswith(OPENAGENDA_PREFIX):
+        raise ValueError(f"{entry['name']}: an agenda's dataset is named agenda-<slug>")
+    record = {
+        "uid": int(source["openagenda_uids"][entry["name"]]),
+        "title": entry["title"],
+        "slug": entry["name"][len(OPENAGENDA_PREFIX):],
+        "description": (entry.get("notes") or "").strip(),
+        "official": 1,
+        "private": 0,
+        "indexed": 1,
+        "createdAt": CREATED,
+        "updatedAt": UPDATED,
+        "summary": {"keywords": list(entry.get("tags") or [])},
+    }
+    return _drop_empty(record)
+
+
+FREQUENCIES = "http://purl.org/cld/freq/"
+
+
+def dcat_record(entry: dict, source: dict) -> dict:
+    """One demo dataset → one dataset of an OpenDataSoft catalogue's DCAT export (as a plain
+    dict: :func:`dcat_rdf` writes the RDF). ckanext-dcat names a dataset after its title: the
+    demo dataset must be named so."""
+    from ckan.lib.munge import munge_title_to_name
+
+    if munge_title_to_name(entry["title"]) != entry["name"]:
+        raise ValueError(f"{entry['name']}: a DCAT dataset is named after its title "
+                         f"({munge_title_to_name(entry['title'])})")
+    portal = source["dcat_portal"].rstrip("/")
+    licence = vocabularies.licence(entry.get("license_id") or "") or {}
+    uri = f"{portal}/explore/dataset/{entry['name']}/"
+    record = {
+        "uri": uri,
+        "title": entry["title"],
+        "description": (entry.get("notes") or "").strip(),
+        "keywords": list(entry.get("tags") or []),
+        "themes": [f"{portal}/explore/?refine.theme={quote(TOPIC_LABELS[t])}"
+                   for t in entry.get("poitiers_theme") or []],
+        "frequency": FREQUENCIES + entry["frequency"] if entry.get("frequency") else None,
+        "licence": licence.get("url"),
+        "places": [_commune_names(entry.get("communes") or [])] if entry.get("communes") else [],
+        "publisher": source["dcat_publisher"],
+        "contact_email": entry.get("contact_email"),
+        "start": str(entry["temporal_start"]) if entry.get("temporal_start") else None,
+        "modified": UPDATED,
+        "distributions": [
+            {"title": r.get("name"), "description": r.get("description"), "url": r["url"],
+             "media_type": MEDIA_TYPES.get(r.get("format")), "format": r.get("format")}
+            for r in entry.get("resources") or []
+        ],
+    }
+    return _drop_empty(record)
+
+
+def dcat_rdf(records: list[dict], catalogue_uri: str) -> str:
+    """The DCAT export (RDF/XML, as OpenDataSoft serves ``…/catalog/exports/dcat``) of
+    :func:`dcat_record`'s records."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+
+    vcard = Namespace("http://www.w3.org/2006/vcard/ns#")
+    graph = Graph()
+    catalogue = URIRef(catalogue_uri)
+    graph.add((catalogue, RDF.type, DCAT.Catalog))
+    for record in records:
+        dataset = URIRef(record["uri"])
+        graph.add((catalogue, DCAT.dataset, dataset))
+        graph.add((dataset, RDF.type, DCAT.Dataset))
+        graph.add((dataset, DCTERMS.identifier, Literal(record["uri"])))
+        graph.add((dataset, DCTERMS.title, Literal(record["title"], lang="fr")))
+        if record.get("description"):
+            graph.add((dataset, DCTERMS.description, Literal(record["description"], lang="fr")))
+        graph.add((dataset, DCTERMS.modified, Literal(record["modified"], datatype=XSD.dateTime)))
+        for keyword in record.get("keywords") or []:
+            graph.add((dataset, DCAT.keyword, Literal(keyword, lang="fr")))
+        for theme in record.get("themes") or []:
+            graph.add((dataset, DCAT.theme, URIRef(theme)))
+        if record.get("frequency"):
+            graph.add((dataset, DCTERMS.accrualPeriodicity, URIRef(record["frequency"])))
+        if record.get("licence"):
+            graph.add((dataset, DCTERMS.license, URIRef(record["licence"])))
+        for place in record.get("places") or []:
+            node = BNode()
+            graph.add((dataset, DCTERMS.spatial, node))
+            graph.add((node, RDF.type, DCTERMS.Location))
+            graph.add((node, SKOS.prefLabel, Literal(place)))
+        publisher = BNode()
+        graph.add((dataset, DCTERMS.publisher, publisher))
+        graph.add((publisher, RDF.type, FOAF.Agent))
+        graph.add((publisher, FOAF.name, Literal(record["publisher"])))
+        if record.get("contact_email"):
+            contact = BNode()
+            graph.add((dataset, DCAT.contactPoint, contact))
+            graph.add((contact, RDF.type, vcard.Organization))
+            graph.add((contact, vcard.fn, Literal(record["publisher"])))
+            graph.add((contact, vcard.hasEmail, URIRef("mailto:" + record["contact_email"])))
+        if record.get("start"):
+            period = BNode()
+            graph.add((dataset, DCTERMS.temporal, period))
+            graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+            graph.add((period, DCAT.startDate, Literal(record["start"], datatype=XSD.date)))
+        for distribution in record.get("distributions") or []:
+            node = URIRef(distribution["url"])
+            graph.add((dataset, DCAT.distribution, node))
+            graph.add((node, RDF.type, DCAT.Distribution))
+            graph.add((node, DCTERMS.title, Literal(distribution["title"])))
+            if distribution.get("description"):
+                graph.add((node, DCTERMS.description, Literal(distribution["description"])))
+            graph.add((node, DCAT.downloadURL, node))
+            graph.add((node, DCAT.accessURL, node))
+            if distribution.get("media_type"):
+                graph.add((node, DCAT.mediaType, URIRef(
+                    "https://www.iana.org/assignments/media-types/" + distribution["media_type"])))
+            if distribution.get("format"):
+                graph.add((node, DCTERMS.format, Literal(distribution["format"])))
+            if record.get("licence"):
+                graph.add((node, DCTERMS.license, URIRef(record["licence"])))
+    return graph.serialize(format="xml")
+
+
 def _drop_empty(record: dict) -> dict:
     return {k: v for k, v in record.items() if v not in (None, "", [], {})
             or k in ("archived", "deleted", "private")}
 
 
-BUILDERS = {"datafair": datafair_record, "udata": udata_record}
+BUILDERS = {"datafair": datafair_record, "udata": udata_record,
+            "transport": transport_record, "openagenda": openagenda_record,
+            "dcat": dcat_record}
+# the name of the dataset the harvest makes of a record
+DATASET_NAMES = {"datafair": lambda r: r["slug"], "udata": lambda r: r["slug"],
+                 "transport": lambda r: r["slug"],
+                 "openagenda": lambda r: OPENAGENDA_PREFIX + r["slug"],
+                 "dcat": lambda r: r["uri"].rstrip("/").rsplit("/", 1)[-1]}
+
+
+def brought(demo: dict, source: dict, sources: list[dict]) -> list[dict]:
+    """The public demo datasets ``source`` brings: those its ``datasets`` names, else those of its
+    organisation that no other source names."""
+    named = source.get("datasets")
+    claimed = {n for s in sources for n in s.get("datasets") or []}
+    return [e for e in demo["datasets"] if not e.get("private") and (
+        e["name"] in named if named
+        else e.get("owner_org") == source["owner_org"] and e["name"] not in claimed)]
 
 
 def build(demo: dict, sources: list[dict]) -> dict[str, list[dict]]:
     """file name → records, for every source (pure)."""
-    result = {}
-    for source in sources:
-        entries = [e for e in demo["datasets"]
-                   if e.get("owner_org") == source["owner_org"] and not e.get("private")]
-        result[source["file"]] = [BUILDERS[source["api"]](e, source) for e in entries]
-    return result
+    return {source["file"]: [BUILDERS[source["api"]](e, source)
+                             for e in brought(demo, source, sources)]
+            for source in sources}
+
+
+def brought_by(sources_dir: str | None = None) -> dict[str, str]:
+    """Name of each demo dataset a demo harvest source brings → name of that source (from the
+    payload files)."""
+    brought = {}
+    directory = sources_dir or SOURCES_DIR
+    for source in read_sources(os.path.join(directory, "sources.yaml")):
+        with open(os.path.join(directory, source["file"]), encoding="utf-8") as f:
+            for record in json.load(f):
+                brought[DATASET_NAMES[source["api"]](record)] = source["name"]
+    return brought
 
 
 def covered_names(sources_dir: str | None = None) -> set[str]:
     """Names of the demo datasets that a demo harvest source brings (from the payload files)."""
-    names = set()
-    directory = sources_dir or SOURCES_DIR
-    for source in read_sources(os.path.join(directory, "sources.yaml")):
-        with open(os.path.join(directory, source["file"]), encoding="utf-8") as f:
-            names.update(r["slug"] for r in json.load(f))
-    return names
+    return set(brought_by(sources_dir))
+
+
+def renamed_names(path: str | None = None) -> set[str]:
+    """Names under which an earlier demo loaded datasets that a source now brings under another
+    name (``renamed`` in sources.yaml)."""
+    with open(path or SOURCES_FILE, encoding="utf-8") as f:
+        return set(yaml.safe_load(f).get("renamed") or [])
 
 
 def write_payloads(directory: str | None = None) -> list[str]:
@@ -208,11 +406,11 @@ def ensure_sources(base_url: str, echo: Callable = print) -> list[dict]:
     """Create or update the demo harvest sources on ``base_url`` (the local demo server).
 
     A demo dataset that an earlier demo loaded through the action API under a name a source now
-    brings is purged first, so that the harvest takes the name and nothing is duplicated."""
+    brings (or under a name now ``renamed``), or that another demo source harvested, is purged
+    first, so that the source that brings it now takes the name and nothing is duplicated."""
     import ckan.plugins.toolkit as tk
 
     context = _context()
-    covered = covered_names()
     result = []
     for source in read_sources():
         org = tk.get_action("organization_show")(dict(context), {"id": source["owner_org"]})
@@ -241,7 +439,10 @@ def ensure_sources(base_url: str, echo: Callable = print) -> list[dict]:
             echo(tk._("  source {name} updated").format(name=data["name"]))
         else:
             result.append(existing)
-    _purge_unharvested(context, covered)
+    ids = {source["name"]: created["id"]
+           for source, created in zip(read_sources(), result, strict=True)}
+    _free_names(context, {name: ids[source] for name, source in brought_by().items()},
+                renamed_names())
     return result
 
 
@@ -254,20 +455,28 @@ def _flat(source: dict) -> dict:
     return flat
 
 
-def _purge_unharvested(context: dict, names: set[str]) -> None:
+def _free_names(context: dict, brought: dict[str, str], renamed: set[str]) -> None:
+    """Purge the datasets named in ``brought`` (name → id of the source that brings it) that this
+    source did not harvest, and those named in ``renamed`` that no source harvested. The harvest
+    objects of another source are detached first: that source no longer lists the record, and
+    withdraws nothing."""
     import ckan.plugins.toolkit as tk
     from ckan import model
 
     from ckanext.harvest.model import HarvestObject
 
-    for name in sorted(names):
+    for name in sorted(set(brought) | renamed):
         pkg = model.Package.get(name)
         if pkg is None:
             continue
-        harvested = model.Session.query(HarvestObject.id).filter(
-            HarvestObject.package_id == pkg.id).first()
-        if not harvested:
-            tk.get_action("dataset_purge")(dict(context), {"id": pkg.id})
+        harvested = {row[0] for row in model.Session.query(HarvestObject.harvest_source_id)
+                     .filter(HarvestObject.package_id == pkg.id, HarvestObject.current == True)}  # noqa: E712
+        if name in brought and brought[name] in harvested or name not in brought and harvested:
+            continue
+        model.Session.query(HarvestObject).filter(HarvestObject.package_id == pkg.id).update(
+            {"package_id": None, "current": False}, synchronize_session=False)
+        model.Session.commit()
+        tk.get_action("dataset_purge")(dict(context), {"id": pkg.id})
 
 
 def run_and_wait(sources: list[dict], timeout: float = 600, poll: float = 1.0,
