@@ -315,6 +315,8 @@ def dcat_rdf(records: list[dict], catalogue_uri: str) -> str:
                     "https://www.iana.org/assignments/media-types/" + distribution["media_type"])))
             if distribution.get("format"):
                 graph.add((node, DCTERMS.format, Literal(distribution["format"])))
+            graph.add((node, DCTERMS.modified, Literal(record["modified"],
+                                                       datatype=XSD.dateTime)))
             if record.get("licence"):
                 graph.add((node, DCTERMS.license, URIRef(record["licence"])))
     return graph.serialize(format="xml")

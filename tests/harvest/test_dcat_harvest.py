@@ -383,6 +383,23 @@ def test_high_value_dataset_categories_become_themes():
     assert mapped["poitiers_theme"] == ["mobilite"]
 
 
+def test_files_without_a_date_take_the_datasets_dct_modified():
+    # the « last update » a reuser reads is the data's, not the date of the harvest
+    parsed = {"title": "T", "notes": "x",
+              "extras": [{"key": "modified", "value": "2025-10-01T10:00:00+02:00"}],
+              "resources": [{"name": "A", "url": "https://x.org/a.csv"},
+                            {"name": "B", "url": "https://x.org/b.csv",
+                             "modified": "2025-11-02T09:00:00"},
+                            {"name": "Doc", "url": "https://x.org/doc",
+                             "resource_kind": "documentation"}]}
+    resources = dcat_mapping.map_dataset(parsed)["resources"]
+    assert [r.get("last_modified") for r in resources] == ["2025-10-01T08:00:00", None, None]
+    assert resources[1]["modified"] == "2025-11-02T09:00:00"
+    parsed["extras"] = [{"key": "modified", "value": "pas une date"}]
+    assert [r.get("last_modified") for r in dcat_mapping.map_dataset(parsed)["resources"]] == [
+        None, None, None]
+
+
 def test_distributions_without_url_are_not_resources():
     parsed = {"title": "T", "notes": "x", "resources": [
         {"name": "", "url": ""}, {"name": "A", "url": "https://x.org/a.csv"}, {}]}

@@ -9,7 +9,7 @@ from ckan.tests import helpers
 
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 from ckanext.harvest.tests import lib
-from ckanext.poitiers import demo, demo_sources
+from ckanext.poitiers import demo, demo_sources, theme_helpers
 from ckanext.poitiers.harvesters.datafair import DataFairHarvester
 from ckanext.poitiers.harvesters.dcat import PoitiersDCATHarvester
 from ckanext.poitiers.harvesters.openagenda import OpenAgendaHarvester
@@ -87,6 +87,8 @@ def test_demo_sources_harvest_the_demo_datasets_once(demo_server_url):
     assert toilettes["poitiers_theme"] == ["sante", "sport-loisirs"]
     assert toilettes["contact"][0]["email"] == "services-techniques@chauvigny.invalid"
     assert [r["format"] for r in toilettes["resources"]] == ["CSV", "GeoJSON"]
+    # the date its files last changed, not the harvest's
+    assert theme_helpers.last_update(toilettes).startswith("2025-10-01")
     deliberations = helpers.call_action("package_show",
                                         id="deliberations-conseil-municipal-poitiers")
     assert source_of(deliberations) == by_api["udata"]["id"]

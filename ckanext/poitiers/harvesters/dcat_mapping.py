@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags
+from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags, utc_timestamp
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import as_list, remote
 
@@ -110,6 +110,16 @@ def map_dataset(dataset: dict) -> dict:
     # a distribution without any URL (none given, or its node not found) is not a resource
     package["resources"] = [_resource(res) for res in package.get("resources") or []
                             if isinstance(res, dict) and res.get("url")]
+    # a file without a date of its own: the dataset's dct:modified (when its data last changed),
+    # rather than the harvest's date shown as the last update
+    updated = utc_timestamp(dataset.get("modified") or extras.get("modified"))
+    if updated:
+        package["resources"] = [
+            dict(res, last_modified=updated)
+            if not (res.get("last_modified") or res.get("modified"))
+            and res.get("resource_kind") != "documentation" else res
+            for res in package["resources"]
+        ]
     # an extra whose value is only a blank node's identifier (a provenance statement without
     # label…) says nothing
     kept_extras = [
