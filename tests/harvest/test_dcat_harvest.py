@@ -195,6 +195,8 @@ def test_recorded_opendatasoft_export(httpserver, make_runner, harvester):
     subventions = next(d for d in found if d["title"].startswith("Subventions versées en 2017"))
     assert subventions["theme"] == [EU + "data-theme/ECON"]
     assert len(subventions["resources"]) >= 2
+    # the date the export gives, not the harvest's
+    assert {r["last_modified"][:10] for r in subventions["resources"]} == {"2018-01-16"}
 
 
 @pytest.mark.integration
@@ -393,11 +395,12 @@ def test_files_without_a_date_take_the_datasets_dct_modified():
                             {"name": "Doc", "url": "https://x.org/doc",
                              "resource_kind": "documentation"}]}
     resources = dcat_mapping.map_dataset(parsed)["resources"]
-    assert [r.get("last_modified") for r in resources] == ["2025-10-01T08:00:00", None, None]
-    assert resources[1]["modified"] == "2025-11-02T09:00:00"
+    # a file's own date first (CKAN's resource page reads last_modified)
+    assert [r.get("last_modified") for r in resources] == [
+        "2025-10-01T08:00:00", "2025-11-02T09:00:00", None]
     parsed["extras"] = [{"key": "modified", "value": "pas une date"}]
     assert [r.get("last_modified") for r in dcat_mapping.map_dataset(parsed)["resources"]] == [
-        None, None, None]
+        None, "2025-11-02T09:00:00", None]
 
 
 def test_distributions_without_url_are_not_resources():

@@ -65,6 +65,17 @@ def _resource(res: dict) -> dict:
     return res
 
 
+def _last_modified(res: dict, dataset_updated: str | None) -> dict:
+    if res.get("last_modified"):
+        return res
+    own = utc_timestamp(res.get("modified"))
+    if own:
+        return dict(res, last_modified=own)
+    if dataset_updated and res.get("resource_kind") != "documentation":
+        return dict(res, last_modified=dataset_updated)
+    return res
+
+
 def map_dataset(dataset: dict) -> dict:
     extras = _extras(dataset)
     package = {k: v for k, v in dataset.items() if k not in ("extras",)}
@@ -110,16 +121,11 @@ def map_dataset(dataset: dict) -> dict:
     # a distribution without any URL (none given, or its node not found) is not a resource
     package["resources"] = [_resource(res) for res in package.get("resources") or []
                             if isinstance(res, dict) and res.get("url")]
-    # a file without a date of its own: the dataset's dct:modified (when its data last changed),
-    # rather than the harvest's date shown as the last update
+    # when a file last changed, as CKAN shows it (``last_modified``): its distribution's
+    # dct:modified, else the dataset's (when its data last changed) for a file without a date
+    # of its own, rather than the harvest's date shown as the last update
     updated = utc_timestamp(dataset.get("modified") or extras.get("modified"))
-    if updated:
-        package["resources"] = [
-            dict(res, last_modified=updated)
-            if not (res.get("last_modified") or res.get("modified"))
-            and res.get("resource_kind") != "documentation" else res
-            for res in package["resources"]
-        ]
+    package["resources"] = [_last_modified(res, updated) for res in package["resources"]]
     # an extra whose value is only a blank node's identifier (a provenance statement without
     # label…) says nothing
     kept_extras = [
