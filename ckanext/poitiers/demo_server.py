@@ -31,9 +31,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import yaml
 
+from ckanext.poitiers.demo_sources import SERVER, dcat_rdf
+
 SOURCES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo", "sources")
-# written in the payloads where the address of the server goes (demo_sources.SERVER)
-SERVER = "{server}"
 GTFS_PATH = re.compile(r"/transport/resources/([a-z0-9-]+)\.zip")
 AGENDA_PATH = re.compile(r"/openagenda/v2/agendas/([0-9]{1,20})(/events)?")
 
@@ -58,9 +58,11 @@ class Catalogues:
             with open(os.path.join(directory, source["file"]), encoding="utf-8") as f:
                 self.records[source["name"]] = json.load(f)
 
+    def _of(self, api: str) -> list[dict]:
+        return [r for s in self.sources if s["api"] == api for r in self.records[s["name"]]]
+
     def datafair(self, params: dict) -> dict:
-        records = [r for s in self.sources if s["api"] == "datafair"
-                   for r in self.records[s["name"]]]
+        records = self._of("datafair")
         owner = params.get("owner", [""])[0]
         if owner:
             kind, _, ident = owner.partition(":")
@@ -72,8 +74,7 @@ class Catalogues:
 
     def udata(self, params: dict, base_url: str) -> dict:
         organization = params.get("organization", [""])[0]
-        records = [r for s in self.sources if s["api"] == "udata"
-                   for r in self.records[s["name"]]
+        records = [r for r in self._of("udata")
                    if not organization or r["organization"]["id"] == organization]
         size, page = _int(params, "page_size", 20), _int(params, "page", 1, 10000)
         more = page * size < len(records)
@@ -87,10 +88,6 @@ class Catalogues:
             "previous_page": f"{base_url}?{urlencode({**query, 'page': page - 1})}"
             if page > 1 else None,
         }
-
-
-    def _of(self, api: str) -> list[dict]:
-        return [r for s in self.sources if s["api"] == api for r in self.records[s["name"]]]
 
     def transport(self) -> list[dict]:
         return self._of("transport")
@@ -108,11 +105,9 @@ class Catalogues:
 
     def dcat(self, path: str) -> bytes | None:
         """The DCAT export (RDF/XML) of the source whose path is ``path``."""
-        from ckanext.poitiers import demo_sources
-
         for source in self.sources:
             if source["api"] == "dcat" and source["path"] == path:
-                return demo_sources.dcat_rdf(
+                return dcat_rdf(
                     self.records[source["name"]],
                     source["dcat_portal"].rstrip("/") + "/explore/").encode("utf-8")
         return None

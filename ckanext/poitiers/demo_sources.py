@@ -357,13 +357,13 @@ def build(demo: dict, sources: list[dict]) -> dict[str, list[dict]]:
 def brought_by(sources_dir: str | None = None) -> dict[str, str]:
     """Name of each demo dataset a demo harvest source brings → name of that source (from the
     payload files)."""
-    brought = {}
+    source_of = {}
     directory = sources_dir or SOURCES_DIR
     for source in read_sources(os.path.join(directory, "sources.yaml")):
         with open(os.path.join(directory, source["file"]), encoding="utf-8") as f:
             for record in json.load(f):
-                brought[DATASET_NAMES[source["api"]](record)] = source["name"]
-    return brought
+                source_of[DATASET_NAMES[source["api"]](record)] = source["name"]
+    return source_of
 
 
 def covered_names(sources_dir: str | None = None) -> set[str]:
