@@ -118,14 +118,14 @@ def map_dataset(dataset: dict) -> dict:
         [str(c) for c in as_list(dataset.get("communes"))] + remote.commune_codes(*places)))
 
     package["tags"] = tags(t.get("name") for t in dataset.get("tags") or [] if isinstance(t, dict))
-    # a distribution without any URL (none given, or its node not found) is not a resource
-    package["resources"] = [_resource(res) for res in package.get("resources") or []
-                            if isinstance(res, dict) and res.get("url")]
+    # a distribution without any URL (none given, or its node not found) is not a resource;
     # when a file last changed, as CKAN shows it (``last_modified``): its distribution's
     # dct:modified, else the dataset's (when its data last changed) for a file without a date
     # of its own, rather than the harvest's date shown as the last update
     updated = utc_timestamp(dataset.get("modified") or extras.get("modified"))
-    package["resources"] = [_last_modified(res, updated) for res in package["resources"]]
+    package["resources"] = [_last_modified(_resource(res), updated)
+                            for res in package.get("resources") or []
+                            if isinstance(res, dict) and res.get("url")]
     # an extra whose value is only a blank node's identifier (a provenance statement without
     # label…) says nothing
     kept_extras = [
