@@ -10,8 +10,9 @@
   files ``GET /transport/resources/<name>.zip``, zipped from ``gtfs/<name>/``;
 * OpenAgenda: ``GET /openagenda/v2/agendas/<uid>?key=`` → the agenda, ``GET
   /openagenda/v2/agendas?key=&search=`` → ``{"agendas", "total", "after"}``, ``GET
-  /openagenda/v2/agendas/<uid>/events?key=`` → ``{"total", "events", "after"}`` (no event in the
-  demo); without a ``key``, 401 as OpenAgenda answers;
+  /openagenda/v2/agendas/<uid>/events?key=`` → ``{"total", "events", "after"}`` (one event
+  standing for the agenda's events, changed when the agenda was); without a ``key``, 401 as
+  OpenAgenda answers;
 * OpenDataSoft: ``GET /opendatasoft/api/explore/v2.1/catalog/exports/dcat`` → the DCAT export
   of the catalogue (RDF/XML).
 
@@ -115,6 +116,13 @@ class Catalogues:
     def agenda(self, uid: str) -> dict | None:
         return next((r for r in self._of("openagenda") if str(r["uid"]) == uid), None)
 
+    @staticmethod
+    def events(agenda: dict) -> dict:
+        """``GET /v2/agendas/<uid>/events``: the events are not part of the demo; one stands for
+        them, changed when the agenda was (what the harvest reads: the latest change)."""
+        event = {"uid": agenda["uid"] * 100 + 1, "updatedAt": agenda["updatedAt"]}
+        return {"total": 1, "events": [event], "after": None}
+
     def agendas(self, params: dict) -> dict:
         words = params.get("search", [""])[0].casefold().split()
         found = [r for r in self._of("openagenda")
@@ -153,8 +161,7 @@ def make_handler(catalogues: Catalogues):
                     return self._json(catalogues.agendas(params))
                 record = catalogues.agenda(agenda.group(1))
                 if record is not None:
-                    return self._json({"total": 0, "events": [], "after": None}
-                                      if agenda.group(2) else record)
+                    return self._json(catalogues.events(record) if agenda.group(2) else record)
             return self._json({"status": 404, "message": "Not Found"}, 404)
 
         def _json(self, body, status: int = 200, server: str = ""):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 from ckan.plugins import get_plugin
@@ -156,6 +157,29 @@ def rdf_catalogue(httpserver):
     """The hand-written DCAT catalogue (``dcat_server.Catalogue``), at ``rdf_catalogue.url``;
     its ``pages`` may change before and between runs."""
     return RdfCatalogue.served(httpserver)
+
+
+# what an agenda's events answer in every test (``GET /v2/agendas/<uid>/events``, which the
+# OpenAgenda harvester reads for the date of the latest change): no event, unless a test puts
+# events or a status in the state this fixture returns
+AGENDA_EVENTS = re.compile(r"/v2/agendas/[0-9]+/events")
+
+
+@pytest.fixture(autouse=True)
+def agenda_events(httpserver):
+    state = {"events": [], "status": 200, "body": None, "seen": []}
+
+    def events(request):
+        state["seen"].append(request.args.to_dict(flat=False))
+        if state["status"] != 200:
+            return Response('{"error": "events unavailable"}', status=state["status"],
+                            content_type="application/json")
+        body = state["body"] if state["body"] is not None else {
+            "total": len(state["events"]), "events": state["events"][:1], "after": None}
+        return Response(json.dumps(body), content_type="application/json")
+
+    httpserver.expect_request(AGENDA_EVENTS).respond_with_handler(events)
+    return state
 
 
 # an OpenAgenda source that finds its agendas by a search

@@ -79,6 +79,9 @@ def test_demo_sources_harvest_the_demo_datasets_once(demo_server_url):
     assert {r["format"] for r in agenda["resources"]} == {"CSV", "ICS", "XLSX", "JSON"}
     api = next(r for r in agenda["resources"] if r["resource_kind"] == "api")
     assert api["url"] == f"{demo_server_url}/openagenda/v2/agendas/49513081/events"
+    # dated by the latest change of its events, not by the harvest
+    assert {r["last_modified"] for r in agenda["resources"]
+            if r["resource_kind"] != "documentation"} == {"2025-10-01T08:00:00"}
     # a commune's OpenDataSoft portal, through ckanext-dcat
     toilettes = helpers.call_action("package_show", id="toilettes-publiques-de-chauvigny")
     assert source_of(toilettes) == by_api["dcat"]["id"]

@@ -12,7 +12,7 @@ from werkzeug import Response
 
 from ckanext.poitiers.harvesters import openagenda_mapping as m
 from tests.harvest.conftest import AGENDA_SEARCH, serve_agenda, shared_fixture
-from tests.harvest.test_datafair_harvest import datasets, gather_errors, object_errors
+from tests.harvest.test_datafair_harvest import datasets, gather_errors, modified, object_errors
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 API = "https://api.openagenda.com/v2"
@@ -325,3 +325,95 @@ def test_an_agenda_listed_by_uid_and_found_by_the_search_is_harvested_once(
     found = datasets(runner.source.id)
     assert sorted(found) == ["agenda-mediatheques-grand-poitiers", "agenda-sortir-a-poitiers"]
     assert found["agenda-sortir-a-poitiers"]["notes"].startswith("Concerts, expositions")
+
+
+# -- the date of the data: the latest change of the agenda's events ------------------------------
+EVENT_CHANGED = "2025-01-09T13:53:30.000Z"  # updatedAt of an event of the recorded payloads
+
+
+def test_exports_and_api_are_dated_by_the_latest_event_change():
+    d = m.map_agenda(dict(load("agenda.json"), _events_updated=EVENT_CHANGED), API, "lov2")
+    dated = {r["format"]: r.get("last_modified") for r in d["resources"]}
+    # the exports and the API give the events; the website is documentation, undated
+    assert dated == {"CSV": "2025-01-09T13:53:30", "ICS": "2025-01-09T13:53:30",
+                     "XLSX": "2025-01-09T13:53:30", "JSON": "2025-01-09T13:53:30",
+                     "HTML": None}
+
+
+@pytest.mark.parametrize("value", [None, "", "hier", 20250109, ["2025-01-09"]])
+def test_no_event_or_no_date_leaves_the_resources_undated(value):
+    d = m.map_agenda(dict(load("agenda.json"), _events_updated=value), API, "lov2")
+    assert all("last_modified" not in r for r in d["resources"])
+
+
+def _dates(found: dict) -> set:
+    return {r.get("last_modified") for r in found["agenda-sortir-a-poitiers"]["resources"]
+            if r["resource_kind"] != "documentation"}
+
+
+@pytest.mark.integration
+def test_a_change_of_the_events_alone_updates_the_dataset(httpserver, make_runner, harvester,
+                                                          agenda_events):
+    httpserver.expect_request("/v2/agendas/88120345").respond_with_json(load("agenda.json"))
+    agenda_events["events"] = [{"uid": 1, "updatedAt": EVENT_CHANGED}]
+    config = json.dumps({"key": "oa_pk_test", "agendas": ["88120345"]})
+    runner = make_runner(harvester, httpserver.url_for("/v2"), config)
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    assert _dates(datasets(runner.source.id)) == {"2025-01-09T13:53:30"}
+    # one event asked for, the latest changed, with the source's key
+    assert agenda_events["seen"][0] == {"key": ["oa_pk_test"], "size": ["1"],
+                                        "sort": ["updatedAt.desc"],
+                                        "includeFields[]": ["uid", "updatedAt"]}
+    _job, results = runner.run()
+    assert results == {}  # nothing changed: skipped at gather time
+    # an event changes, the agenda itself does not: the dataset's date follows (the page showed
+    # the harvest's date as the last update)
+    agenda_events["events"] = [{"uid": 2, "updatedAt": "2025-02-03T10:00:00+01:00"}]
+    job, results = runner.run()
+    assert len(results) == 1 and object_errors(job) == []
+    assert _dates(datasets(runner.source.id)) == {"2025-02-03T09:00:00"}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("fault", ["status", "shape"])
+def test_events_unreadable_keep_the_previous_date_and_say_so(httpserver, make_runner, harvester,
+                                                             agenda_events, fault):
+    httpserver.expect_request("/v2/agendas/88120345").respond_with_json(load("agenda.json"))
+    agenda_events["events"] = [{"uid": 1, "updatedAt": EVENT_CHANGED}]
+    config = json.dumps({"key": "oa_pk_test", "agendas": ["88120345"]})
+    runner = make_runner(harvester, httpserver.url_for("/v2"), config)
+    runner.run()
+    before = datasets(runner.source.id)
+    # the events cannot be read: the agenda is harvested all the same, its date kept, and the
+    # job says why in French
+    if fault == "status":
+        agenda_events["status"] = 500
+    else:
+        agenda_events["body"] = {"events": "none", "total": "?"}
+    job, _results = runner.run()
+    assert gather_errors(job) == []
+    [error] = object_errors(job)
+    assert "la date de la dernière modification des événements de l’agenda n’a pas pu être " \
+           "lue" in error and "celle de la moisson précédente est gardée" in error
+    found = datasets(runner.source.id)
+    assert list(found) == ["agenda-sortir-a-poitiers"]
+    assert _dates(found) == {"2025-01-09T13:53:30"}
+    assert modified(found) == modified(before)  # nothing rewritten
+    # read again at the next harvest, though the agenda did not change
+    agenda_events.update(status=200, body=None,
+                         events=[{"uid": 2, "updatedAt": "2025-03-01T08:00:00Z"}])
+    job, results = runner.run()
+    assert len(results) == 1 and object_errors(job) == []
+    assert _dates(datasets(runner.source.id)) == {"2025-03-01T08:00:00"}
+
+
+@pytest.mark.integration
+def test_events_of_agendas_found_by_a_search_are_read_too(httpserver, make_runner, harvester,
+                                                          agenda_events):
+    agenda_events["events"] = [{"uid": 1, "updatedAt": EVENT_CHANGED}]
+    runner = make_runner(harvester, serve_agenda(httpserver, load("agenda.json")),
+                         AGENDA_SEARCH)
+    job, _results = runner.run()
+    assert object_errors(job) == []
+    assert _dates(datasets(runner.source.id)) == {"2025-01-09T13:53:30"}

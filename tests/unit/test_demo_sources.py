@@ -183,11 +183,14 @@ def test_server_answers_like_transport_and_openagenda(demo_server_url):
     uid = _source("openagenda")["config"]["agendas"][0]
     agenda = _get(f"{server}/openagenda/v2/agendas/{uid}?key=oa_pk_x")
     assert str(agenda["uid"]) == uid and agenda["slug"] == "culturel-poitiers"
-    assert _get(f"{server}/openagenda/v2/agendas/{uid}/events?key=oa_pk_x")["events"] == []
+    # one event stands for the agenda's events: the harvest reads the latest change
+    events = _get(f"{server}/openagenda/v2/agendas/{uid}/events?key=oa_pk_x")["events"]
+    assert [e["updatedAt"] for e in events] == [agenda["updatedAt"]]
     found = _get(f"{server}/openagenda/v2/agendas?key=oa_pk_x&search=culturel")
     assert [str(a["uid"]) for a in found["agendas"]] == [uid] and found["after"] is None
     assert _get(f"{server}/openagenda/v2/agendas?key=oa_pk_x&search=piscine")["total"] == 0
-    for path in (f"/openagenda/v2/agendas/{uid}", "/openagenda/v2/agendas?search=x"):
+    for path in (f"/openagenda/v2/agendas/{uid}", f"/openagenda/v2/agendas/{uid}/events",
+                 "/openagenda/v2/agendas?search=x"):
         with pytest.raises(urllib.error.HTTPError) as err:
             _get(server + path)  # no key
         assert err.value.code == 401

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import openagenda_mapping as mapping
-from ckanext.poitiers.harvesters.base import Notice, PoitiersHarvester
+from ckanext.poitiers.harvesters.base import (
+    RETRY_KEY,
+    WARNINGS_KEY,
+    Notice,
+    PoitiersHarvester,
+)
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _, ngettext, number
@@ -14,6 +19,10 @@ UID = mapping.UID
 # key of a record found by a search, holding the API address: its full record (website, whole
 # description) is read at fetch time
 FROM_SEARCH = "_from_search"
+EVENTS_UPDATED = mapping.EVENTS_UPDATED
+# key of an agenda whose events could not be read at gather time: why (the date of the previous
+# harvest is kept, and the agenda is read again at the next one)
+EVENTS_UNREAD = "_events_unread"
 
 
 class OpenAgendaHarvester(PoitiersHarvester):
@@ -64,13 +73,14 @@ class OpenAgendaHarvester(PoitiersHarvester):
                 continue
             answered = True
             if not record.get("private"):
-                yield record  # a private agenda is not published (withdrawn if it was)
+                # a private agenda is not published (withdrawn if it was)
+                yield self._with_events_date(client, api, record, headers_params)
         if config["search"]:
             # an agenda listed by uid and found by the search too is harvested once, silently
             listed = {str(uid) for uid in config["agendas"]}
             for record in self._search(client, api, config, headers_params):
                 if str(record.get("uid")) not in listed:
-                    yield record
+                    yield self._with_events_date(client, api, record, headers_params)
             answered = True
         if failures:
             raise failures[0]
@@ -107,6 +117,28 @@ class OpenAgendaHarvester(PoitiersHarvester):
             url=f"{api}/agendas", count=number(MAX_PAGES)), api)
 
     @staticmethod
+    def _with_events_date(client, api: str, record: dict, params: dict) -> dict:
+        """The agenda with the ``updatedAt`` of its latest changed event (one request: the events
+        sorted by last change, one of them): read with the listing, so that a change of the
+        events alone is a change of the record. Its failure only leaves the date unread."""
+        uid = mapping.uid_of(record)
+        if uid is None:
+            return record  # refused by the mapping, with its reason
+        url = f"{api}/agendas/{mapping.segment(uid)}/events"
+        try:
+            body = client.get_json(url, params={
+                **params, "size": 1, "sort": "updatedAt.desc",
+                "includeFields[]": ["uid", "updatedAt"]})
+        except RemoteError as e:
+            return {**record, EVENTS_UNREAD: str(e)}
+        events = body.get("events") if isinstance(body, dict) else None
+        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+            return {**record, EVENTS_UNREAD: _(
+                "the answer of {url} is not an OpenAgenda event list.").format(url=url)}
+        latest = events[0].get("updatedAt") if events else None
+        return {**record, EVENTS_UPDATED: latest if isinstance(latest, str) else None}
+
+    @staticmethod
     def _agenda(client, api: str, uid, params: dict) -> dict:
         """``GET /agendas/{uid}``: that agenda, or RemoteError (an answer of another shape or
         about another uid, such as an event, is not taken for it)."""
@@ -121,12 +153,21 @@ class OpenAgendaHarvester(PoitiersHarvester):
         return record
 
     def fetch_record(self, client, record, config, previous):
-        if not record.get(FROM_SEARCH):
+        events = {key: record[key] for key in (EVENTS_UPDATED, EVENTS_UNREAD) if key in record}
+        if record.get(FROM_SEARCH):
+            # a search lists agendas in short (no website, a shortened description): the agenda
+            # itself is read
+            record = {**self._agenda(client, record[FROM_SEARCH], record.get("uid"),
+                                     {"key": config["key"]}), **events}
+        unread = record.pop(EVENTS_UNREAD, None)
+        if unread is None:
             return record
-        # a search lists agendas in short (no website, a shortened description): the agenda
-        # itself is read
-        return self._agenda(client, record[FROM_SEARCH], record.get("uid"),
-                            {"key": config["key"]})
+        # the events could not be read: the date of the previous harvest is kept (the exports
+        # are not dated « today », nor undated), and the agenda is read again at the next one
+        kept = (previous or {}).get(EVENTS_UPDATED)
+        return {**record, EVENTS_UPDATED: kept, RETRY_KEY: True, WARNINGS_KEY: [_(
+            "the date of the last change of the agenda's events could not be read ({error}); "
+            "the date of the previous harvest is kept.").format(error=unread)]}
 
     def record_guid(self, record, source_url, config):
         return mapping.guid(record)

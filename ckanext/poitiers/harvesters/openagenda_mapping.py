@@ -2,7 +2,9 @@
 whose resources are its exports and its API). Pure functions.
 
 Input: ``GET /v2/agendas/{uid}`` (or an element of ``GET /v2/agendas``): ``uid, title, slug,
-description, url, image, official, updatedAt, summary{…}``.
+description, url, image, official, updatedAt, summary{…}``; the harvest adds
+``_events_updated``, the ``updatedAt`` of the agenda's latest changed event (the agenda's own
+``updatedAt`` is the one of its settings, not of its events).
 """
 from __future__ import annotations
 
@@ -16,12 +18,16 @@ from ckanext.poitiers.harvesters.common_mapping import (
     drop_empty,
     required_title,
     shape_errors,
+    utc_timestamp,
 )
 from ckanext.poitiers.harvesters.i18n import _
 from ckanext.poitiers.harvesters.sanitize import clean_html
 from ckanext.poitiers.vocabularies import remote
 
 SITE = "https://openagenda.com"
+# key the harvest adds to an agenda: when its events last changed (``updatedAt`` of the latest
+# changed event), the date its exports and its API last changed
+EVENTS_UPDATED = "_events_updated"
 CONTINUOUS = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
 # exports of an agenda's public page, all its events (the "v2" exports that openagenda.com's
 # export dialog links to: /agendas/{uid}/events.v2.csv, .xlsx and .ics; its JSON is the API,
@@ -86,9 +92,12 @@ def map_agenda(record: dict, api: str, licence_id: str) -> dict:
     uid_path = segment(uid)
     eu, local = remote.themes(["culture"])
     names = export_names()
+    # the exports and the API give the events: they changed when the latest event did (no date
+    # when the agenda has no event, or none could be read)
+    events_updated = utc_timestamp(record.get(EVENTS_UPDATED))
     resources = [
         {"name": names[path], "url": f"{SITE}/agendas/{uid_path}/{path}", "format": fmt,
-         "resource_kind": "file"}
+         "resource_kind": "file", "last_modified": events_updated}
         for path, fmt in EXPORTS
     ]
     resources.append({
@@ -100,10 +109,12 @@ def map_agenda(record: dict, api: str, licence_id: str) -> dict:
         "url": f"{api}/agendas/{uid_path}/events",
         "format": "JSON",
         "resource_kind": "api",
+        "last_modified": events_updated,
     })
     if record.get("url"):
         resources.append({"name": _("Website of the agenda"), "url": record["url"],
                           "format": "HTML", "resource_kind": "documentation"})
+    resources = [drop_empty(resource) for resource in resources]
     notes = clean_html(record.get("description"))
     package = {
         "title": title,
