@@ -88,8 +88,27 @@ def test_a_file_without_its_own_date_takes_the_date_the_dataset_last_changed():
     main, documentation = m.map_dataset(record)["resources"]
     assert main["last_modified"] == "2025-10-01T08:00:00"  # not the harvest's date later on
     assert "last_modified" not in documentation  # a page about the data is not the data
+    # its own date not a date: the dataset's date, as for the other harvesters (DCAT)
+    record["resources"][0]["last_modified"] = "hier"
+    assert m.map_dataset(record)["resources"][0]["last_modified"] == "2025-10-01T08:00:00"
     record["last_update"] = "pas une date"
     assert "last_modified" not in m.map_dataset(record)["resources"][0]
+
+
+@pytest.mark.parametrize(("resource", "expected"), [
+    ({"url": "u", "resource_kind": "file"}, "2025-10-01T08:00:00"),
+    ({"url": "u", "resource_kind": "api"}, "2025-10-01T08:00:00"),
+    ({"url": "u"}, "2025-10-01T08:00:00"),
+    ({"url": "u", "resource_kind": "file", "last_modified": "2025-09-01T08:00:00"},
+     "2025-09-01T08:00:00"),
+    ({"url": "u", "resource_kind": "documentation"}, None),
+])
+def test_a_resource_without_a_date_takes_the_datasets_documentation_excepted(resource,
+                                                                            expected):
+    from ckanext.poitiers.harvesters.common_mapping import dated
+
+    assert dated(resource, "2025-10-01T08:00:00").get("last_modified") == expected
+    assert dated(resource, None) == resource
 
 
 def test_recorded_licences_of_data_gouv_fr_map_to_the_same_licence():

@@ -94,6 +94,17 @@ def finish_resource(resource: dict, remote: dict) -> dict:
     return drop_empty(resource)
 
 
+def dated(resource: dict, dataset_updated: str | None) -> dict:
+    """A mapped resource without a valid date of its own takes ``dataset_updated`` (when the
+    dataset's data last changed, in UTC) as ``last_modified``: the pages show it rather than the
+    harvest's date as the data's last change. A documentation link (a website, a guide) is not
+    the data: it gets none."""
+    if (resource.get("last_modified") or not dataset_updated
+            or resource.get("resource_kind") == "documentation"):
+        return resource
+    return dict(resource, last_modified=dataset_updated)
+
+
 #: dropped resources named one by one in the notes of a record; the others are counted
 MAX_DROPPED_NAMED = 5
 #: characters of a refused address quoted in a note

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ckanext.poitiers.harvesters.common_mapping import drop_empty, tags, utc_timestamp
+from ckanext.poitiers.harvesters.common_mapping import dated, drop_empty, tags, utc_timestamp
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import as_list, remote
 
@@ -65,15 +65,10 @@ def _resource(res: dict) -> dict:
     return res
 
 
-def _last_modified(res: dict, dataset_updated: str | None) -> dict:
-    if res.get("last_modified"):
-        return res
-    own = utc_timestamp(res.get("modified"))
-    if own:
-        return dict(res, last_modified=own)
-    if dataset_updated and res.get("resource_kind") != "documentation":
-        return dict(res, last_modified=dataset_updated)
-    return res
+def _own_date(res: dict) -> dict:
+    """The distribution's dct:modified (ckanext-dcat's ``modified``) as ``last_modified``."""
+    own = None if res.get("last_modified") else utc_timestamp(res.get("modified"))
+    return dict(res, last_modified=own) if own else res
 
 
 def map_dataset(dataset: dict) -> dict:
@@ -123,7 +118,7 @@ def map_dataset(dataset: dict) -> dict:
     # dct:modified, else the dataset's (when its data last changed) for a file without a date
     # of its own, rather than the harvest's date shown as the last update
     updated = utc_timestamp(dataset.get("modified") or extras.get("modified"))
-    package["resources"] = [_last_modified(_resource(res), updated)
+    package["resources"] = [dated(_own_date(_resource(res)), updated)
                             for res in package.get("resources") or []
                             if isinstance(res, dict) and res.get("url")]
     # an extra whose value is only a blank node's identifier (a provenance statement without

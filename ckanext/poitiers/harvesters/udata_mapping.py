@@ -10,12 +10,14 @@ from __future__ import annotations
 from ckanext.poitiers.harvesters.common_mapping import (
     IDENTIFIER,
     TEXT,
+    dated,
     drop_empty,
     finish_resource,
     required_title,
     shape_errors,
     tags,
     temporal,
+    utc_timestamp,
 )
 from ckanext.poitiers.harvesters.sanitize import clean_html, plain_text
 from ckanext.poitiers.vocabularies import remote
@@ -80,10 +82,8 @@ def _resource(res: dict, schema_name: str | None = None, updated=None) -> dict |
             res["schema"].get("name") == schema_name):
         resource["conforms_to_schema"] = True
     # a resource without its own date: the dataset's ``last_update`` (when its data last changed,
-    # for udata), rather than the harvest's date shown as the last update
-    if not res.get("last_modified") and updated and resource["resource_kind"] != "documentation":
-        res = dict(res, last_modified=updated)
-    return finish_resource(resource, res)
+    # for udata)
+    return dated(finish_resource(resource, res), utc_timestamp(updated))
 
 
 def data_schema(record: dict) -> tuple[str | None, str | None]:
