@@ -47,3 +47,38 @@ def smtp_server() -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+@contextlib.contextmanager
+def silent_smtp_server(hold: float = 15.0) -> Iterator[int]:
+    """A mail server that accepts connections and never greets (hung), on a free loopback port
+    (yielded); each connection is closed after ``hold`` seconds."""
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.1)
+    stop = threading.Event()
+
+    def serve():
+        held = []
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                held.append((listener.accept()[0], time.monotonic()))
+            for conn, since in list(held):
+                if time.monotonic() - since > hold:
+                    conn.close()
+                    held.remove((conn, since))
+        for conn, _since in held:
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()

@@ -4,14 +4,16 @@ Sent through CKAN's mailer (``toolkit.mail_recipient``, settings ``smtp.server``
 ``smtp.mail_from``…), in plain text only: the requester's and the administrator's texts are plain
 text and are never read as HTML. Written in the portal's default language (``ckan.locale_default``,
 French here), whatever the language of the administrator's page: the requester used the portal in
-French. A failure (no SMTP server configured, server down, recipient refused) is logged and
-reported to the caller as ``False``; it never undoes the stored answer.
+French. A failure (no SMTP server configured, server down or silent, recipient refused) is logged
+and reported to the caller as ``False``; it never undoes the stored answer.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
 import smtplib
+import socket
+import threading
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
@@ -123,6 +125,24 @@ def smtp_greeting(host: str, port: int, timeout: float, starttls: bool = False) 
             connection.quit()
 
 
+_DEFAULT_TIMEOUT = threading.Lock()
+
+
+@contextlib.contextmanager
+def socket_timeout(seconds: float):
+    """New sockets without a timeout of their own wait at most ``seconds`` a step, while inside:
+    CKAN's mailer opens its SMTP connection without a timeout, and a mail server that accepts
+    the connection but never answers would hold the administrator's page for ever. Our sends
+    take turns (the default is the process's)."""
+    with _DEFAULT_TIMEOUT:
+        previous = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(seconds)
+        try:
+            yield
+        finally:
+            socket.setdefaulttimeout(previous)
+
+
 def send(row, email: str) -> bool:
     """Send the email; True when the mailer accepted it, False (logged) otherwise."""
     if not configured():
@@ -130,7 +150,8 @@ def send(row, email: str) -> bool:
                     row.id)
         return False
     try:
-        tk.mail_recipient(one_line(row.name) or email, email, subject(row), body(row))
+        with socket_timeout(float(tk.config.get("ckanext.poitiers.requests.smtp_timeout") or 20)):
+            tk.mail_recipient(one_line(row.name) or email, email, subject(row), body(row))
     except Exception:  # noqa: BLE001 - MailerException, but also OSError or a bad setting
         # (no smtp.mail_from) from the mailer: none of them may undo the stored answer
         log.exception("Request %s answered; the email to the requester failed", row.id)

@@ -1,11 +1,13 @@
 """The requester is told by email when a request is answered: one French plain-text message
 through CKAN's mailer to a real local SMTP server (aiosmtpd), never at the cost of the answer
-(no server, server down, recipient refused: the answer is stored and the result says so), not
-again for the same answer, not when the administrator says not to."""
+(no server, server down or silent, recipient refused: the answer is stored and the result says
+so), not again for the same answer, not when the administrator says not to."""
 from __future__ import annotations
 
 import datetime as dt
 import html
+import socket
+import time
 import uuid
 
 import pytest
@@ -15,7 +17,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.poitiers import doctor
 from ckanext.poitiers.requests_model import request_table
-from tests.smtp import smtp_server
+from tests.smtp import silent_smtp_server, smtp_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("theme_db", "with_plugins")]
 
@@ -166,6 +168,23 @@ def test_smtp_down_the_answer_is_stored_and_the_result_says_not_notified(
     row = _stored(req["id"])
     assert row.answer == "Prévu pour juin." and row.status == "answered"
     assert row.notified is None and result["notified"] is None
+
+
+@pytest.mark.ckan_config("ckanext.poitiers.requests.smtp_timeout", "1")
+def test_a_silent_mail_server_holds_the_answer_for_the_timeout_only(
+        sysadmin, ckan_config, monkeypatch):
+    # the server accepts the connection and never greets; it lets go after 15 s, which is how
+    # long CKAN's mailer, without a timeout of its own, kept the administrator waiting
+    with silent_smtp_server(hold=15) as port:
+        monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{port}")
+        req = _request()
+        started = time.monotonic()
+        result = _answer(sysadmin, req["id"], answer="Prévu pour juin.")
+        waited = time.monotonic() - started
+    assert result["notification"] == "failed" and result["requester_notified"] is False
+    assert waited < 8
+    assert _stored(req["id"]).answer == "Prévu pour juin."
+    assert socket.getdefaulttimeout() is None  # the process's default is back
 
 
 def test_no_smtp_server_configured_the_answer_is_stored(sysadmin):
