@@ -66,6 +66,8 @@ def all_helpers() -> dict:
         "poitiers_vocabulary_label": poitiers_vocabulary_label,
         # CKAN's own helper, made safe after its auto-linking (ckanext/poitiers/markdown.py)
         "render_markdown": markdown.render_markdown,
+        # CKAN's own helper, shortened texts ending with « … » (markdown.py)
+        "markdown_extract": markdown.markdown_extract,
         # CKAN's own helper, dates in the word order of the page's language (dates.py)
         "render_datetime": dates.render_datetime,
     }

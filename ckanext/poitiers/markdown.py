@@ -37,3 +37,19 @@ def render_markdown(next_helper, data, auto_link: bool = True, allow_html: bool 
         # allow_html is the caller's explicit choice (trusted text): CKAN's own rules apply
         return rendered
     return Markup(clean_rendered(str(rendered)))
+
+
+def ellipsis(extract):
+    """A shortened text ending with CKAN's « ... » → the same text ending with the ellipsis
+    character « … » (one character, as French typography writes it), without a space or a
+    full stop left before it; any other text as it is. Keeps the type (``Markup`` or ``str``)."""
+    if not isinstance(extract, str) or not extract.endswith("..."):
+        return extract
+    return extract[:-3].rstrip(" .…") + "…"
+
+
+@tk.chained_helper
+def markdown_extract(next_helper, text, extract_length: int = 190):
+    """CKAN's plain-text extract (search results, organisation and group summaries), shortened
+    with « … » rather than « ... »."""
+    return ellipsis(next_helper(text, extract_length=extract_length))

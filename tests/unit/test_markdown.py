@@ -1,9 +1,11 @@
 """The second sanitising pass of rendered Markdown (ckanext/poitiers/markdown.py)."""
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
+from markupsafe import Markup
 
-from ckanext.poitiers.markdown import clean_rendered
+from ckanext.poitiers.markdown import clean_rendered, ellipsis
 
 # What CKAN 2.12's render_markdown returns for
 # ![x](https://invalid.invalid/a.png "> https://x/onerror=location=/javascript:alert(1)//"):
@@ -38,3 +40,21 @@ def test_scripts_and_event_handlers_are_still_dropped():
     cleaned = clean_rendered('<p onclick="x()">a<script>alert(1)</script>'
                              '<a href="javascript:alert(1)">b</a></p>')
     assert cleaned == "<p>a<a>b</a></p>"
+
+
+@pytest.mark.parametrize(("extract", "expected"), [
+    ("Une partie de ces jeux...", "Une partie de ces jeux…"),
+    ("Une partie de ces jeux ...", "Une partie de ces jeux…"),
+    ("Fin de phrase....", "Fin de phrase…"),
+    ("Déjà coupé…...", "Déjà coupé…"),  # a text ending with « … » that CKAN shortened there
+    ("Texte entier.", "Texte entier."),
+    ("", ""),
+    (None, None),
+])
+def test_shortened_texts_end_with_one_ellipsis_character(extract, expected):
+    assert ellipsis(extract) == expected
+
+
+def test_the_ellipsis_keeps_the_markup_type():
+    shortened = ellipsis(Markup("a &lt; b..."))
+    assert isinstance(shortened, Markup) and shortened == Markup("a &lt; b…")
