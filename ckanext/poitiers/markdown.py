@@ -39,13 +39,19 @@ def render_markdown(next_helper, data, auto_link: bool = True, allow_html: bool 
     return Markup(clean_rendered(str(rendered)))
 
 
+# what a shortened text does not end with before its « … »: spaces (no-break ones too) and the
+# punctuation that was cut from what followed it
+TRAILING = " \u00a0\u202f.,;:…"
+
+
 def ellipsis(extract):
     """A shortened text ending with CKAN's « ... » → the same text ending with the ellipsis
     character « … » (one character, as French typography writes it), without a space or a
-    full stop left before it; any other text as it is. Keeps the type (``Markup`` or ``str``)."""
+    punctuation mark left before it (« tracés,... », « Champs :... »); any other text as it is.
+    Keeps the type (``Markup`` or ``str``)."""
     if not isinstance(extract, str) or not extract.endswith("..."):
         return extract
-    return extract[:-3].rstrip(" .…") + "…"
+    return extract[:-3].rstrip(TRAILING) + "…"
 
 
 @tk.chained_helper

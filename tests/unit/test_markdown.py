@@ -47,6 +47,9 @@ def test_scripts_and_event_handlers_are_still_dropped():
     ("Une partie de ces jeux ...", "Une partie de ces jeux…"),
     ("Fin de phrase....", "Fin de phrase…"),
     ("Déjà coupé…...", "Déjà coupé…"),  # a text ending with « … » that CKAN shortened there
+    ("les lignes, arrêts, tracés,...", "les lignes, arrêts, tracés…"),
+    ("Champs :...", "Champs…"),
+    ("Champs\u00a0:...", "Champs…"),
     ("Texte entier.", "Texte entier."),
     ("", ""),
     (None, None),
