@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import socket
 import time
 import uuid
@@ -356,3 +357,16 @@ def test_the_notified_column_migration_goes_down_and_up(migrate_db_for, ckan_con
         model.Session.remove()
         migrate_db_for("poitiers_theme")
     assert "notified" in columns()
+
+
+def test_the_migration_leaves_the_portals_logging_alone(migrate_db_for):
+    # run inside CKAN's process (`ckan db upgrade`, here the tests), the migration's environment
+    # configured logging from its alembic.ini, which disabled every logger of the process (as
+    # the migrations of ckanext-harvest and of CKAN's activity plugin still do: the fixtures ran
+    # them; CKAN's own migrations do not)
+    logger = logging.getLogger("ckanext.poitiers.requests_mail")
+    logger.disabled = False
+    root_handlers = list(logging.getLogger().handlers)
+    migrate_db_for("poitiers_theme")
+    assert not logger.disabled
+    assert logging.getLogger().handlers == root_handlers

@@ -1,4 +1,5 @@
 """Alembic environment of the poitiers_theme plugin (own version table)."""
+import logging
 import os
 from logging.config import fileConfig
 
@@ -6,7 +7,10 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 config = context.config
-fileConfig(config.config_file_name)
+# alembic alone: the logging of alembic.ini. Inside CKAN (`ckan db upgrade`, the tests), CKAN's
+# logging stays as it is: fileConfig would disable every logger of the process
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name)
 target_metadata = None
 name = os.path.basename(os.path.dirname(__file__))
 VERSION_TABLE = f"{name}_alembic_version"
