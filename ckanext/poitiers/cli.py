@@ -192,7 +192,8 @@ def doctor():
     checks = run_checks(tk.config)
     click.echo(_("Poitiers portal check"))
     for check in checks:
-        click.echo(f"  {SYMBOLS[check.status]} {check.name} : {check.message}")
+        click.echo(f"  {SYMBOLS[check.status]} " + _("{label}: {error}").format(
+            label=check.name, error=check.message))
         if check.fix and check.status != "ok":
             click.echo(f"      → {check.fix}")
     problems = sum(1 for c in checks if c.failed)
@@ -422,7 +423,7 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
         if not plan.needed and not plan.missing:
             continue
         to_migrate += 1
-        click.echo(f"« {plan.name} »")
+        click.echo(_("« {value} »").format(value=plan.name))
         for key, value in plan.changes.items():
             click.echo("  " + _("{field} ← {value}").format(field=key, value=value))
         for key, target in plan.used_extras.items():
@@ -488,7 +489,8 @@ def _first_line(exc: BaseException) -> str:
 def _stopped(name: str, exc: BaseException, migrated: list[str]) -> CommandError:
     """The error that ends ``migrate --apply`` when a service fails (not a refusal of one
     dataset): what was written before is named, the failed dataset's changes are rolled back."""
-    done = ", ".join(f"« {n} »" for n in migrated) if migrated else tk._("no dataset")
+    done = (", ".join(tk._("« {value} »").format(value=n) for n in migrated) if migrated
+            else tk._("no dataset"))
     return _service_stopped(exc, f"Migration stopped at {name}", tk._(
         "The migration stopped at “{name}”, which is unchanged: {error}. Migrated before it: "
         "{done}. The datasets after it are unchanged; run the command again once the cause is "

@@ -52,7 +52,7 @@ def test_dataset_form_errors_are_tied_to_their_fields(portal, page_factory):
     _send(page, "form#dataset-edit button[type=submit][name=save]")
     groups = _check_errors(page, {"field-title", "field-name"})
     assert any(g["message"] == "Valeur manquante" for g in groups)
-    assert "Titre : Valeur manquante" in page.locator(".error-explanation").inner_text()
+    assert "Titre\u00a0: Valeur manquante" in page.locator(".error-explanation").inner_text()
     # the described-by text a screen reader reads with the field
     described = page.evaluate("""() => { const f = document.getElementById('field-title');
       return f.getAttribute('aria-describedby').split(' ').map(
@@ -87,7 +87,7 @@ def test_organisation_form_summary_in_french(portal, page_factory):
     summary = page.locator(".error-explanation")
     assert summary.is_visible()
     text = summary.inner_text()
-    assert " : " in text and "Le formulaire contient des entrées invalides" in text
+    assert "\u00a0: " in text and "Le formulaire contient des entrées invalides" in text
     _check_errors(page, {"field-name"})
 
 

@@ -62,7 +62,7 @@ def test_a_filter_followed_with_the_keyboard_announces_the_new_results(portal, p
     assert page.evaluate("() => window.poitiersSamePage === true"), "not followed by htmx"
     heading = page.evaluate("() => document.activeElement.innerText.trim()")
     assert heading.endswith("jeux de données trouvés") or "trouvé" in heading, heading
-    assert page.title().startswith("Jeux de données : 2 jeux de données, 1 filtre")
+    assert page.title().startswith("Jeux de données\u00a0: 2 jeux de données, 1 filtre")
     # the skip link of the new page (htmx replaced it) still leads to the main landmark
     page.locator(".poitiers-skip-link").focus()
     page.keyboard.press("Enter")

@@ -85,7 +85,7 @@ def test_links_of_the_reuser_blocks_make_sense_read_alone(portal, page_factory):
     for i, fmt in enumerate(("Turtle", "RDF/XML", "JSON-LD")):
         # the visible text starts the accessible name (WCAG 2.5.3)
         assert described.nth(i).inner_text().split()[0] == fmt
-        assert described.nth(i).text_content().startswith(f"{fmt} : description DCAT")
+        assert described.nth(i).text_content().startswith(f"{fmt}\u00a0: description DCAT")
     guide = page.get_by_role("link", name=re.compile("guide de l’API de CKAN"))
     assert guide.get_attribute("hreflang") == "en"
     # no two links with the same text lead to different places in the reuser blocks

@@ -112,10 +112,10 @@ def test_the_status_line_agrees_with_the_number_of_suggestions(portal, page_fact
         n = listbox.locator("[role=option]").count()
         status = page.locator(".poitiers-ac [role=status]").first.inner_text()
         if n == 1:
-            assert status == ("1 suggestion : flèches haut et bas pour choisir, puis "
+            assert status == ("1 suggestion\u00a0: flèches haut et bas pour choisir, puis "
                               "Entrée."), status
         else:
-            assert status.startswith(f"{n} suggestions : "), status
+            assert status.startswith(f"{n} suggestions\u00a0: "), status
         seen.add(n == 1)
     assert seen == {True, False}, "the queries should give one and several suggestions"
 

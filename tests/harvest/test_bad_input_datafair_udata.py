@@ -28,7 +28,7 @@ from tests.harvest.udata_server import Portal
 from tests.harvest.udata_server import load_records as udata_records
 
 API = "https://data.grandpoitiers.fr/data-fair/api/v1"
-TEXT_LIST = "devrait être une liste ; la source donne un texte."
+TEXT_LIST = "devrait être une liste\u00a0; la source donne un texte."
 
 
 def datafair_record(slug=VERRE):
@@ -41,35 +41,42 @@ def udata_record(slug="lieux-de-stationnement-de-grand-poitiers"):
 
 # -- the shape of a record, in French (pure) ----------------------------------------------------
 @pytest.mark.parametrize("change,message", [
-    ({"keywords": 5}, "« keywords » devrait être une liste ; la source donne un nombre."),
-    ({"keywords": "verre, déchets"}, "« keywords » " + TEXT_LIST),
-    ({"keywords": ["verre", None]}, "« keywords[1] » devrait être un texte ; la source donne "
-                                    "null (vide)."),
-    ({"keywords": [{"title": "verre"}]}, "« keywords[0] » devrait être un texte ; la source "
-                                         "donne un objet."),
-    ({"title": ["Bornes", "à verre"]}, "« title » devrait être un texte ; la source donne une "
-                                       "liste."),
-    ({"description": {"fr": "Bornes"}}, "« description » devrait être un texte ; la source "
-                                        "donne un objet."),
-    ({"topics": "Environnement"}, "« topics » " + TEXT_LIST),
-    ({"topics": [None]}, "« topics[0] » devrait être un objet ; la source donne null (vide)."),
-    ({"topics": [{"title": ["Environnement"]}]}, "« topics[0].title » devrait être un texte"),
-    ({"license": "lov2"}, "« license » devrait être un objet ; la source donne un texte."),
-    ({"license": {"title": "LO", "href": ["https://x"]}}, "« license.href » devrait être un "
-                                                          "texte ; la source donne une liste."),
-    ({"owner": "Grand Poitiers"}, "« owner » devrait être un objet ; la source donne un texte."),
-    ({"temporal": {"start": 2020}}, "« temporal.start » devrait être un texte ; la source donne "
-                                    "un nombre."),
-    ({"attachments": {"name": "gtfs.zip"}}, "« attachments » devrait être une liste ; la source "
-                                            "donne un objet."),
-    ({"attachments": [None]}, "« attachments[0] » devrait être un objet ; la source donne "
-                              "null (vide)."),
+    ({"keywords": 5}, "«\u00a0keywords\u00a0» devrait être une liste\u00a0; la source donne un "
+                      "nombre."),
+    ({"keywords": "verre, déchets"}, "«\u00a0keywords\u00a0» " + TEXT_LIST),
+    ({"keywords": ["verre", None]}, "«\u00a0keywords[1]\u00a0» devrait être un texte\u00a0; la "
+                                    "source donne null (vide)."),
+    ({"keywords": [{"title": "verre"}]}, "«\u00a0keywords[0]\u00a0» devrait être un texte\u00a0; "
+                                         "la source donne un objet."),
+    ({"title": ["Bornes", "à verre"]}, "«\u00a0title\u00a0» devrait être un texte\u00a0; la source "
+                                       "donne une liste."),
+    ({"description": {"fr": "Bornes"}}, "«\u00a0description\u00a0» devrait être un texte\u00a0; la "
+                                        "source donne un objet."),
+    ({"topics": "Environnement"}, "«\u00a0topics\u00a0» " + TEXT_LIST),
+    ({"topics": [None]}, "«\u00a0topics[0]\u00a0» devrait être un objet\u00a0; la source donne "
+                         "null (vide)."),
+    ({"topics": [{"title": ["Environnement"]}]}, "«\u00a0topics[0].title\u00a0» devrait être un "
+                                                 "texte"),
+    ({"license": "lov2"}, "«\u00a0license\u00a0» devrait être un objet\u00a0; la source donne un "
+                          "texte."),
+    ({"license": {"title": "LO", "href": ["https://x"]}}, "«\u00a0license.href\u00a0» devrait être "
+                                                          "un texte\u00a0; la source donne une "
+                                                          "liste."),
+    ({"owner": "Grand Poitiers"}, "«\u00a0owner\u00a0» devrait être un objet\u00a0; la source "
+                                  "donne un texte."),
+    ({"temporal": {"start": 2020}}, "«\u00a0temporal.start\u00a0» devrait être un texte\u00a0; la "
+                                    "source donne un nombre."),
+    ({"attachments": {"name": "gtfs.zip"}}, "«\u00a0attachments\u00a0» devrait être une "
+                                            "liste\u00a0; la source donne un objet."),
+    ({"attachments": [None]}, "«\u00a0attachments[0]\u00a0» devrait être un objet\u00a0; la source "
+                              "donne null (vide)."),
     ({"attachments": [{"url": {"href": "https://x"}}]},
-     "« attachments[0].url » devrait être un texte ; la source donne un objet."),
-    ({"file": {"name": ["a.csv"]}}, "« file.name » devrait être un texte"),
-    ({"isMetaOnly": "non"}, "« isMetaOnly » devrait être true ou false ou un nombre ; la source "
-                            "donne un texte."),
-    ({"id": {"id": "x"}}, "« id » devrait être un texte ou un nombre ; la source donne un objet."),
+     "«\u00a0attachments[0].url\u00a0» devrait être un texte\u00a0; la source donne un objet."),
+    ({"file": {"name": ["a.csv"]}}, "«\u00a0file.name\u00a0» devrait être un texte"),
+    ({"isMetaOnly": "non"}, "«\u00a0isMetaOnly\u00a0» devrait être true ou false ou un "
+                            "nombre\u00a0; la source donne un texte."),
+    ({"id": {"id": "x"}}, "«\u00a0id\u00a0» devrait être un texte ou un nombre\u00a0; la source "
+                          "donne un objet."),
 ])
 def test_a_datafair_record_of_another_shape_is_a_french_mapping_error(change, message):
     record = dict(datafair_record(), **change)
@@ -79,37 +86,39 @@ def test_a_datafair_record_of_another_shape_is_a_french_mapping_error(change, me
 
 
 @pytest.mark.parametrize("change,message", [
-    ({"tags": "parking"}, "« tags » " + TEXT_LIST),
-    ({"tags": ["parking", None]}, "« tags[1] » devrait être un texte ; la source donne null "
-                                  "(vide)."),
-    ({"tags": [["parking"]]}, "« tags[0] » devrait être un texte ; la source donne une liste."),
-    ({"title": {"fr": "Parkings"}}, "« title » devrait être un texte ; la source donne un "
-                                    "objet."),
-    ({"license": ["lov2"]}, "« license » devrait être un texte ; la source donne une liste."),
-    ({"frequency": {"id": "daily"}}, "« frequency » devrait être un texte"),
-    ({"resources": "stationnement.csv"}, "« resources » " + TEXT_LIST),
-    ({"resources": [None]}, "« resources[0] » devrait être un objet ; la source donne null "
-                            "(vide)."),
+    ({"tags": "parking"}, "«\u00a0tags\u00a0» " + TEXT_LIST),
+    ({"tags": ["parking", None]}, "«\u00a0tags[1]\u00a0» devrait être un texte\u00a0; la source "
+                                  "donne null (vide)."),
+    ({"tags": [["parking"]]}, "«\u00a0tags[0]\u00a0» devrait être un texte\u00a0; la source donne "
+                              "une liste."),
+    ({"title": {"fr": "Parkings"}}, "«\u00a0title\u00a0» devrait être un texte\u00a0; la source "
+                                    "donne un objet."),
+    ({"license": ["lov2"]}, "«\u00a0license\u00a0» devrait être un texte\u00a0; la source donne "
+                            "une liste."),
+    ({"frequency": {"id": "daily"}}, "«\u00a0frequency\u00a0» devrait être un texte"),
+    ({"resources": "stationnement.csv"}, "«\u00a0resources\u00a0» " + TEXT_LIST),
+    ({"resources": [None]}, "«\u00a0resources[0]\u00a0» devrait être un objet\u00a0; la source "
+                            "donne null (vide)."),
     ({"resources": [{"url": ["https://x/a.csv"]}]},
-     "« resources[0].url » devrait être un texte ; la source donne une liste."),
+     "«\u00a0resources[0].url\u00a0» devrait être un texte\u00a0; la source donne une liste."),
     ({"resources": [{"url": "https://x/a.csv", "title": {"fr": "A"}}]},
-     "« resources[0].title » devrait être un texte ; la source donne un objet."),
+     "«\u00a0resources[0].title\u00a0» devrait être un texte\u00a0; la source donne un objet."),
     ({"resources": [{"url": "https://x/a.csv", "schema": "etalab/schema-stationnement"}]},
-     "« resources[0].schema » devrait être un objet ; la source donne un texte."),
-    ({"organization": ["Grand Poitiers"]}, "« organization » devrait être un objet ; la source "
-                                           "donne une liste."),
-    ({"contact_points": {"name": "SIG"}}, "« contact_points » devrait être une liste"),
-    ({"contact_points": [None]}, "« contact_points[0] » devrait être un objet ; la source donne "
-                                 "null (vide)."),
+     "«\u00a0resources[0].schema\u00a0» devrait être un objet\u00a0; la source donne un texte."),
+    ({"organization": ["Grand Poitiers"]}, "«\u00a0organization\u00a0» devrait être un "
+                                           "objet\u00a0; la source donne une liste."),
+    ({"contact_points": {"name": "SIG"}}, "«\u00a0contact_points\u00a0» devrait être une liste"),
+    ({"contact_points": [None]}, "«\u00a0contact_points[0]\u00a0» devrait être un objet\u00a0; la "
+                                 "source donne null (vide)."),
     ({"contact_points": [{"email": ["sig@grandpoitiers.fr"]}]},
-     "« contact_points[0].email » devrait être un texte"),
-    ({"spatial": {"zones": "fr:commune:86194"}}, "« spatial.zones » " + TEXT_LIST),
+     "«\u00a0contact_points[0].email\u00a0» devrait être un texte"),
+    ({"spatial": {"zones": "fr:commune:86194"}}, "«\u00a0spatial.zones\u00a0» " + TEXT_LIST),
     ({"spatial": {"zones": [{"id": "fr:commune:86194"}]}},
-     "« spatial.zones[0] » devrait être un texte ; la source donne un objet."),
+     "«\u00a0spatial.zones[0]\u00a0» devrait être un texte\u00a0; la source donne un objet."),
     ({"temporal_coverage": ["2021-01-01", "2025-12-31"]},
-     "« temporal_coverage » devrait être un objet ; la source donne une liste."),
-    ({"schema": {"name": ["etalab/schema-stationnement"]}}, "« schema.name » devrait être un "
-                                                            "texte"),
+     "«\u00a0temporal_coverage\u00a0» devrait être un objet\u00a0; la source donne une liste."),
+    ({"schema": {"name": ["etalab/schema-stationnement"]}}, "«\u00a0schema.name\u00a0» devrait "
+                                                            "être un texte"),
 ])
 def test_a_udata_record_of_another_shape_is_a_french_mapping_error(change, message):
     record = dict(udata_record(), **change)
@@ -163,10 +172,12 @@ def test_datafair_records_of_another_shape_do_not_stop_the_job(httpserver, make_
     by_slug[VERRE]["title"] = "Bornes à verre (mis à jour)"
     job, _results = runner.run()
     errors = object_errors(job)
-    assert any("« keywords » devrait être une liste ; la source donne un nombre." in e
-               and "« attachments[0] » devrait être un objet ; la source donne null (vide)." in e
+    assert any("«\u00a0keywords\u00a0» devrait être une liste\u00a0; la source donne un "
+               "nombre." in e
+               and "«\u00a0attachments[0]\u00a0» devrait être un objet\u00a0; la source donne null "
+                   "(vide)." in e
                for e in errors), errors
-    assert any("« title » devrait être un texte ; la source donne une liste." in e
+    assert any("«\u00a0title\u00a0» devrait être un texte\u00a0; la source donne une liste." in e
                for e in errors), errors
     assert all("Traceback" not in e and "TypeError" not in e for e in errors)
     assert len(errors) == 2 and gather_errors(job) == []
@@ -195,9 +206,11 @@ def test_udata_records_of_another_shape_do_not_stop_the_job(httpserver, make_run
     by_slug["budget-primitif-ville-de-poitiers"]["title"] = "Budget primitif 2026"
     job, _results = runner.run()
     errors = object_errors(job)
-    assert any("« resources » " + TEXT_LIST in e for e in errors), errors
-    assert any("« tags[1] » devrait être un texte ; la source donne null (vide)." in e
-               and "« organization » devrait être un objet ; la source donne un texte." in e
+    assert any("«\u00a0resources\u00a0» " + TEXT_LIST in e for e in errors), errors
+    assert any("«\u00a0tags[1]\u00a0» devrait être un texte\u00a0; la source donne null "
+               "(vide)." in e
+               and "«\u00a0organization\u00a0» devrait être un objet\u00a0; la source donne un "
+                   "texte." in e
                for e in errors), errors
     assert len(errors) == 2 and gather_errors(job) == []
     found = datasets(runner.source.id)

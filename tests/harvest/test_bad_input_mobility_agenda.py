@@ -23,17 +23,19 @@ HUGE = "x" * 200_000
 
 # -- the shape of a record, in French (pure) ----------------------------------------------------
 @pytest.mark.parametrize("change,message", [
-    ({"resources": "pas une liste"}, "« resources » devrait être une liste ; la source donne "
-                                     "un texte."),
-    ({"resources": [None]}, "« resources[0] » devrait être un objet ; la source donne null"),
-    ({"resources": [{"url": ["https://x"]}]}, "« resources[0].url » devrait être un texte ; la "
-                                              "source donne une liste."),
-    ({"publisher": ["Vitalis"]}, "« publisher » devrait être un objet ; la source donne une "
-                                 "liste."),
-    ({"title": {"fr": "Réseau"}}, "« title » devrait être un texte ; la source donne un objet."),
-    ({"tags": "bus"}, "« tags » devrait être une liste"),
-    ({"id": True, "datagouv_id": None}, "« id » devrait être un texte ou un nombre ; la source "
-                                        "donne true ou false."),
+    ({"resources": "pas une liste"}, "«\u00a0resources\u00a0» devrait être une liste\u00a0; la "
+                                     "source donne un texte."),
+    ({"resources": [None]}, "«\u00a0resources[0]\u00a0» devrait être un objet\u00a0; la source "
+                            "donne null"),
+    ({"resources": [{"url": ["https://x"]}]}, "«\u00a0resources[0].url\u00a0» devrait être un "
+                                              "texte\u00a0; la source donne une liste."),
+    ({"publisher": ["Vitalis"]}, "«\u00a0publisher\u00a0» devrait être un objet\u00a0; la source "
+                                 "donne une liste."),
+    ({"title": {"fr": "Réseau"}}, "«\u00a0title\u00a0» devrait être un texte\u00a0; la source "
+                                  "donne un objet."),
+    ({"tags": "bus"}, "«\u00a0tags\u00a0» devrait être une liste"),
+    ({"id": True, "datagouv_id": None}, "«\u00a0id\u00a0» devrait être un texte ou un "
+                                        "nombre\u00a0; la source donne true ou false."),
 ])
 def test_a_transport_record_of_another_shape_is_a_french_mapping_error(change, message):
     record = dict(copy.deepcopy(records()[0]), **change)
@@ -51,7 +53,7 @@ def test_null_where_a_list_is_expected_is_an_empty_list():
 def test_shape_errors_are_few_and_name_the_path():
     errors = shape_errors({"resources": [1, 2, 3, 4, 5]}, {"resources": [{"url": str}]})
     assert len(errors) == 3
-    assert errors[0].startswith("« resources[0] »")
+    assert errors[0].startswith("«\u00a0resources[0]\u00a0»")
 
 
 @pytest.mark.parametrize("uid", [None, "", True, 1.5, {"a": 1}, ["41648"], "41648/events",
@@ -66,7 +68,8 @@ def test_an_agenda_without_a_uid_has_no_guid(uid):
 def test_an_agenda_of_another_shape_is_a_french_mapping_error():
     record = dict(load("agenda.json"), title=["Sortir"], url={"fr": "https://x"})
     with pytest.raises(openagenda_mapping.OpenAgendaMappingError,
-                       match="« title » devrait être un texte ; la source donne une liste"):
+                       match="«\u00a0title\u00a0» devrait être un texte\u00a0; la source donne une "
+                             "liste"):
         openagenda_mapping.map_agenda(record, "https://api.openagenda.com/v2", "lov2")
 
 
@@ -101,11 +104,11 @@ def test_transport_records_of_another_shape_do_not_stop_the_job(transport, make_
     transport["records"] += [third, fourth]
     job, results = runner.run()
     errors = object_errors(job)
-    assert any("« resources » devrait être une liste ; la source donne un texte" in e
+    assert any("«\u00a0resources\u00a0» devrait être une liste\u00a0; la source donne un texte" in e
                for e in errors), errors
-    assert any("« publisher » devrait être un objet" in e for e in errors), errors
+    assert any("«\u00a0publisher\u00a0» devrait être un objet" in e for e in errors), errors
     assert all("Traceback" not in e and "AttributeError" not in e for e in errors)
-    assert any("n'a pas d'identifiant" in e for e in gather_errors(job)), gather_errors(job)
+    assert any("n’a pas d’identifiant" in e for e in gather_errors(job)), gather_errors(job)
     assert any("le titre dépasse 1000 caractères" in e for e in errors), errors
     # the refused records keep their datasets as they were (nothing withdrawn), nothing was
     # written for the huge one, and the job finished
@@ -131,9 +134,9 @@ def test_agendas_of_another_shape_do_not_stop_the_job(httpserver, make_runner):
     runner = make_runner(get_plugin("poitiers_openagenda_harvester"), httpserver.url_for("/v2"),
                          config)
     job, results = runner.run()
-    assert any("n'a pas d'identifiant" in e for e in gather_errors(job)), gather_errors(job)
+    assert any("n’a pas d’identifiant" in e for e in gather_errors(job)), gather_errors(job)
     errors = object_errors(job)
-    assert any("« title » devrait être un texte ; la source donne une liste" in e
+    assert any("«\u00a0title\u00a0» devrait être un texte\u00a0; la source donne une liste" in e
                for e in errors), errors
     assert sorted(datasets(runner.source.id)) == ["agenda-agenda-correct"]
 
@@ -141,19 +144,21 @@ def test_agendas_of_another_shape_do_not_stop_the_job(httpserver, make_runner):
 @pytest.mark.integration
 @pytest.mark.parametrize("source_type,config,message", [
     ("poitiers_openagenda", {"key": "oa_pk_test", "search": HUGE},
-     "« search » est trop long : 200 caractères au plus"),
+     "«\u00a0search\u00a0» est trop long\u00a0: 200 caractères au plus"),
     ("poitiers_openagenda", {"key": HUGE, "search": "Poitiers"},
-     "« key » est trop long : 200 caractères au plus"),
+     "«\u00a0key\u00a0» est trop long\u00a0: 200 caractères au plus"),
     ("poitiers_openagenda", {"key": "oa_pk_test", "agendas": [str(n) for n in range(5000)]},
-     "« agendas » est trop long : 500 éléments au plus"),
+     "«\u00a0agendas\u00a0» est trop long\u00a0: 500 éléments au plus"),
     ("poitiers_openagenda", {"key": "oa_pk_test", "agendas": None, "search": None},
-     "Indiquez « agendas »"),
+     "Indiquez «\u00a0agendas\u00a0»"),
     ("poitiers_openagenda", {"key": "oa_pk_test", "agendas": [41648]},
-     "« agendas » doit être une liste de textes"),
+     "«\u00a0agendas\u00a0» doit être une liste de textes"),
     ("poitiers_transport", {"covered": ["200069854"] * 1000},
-     "« covered » est trop long : 100 éléments au plus"),
-    ("poitiers_transport", {"covered": [None]}, "« covered » doit être une liste de textes"),
-    ("poitiers_transport", {"gtfs_facts": "oui"}, "« gtfs_facts » doit être true ou false"),
+     "«\u00a0covered\u00a0» est trop long\u00a0: 100 éléments au plus"),
+    ("poitiers_transport", {"covered": [None]}, "«\u00a0covered\u00a0» doit être une liste de "
+                                                "textes"),
+    ("poitiers_transport", {"gtfs_facts": "oui"},
+     "«\u00a0gtfs_facts\u00a0» doit être true ou false"),
 ])
 def test_bad_source_options_are_french_form_errors(organization, httpserver, source_type,
                                                    config, message):
@@ -180,4 +185,4 @@ def test_a_huge_bad_value_is_not_echoed(organization, httpserver):
              "owner_org": organization["id"]},
         )
     text = json.dumps(e.value.error_dict, ensure_ascii=False)
-    assert "« 9999999999999999999999999999999999999999… »" in text and len(text) < 1000
+    assert "«\u00a09999999999999999999999999999999999999999…\u00a0»" in text and len(text) < 1000

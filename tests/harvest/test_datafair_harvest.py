@@ -302,7 +302,7 @@ def test_a_record_deleted_while_the_pages_are_read_withdraws_nothing(
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
     [error] = gather_errors(job)
     assert "annonçait 3 jeux de données mais en a listé 2" in error
-    assert "Aucun jeu de données n'est retiré" in error
+    assert "Aucun jeu de données n’est retiré" in error
     # read again whole: the one really deleted is withdrawn, the others stay
     catalogue.fail = None
     job, results = runner.run()
@@ -373,7 +373,7 @@ def test_withdrawals_are_written_all_or_none(catalogue, make_runner, harvester):
         catalogue.records = [r for r in catalogue.records if r["slug"] == VITALIS]
         job, results = runner.run()
     errors = gather_errors(job)
-    assert len(errors) == 1 and "aucun n'est retiré cette fois" in errors[0], errors
+    assert len(errors) == 1 and "aucun n’est retiré cette fois" in errors[0], errors
     assert results == {}
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
     # every dataset keeps its current harvest object, none was flagged for deletion
@@ -417,9 +417,9 @@ def _assert_nothing_lost(runner, job, before, expected_error):
     errors = gather_errors(job)
     assert len(errors) == 1, errors
     assert expected_error in errors[0]
-    assert "Aucun jeu de données n'est retiré" in errors[0]
+    assert "Aucun jeu de données n’est retiré" in errors[0]
     # the count of records read agrees with its noun in French (0 and 1 singular)
-    read = re.search(r"(\d+) (enregistrements? lus?) avant l'échec (est|sont) mis à jour",
+    read = re.search(r"(\d+) (enregistrements? lus?) avant l’échec (est|sont) mis à jour",
                      errors[0])
     assert read, errors[0]
     many = int(read.group(1)) > 1
@@ -434,16 +434,16 @@ def _assert_nothing_lost(runner, job, before, expected_error):
     "failure,expected",
     [
         (lambda req, page: Response("boom", status=500) if page == 2 else None,
-         "a répondu par l'erreur HTTP 500"),
+         "a répondu par l’erreur HTTP 500"),
         (lambda req, page: Response('{"count": 3, "results": [{"id": "x", "tit',
                                     content_type="application/json") if page == 2 else None,
-         "n'est pas du JSON valide"),
+         "n’est pas du JSON valide"),
         (lambda req, page: Response(b'{"count": 3, "results": [{"id": "x", "title": "\xff"}]}',
                                     content_type="application/json") if page == 2 else None,
-         "n'est pas un texte UTF-8 valide"),
+         "n’est pas un texte UTF-8 valide"),
         (lambda req, page: Response("<html>maintenance</html>", content_type="text/html")
          if page == 2 else None,
-         "n'est pas du JSON valide"),
+         "n’est pas du JSON valide"),
     ],
     ids=["http-500", "truncated-json", "invalid-utf8", "html-instead-of-json"],
 )
@@ -494,7 +494,7 @@ def test_timeout_is_retried_then_reported(catalogue, make_runner, harvester, sil
     runner.source.save()
     job, _results = runner.run()
     assert len(accepted) == 3  # one try and two retries (ckanext.poitiers.harvest.retries = 2)
-    _assert_nothing_lost(runner, job, before, "n'a pas répondu en 0,3 seconde.")
+    _assert_nothing_lost(runner, job, before, "n’a pas répondu en 0,3 seconde.")
 
 
 def test_429_with_retry_after_is_honoured(catalogue, make_runner, harvester):
@@ -522,7 +522,7 @@ def test_429_asking_too_long_a_wait_ends_the_gather_cleanly(catalogue, make_runn
     catalogue.fail = lambda req, page: Response(
         "{}", status=429, headers={"Retry-After": "86400"}, content_type="application/json")
     job, _results = runner.run()
-    _assert_nothing_lost(runner, job, before, "demande d'attendre 86\u202f400 secondes")
+    _assert_nothing_lost(runner, job, before, "demande d’attendre 86\u202f400 secondes")
 
 
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed"])
@@ -541,7 +541,7 @@ def test_50_mb_body_is_refused(catalogue, make_runner, harvester, declared):
     job, _results = runner.run()
     # the message says which option raises the limit
     _assert_nothing_lost(runner, job, before, "dépasse la limite de 21\u00a0Mo (un administrateur "
-                         "peut la relever : ckanext.poitiers.harvest.max_response_bytes)")
+                         "peut la relever\u00a0: ckanext.poitiers.harvest.max_response_bytes)")
 
 
 def test_duplicate_ids_give_one_dataset_and_a_visible_warning(catalogue, make_runner, harvester):
@@ -566,7 +566,7 @@ def test_record_refused_by_the_schema_is_an_error_in_french(catalogue, make_runn
     errors = object_errors(job)
     assert len(errors) == 1
     assert "ne peut pas devenir un jeu de données" in errors[0]
-    assert "n'a pas de titre" in errors[0]
+    assert "n’a pas de titre" in errors[0]
     assert len(datasets(runner.source.id)) == 2
 
 
@@ -650,7 +650,7 @@ def test_a_row_the_database_refuses_is_a_record_error_and_the_others_are_saved(
         job, _results = runner.run()
     errors = object_errors(job)
     assert len(errors) == 1
-    assert "n'a pas pu être enregistré" in errors[0] and "IntegrityError" in errors[0]
+    assert "n’a pas pu être enregistré" in errors[0] and "IntegrityError" in errors[0]
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS])
     verre = model.Session.query(model.Package).filter(model.Package.name.like("proprete%"))
     assert verre.count() == 0
@@ -671,7 +671,7 @@ def test_a_withdrawal_the_database_refuses_is_a_record_error_and_is_tried_again(
         job, _results = runner.run()
     errors = object_errors(job)
     assert len(errors) == 1
-    assert "n'a pas pu être retiré" in errors[0] and "prochain moissonnage complet" in errors[0]
+    assert "n’a pas pu être retiré" in errors[0] and "prochain moissonnage complet" in errors[0]
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
     # the next complete run (the rule gone) withdraws it
     job, _results = runner.run()
@@ -686,9 +686,9 @@ def test_a_dataset_the_schema_refuses_is_a_french_record_error(catalogue, make_r
     job, _results = runner.run()
     errors = object_errors(job)
     assert len(errors) == 1
-    assert errors[0].startswith("Le jeu de données « Propreté - Bornes à verre")
+    assert errors[0].startswith("Le jeu de données «\u00a0Propreté - Bornes à verre")
     # the schema's French labels, the subfield of the period included
-    assert "a été refusé par le schéma : Couverture temporelle : Fin : " in errors[0]
+    assert "a été refusé par le schéma\u00a0: Couverture temporelle\u00a0: Fin\u00a0: " in errors[0]
     assert "{" not in errors[0]
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS])
 
@@ -702,9 +702,9 @@ def test_validation_errors_read_as_fields_and_messages():
         "temporal_coverage": [{}, {"end": ["La fin précède le début"]}],
         "title": ["Champ obligatoire", "Trop long"],
         "url": ["Adresse invalide"],
-    }, labels) == ("Couverture temporelle : Fin : La fin précède le début | "
-                   "Titre : Champ obligatoire ; Trop long | url : Adresse invalide")
-    assert format_validation_error({"name": "Déjà pris"}) == "name : Déjà pris"
+    }, labels) == ("Couverture temporelle\u00a0: Fin\u00a0: La fin précède le début | Titre\u00a0: "
+                   "Champ obligatoire\u00a0; Trop long | url\u00a0: Adresse invalide")
+    assert format_validation_error({"name": "Déjà pris"}) == "name\u00a0: Déjà pris"
 
 
 def test_records_the_database_refuses_at_gather_are_a_french_gather_error(
@@ -720,7 +720,7 @@ def test_records_the_database_refuses_at_gather_are_a_french_gather_error(
         job, results = runner.run()
     errors = gather_errors(job)
     assert len(errors) == 1
-    assert errors[0].startswith("Les enregistrements de la source n'ont pas pu être enregistrés")
+    assert errors[0].startswith("Les enregistrements de la source n’ont pas pu être enregistrés")
     assert results == {}
     # nothing withdrawn after that incomplete gather, nothing changed
     assert sorted(datasets(runner.source.id)) == sorted([VITALIS, PARKINGS, VERRE])
@@ -785,7 +785,7 @@ def test_source_config_is_validated_in_french(organization, harvester, httpserve
              "source_type": "poitiers_datafair", "config": '{"page_size": "cent"}',
              "owner_org": organization["id"]},
         )
-    assert "« page_size » doit être un nombre entier" in json.dumps(e.value.error_dict,
+    assert "«\u00a0page_size\u00a0» doit être un nombre entier" in json.dumps(e.value.error_dict,
                                                                    ensure_ascii=False)
 
 
@@ -818,7 +818,7 @@ def test_search_index_down_is_a_record_error_and_nothing_half_written(
     toolkit.get_action("harvest_jobs_run")({"ignore_auth": True}, {})
 
     errors = object_errors(job)
-    assert len(errors) == 3 and all("n'a pas pu être enregistré" in e for e in errors)
+    assert len(errors) == 3 and all("n’a pas pu être enregistré" in e for e in errors)
     assert model.Session.query(model.Package).filter(model.Package.type == "dataset").count() == 0
     # Solr is back: the next run imports everything (the failed records were not current)
     job, results = runner.run()
@@ -833,11 +833,12 @@ def test_record_errors_read_in_french_on_the_job_report_page(app, catalogue, mak
     with app.flask_app.test_request_context():
         job, _results = runner.run()
     [error] = object_errors(job)
-    assert "Couverture temporelle : Fin : La fin de la période précède son début" in error
+    assert "Couverture temporelle\u00a0: Fin\u00a0: La fin de la période précède son début" in error
     token = {"Authorization": factories.SysadminWithToken()["token"]}
     page = app.get(f"/harvest/{runner.source_dict['name']}/job/{job.id}",
                    headers=token).get_data(as_text=True)
     assert "Résumé des erreurs" in page and "Error Summary" not in page
-    assert html.escape("Couverture temporelle : Fin : La fin de la période précède son début",
+    assert html.escape("Couverture temporelle\u00a0: Fin\u00a0: La fin de la période précède son "
+                       "début",
                        quote=True) in page
     assert html.escape("Propreté - Bornes à verre", quote=True) in page

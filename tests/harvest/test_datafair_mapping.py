@@ -120,7 +120,7 @@ def test_bad_bbox_is_ignored():
 
 
 def test_no_title_is_an_error():
-    with pytest.raises(m.DataFairMappingError, match="n'a pas de titre"):
+    with pytest.raises(m.DataFairMappingError, match="n’a pas de titre"):
         m.map_dataset({"id": "x", "title": "<script>x</script>"}, API)
 
 

@@ -153,7 +153,7 @@ def test_a_first_harvest_whose_second_page_fails_imports_the_first_and_finishes(
     runner = make_runner(harvester, rdf_catalogue.url)
     job, results = runner.run()
     [error] = gather_errors(job)
-    assert "erreur HTTP 503" in error and "aucun jeu de données n'est retiré" in error.lower()
+    assert "erreur HTTP 503" in error and "aucun jeu de données n’est retiré" in error.lower()
     page1 = {d["title"] for d in datasets(runner.source.id).values()}
     assert page1 and len(results) == len(page1) and object_errors(job) == []
     # ckanext-harvest finishes a job once none of its objects waits: with the objects of page 1
@@ -229,8 +229,8 @@ def test_a_catalogue_that_is_not_rdf_is_named_in_french_and_withdraws_nothing(
     job, results = runner.run()
     errors = gather_errors(job)
     assert len(errors) == 1
-    assert errors[0].startswith("Le catalogue n'est pas du RDF valide (")
-    assert "aucun jeu de données n'est retiré" in errors[0]
+    assert errors[0].startswith("Le catalogue n’est pas du RDF valide (")
+    assert "aucun jeu de données n’est retiré" in errors[0]
     assert "Traceback" not in errors[0]
     assert results == {}
     assert len(datasets(runner.source.id)) == 3
@@ -248,9 +248,9 @@ def test_a_dataset_the_schema_refuses_is_a_french_record_error(rdf_catalogue, ma
     errors = object_errors(job)
     assert len(errors) == 1
     assert errors[0].startswith(
-        "Le jeu de données de l'enregistrement "
+        "Le jeu de données de l’enregistrement "
         f"{rdf_catalogue.base}/explore/dataset/horodateurs/ "
-        "a été refusé par le schéma : ")
+        "a été refusé par le schéma\u00a0: ")
     assert "validation Error" not in errors[0] and "{" not in errors[0]
     assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
         "Bornes à verre", "Défibrillateurs"]
@@ -269,9 +269,9 @@ def test_a_row_the_database_refuses_is_a_french_record_error(rdf_catalogue, make
         job, _results = runner.run()
     errors = object_errors(job)
     assert len(errors) == 1
-    assert errors[0] == ("Le jeu de données de l'enregistrement "
-                         f"{rdf_catalogue.base}/explore/dataset/horodateurs/ n'a pas pu être "
-                         "enregistré : IntegrityError")
+    assert errors[0] == ("Le jeu de données de l’enregistrement "
+                         f"{rdf_catalogue.base}/explore/dataset/horodateurs/ n’a pas pu être "
+                         "enregistré\u00a0: IntegrityError")
     assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
         "Bornes à verre", "Défibrillateurs"]
     runner.run()  # the rule gone, the next run creates it
@@ -342,7 +342,7 @@ def test_a_remote_jsonld_context_is_refused_unfetched(jsonld, httpserver, make_r
     errors = gather_errors(job)
     assert len(errors) == 1
     assert errors[0].startswith(f"Le JSON-LD de {jsonld['url']} renvoie à un contexte extérieur")
-    assert "Aucun jeu de données n'est retiré" in errors[0]
+    assert "Aucun jeu de données n’est retiré" in errors[0]
     assert results == {}
     assert _paths(httpserver) == ["/catalog.jsonld"]  # the context was never asked for
     assert [d["title"] for d in datasets(runner.source.id).values()] == ["Parkings"]
@@ -517,7 +517,7 @@ def test_schema_refusal_names_the_fields_by_their_french_labels(app, rdf_catalog
     with app.flask_app.test_request_context():
         job, _results = runner.run()
     [error] = object_errors(job)
-    assert " : Couverture temporelle : Fin : " in error, error
+    assert "\u00a0: Couverture temporelle\u00a0: Fin\u00a0: " in error, error
     assert "Temporal coverage" not in error and "End" not in error
 
 
@@ -764,7 +764,7 @@ def test_hydra_pages_giving_fewer_datasets_than_announced_withdraw_nothing(rdf_c
     job, _ = runner.run()
     [error] = gather_errors(job)
     assert "annonçait 3 jeux de données mais en a listé 2" in error, error
-    assert "n'est retiré après un moissonnage incomplet" in error
+    assert "n’est retiré après un moissonnage incomplet" in error
     # nothing withdrawn: « Défibrillateurs » was only missed
     assert sorted(d["title"] for d in datasets(runner.source.id).values()) == [
         "Bornes à verre", "Défibrillateurs", "Horodateurs"]

@@ -52,7 +52,7 @@ def assert_a_failure_withdraws_nothing(runner, state, mode, message, gone: int) 
     del state["records"][gone]
     job, results = runner.run()
     [error] = gather_errors(job)
-    assert message in error and "Aucun jeu de données n'est retiré" in error
+    assert message in error and "Aucun jeu de données n’est retiré" in error
     assert results == {}
     assert sorted(datasets(runner.source.id)) == names
     state["mode"] = "ok"
@@ -63,12 +63,12 @@ def assert_a_failure_withdraws_nothing(runner, state, mode, message, gone: int) 
 
 
 FAILURES = [
-    ("timeout", "n'a pas répondu"),
+    ("timeout", "n’a pas répondu"),
     ("500", "erreur HTTP 500"),
-    ("truncated", "n'est pas du JSON valide"),
-    ("bad-utf8", "n'est pas un texte UTF-8 valide"),
+    ("truncated", "n’est pas du JSON valide"),
+    ("bad-utf8", "n’est pas un texte UTF-8 valide"),
     ("huge", "dépasse la limite de"),
-    ("html", "n'est pas du JSON valide"),
+    ("html", "n’est pas du JSON valide"),
 ]
 
 
@@ -122,8 +122,8 @@ def test_transport_retry_after_duplicates_and_html(transport, make_runner):
     job, results = runner.run()
     assert len(seen) == 2 and seen[1] - seen[0] >= 1.0
     assert gather_errors(job) == [
-        "L'identifiant https://transport.data.gouv.fr/datasets/696119fa95113369d7bf552a "
-        "figure deux fois dans la source ; seul son premier enregistrement est moissonné."]
+        "L’identifiant https://transport.data.gouv.fr/datasets/696119fa95113369d7bf552a figure "
+        "deux fois dans la source\u00a0; seul son premier enregistrement est moissonné."]
     found = datasets(runner.source.id)
     assert sorted(found) == ["reseau-urbain-vitalis", "velos-et-trottinettes-pony-poitiers"]
     vitalis = found["reseau-urbain-vitalis"]
@@ -173,7 +173,7 @@ def test_agenda_search_failures_keep_every_dataset(agenda_search, make_runner, m
     agenda_search["pages"][0]["agendas"][0]["title"] = "Médiathèques de Grand Poitiers (réseau)"
     job, results = runner.run()
     [error] = gather_errors(job)
-    assert message in error and "Aucun jeu de données n'est retiré" in error
+    assert message in error and "Aucun jeu de données n’est retiré" in error
     assert [r["report_status"] for r in results.values()] == ["updated"]
     found = datasets(runner.source.id)
     assert sorted(found) == names

@@ -114,12 +114,12 @@ DATASET = """
 """
 DCAT_RECORDS = [("arbres", "Arbres"), ("fontaines", "Fontaines"), ("bancs", "Bancs")]
 DCAT_FAILURES = [
-    ("timeout", "n'a pas répondu"),
+    ("timeout", "n’a pas répondu"),
     ("500", "erreur HTTP 500"),
-    ("truncated", "n'est pas du RDF valide"),
-    ("bad-utf8", "n'est pas un texte UTF-8 valide"),
+    ("truncated", "n’est pas du RDF valide"),
+    ("bad-utf8", "n’est pas un texte UTF-8 valide"),
     ("huge", "dépasse la limite de"),
-    ("html", "n'est pas du RDF valide"),
+    ("html", "n’est pas du RDF valide"),
 ]
 
 
@@ -156,7 +156,7 @@ def test_dcat_failures_keep_every_dataset(dcat, make_runner, mode, message):
     job, results = runner.run()
     errors = gather_errors(job)
     assert len(errors) == 1 and message in errors[0], errors
-    assert "aucun jeu de données n'est retiré" in errors[0].lower()
+    assert "aucun jeu de données n’est retiré" in errors[0].lower()
     assert sorted(d["title"] for d in datasets(runner.source.id).values()) == titles
     dcat["mode"] = "ok"
     job, results = runner.run()

@@ -110,7 +110,7 @@ def test_config_needs_a_key_and_agendas(organization, httpserver):
              "owner_org": organization["id"]},
         )
     text = json.dumps(e.value.error_dict, ensure_ascii=False)
-    assert "« key »" in text and "« agendas »" in text
+    assert "«\u00a0key\u00a0»" in text and "«\u00a0agendas\u00a0»" in text
 
 
 @pytest.mark.integration
@@ -137,7 +137,7 @@ def test_agendas_must_be_uids(organization, httpserver, uid):
              "owner_org": organization["id"]},
         )
     text = json.dumps(e.value.error_dict, ensure_ascii=False)
-    assert "« agendas » donne les identifiants" in text and f"« {uid} »" in text
+    assert "«\u00a0agendas\u00a0» donne les identifiants" in text and f"«\u00a0{uid}\u00a0»" in text
 
 
 @pytest.mark.integration
@@ -151,7 +151,7 @@ def test_an_answer_about_another_uid_is_not_taken(httpserver, make_runner, harve
     job, results = runner.run()
     assert results == {} and datasets(runner.source.id) == {}
     [error] = gather_errors(job)
-    assert "n'est pas l'agenda OpenAgenda 88120345" in error
+    assert "n’est pas l’agenda OpenAgenda 88120345" in error
 
 
 @pytest.mark.integration
@@ -181,7 +181,7 @@ def test_a_uid_with_anything_more_is_not_a_uid(uid):
     from ckanext.poitiers.harvesters import openagenda_mapping as m
 
     assert m.uid_of({"uid": uid}) is None
-    with pytest.raises(Exception, match="« agendas »"):
+    with pytest.raises(Exception, match="«\u00a0agendas\u00a0»"):
         openagenda.OpenAgendaHarvester().check_settings({"key": "oa_pk_test", "agendas": [uid],
                                                         "search": ""})
 
@@ -246,7 +246,7 @@ def test_an_agenda_gone_is_withdrawn_the_others_kept(httpserver, make_runner, ha
     two_agendas["agendas"]["41648"]["description"] = "Nouveau texte."
     job, _results = runner.run()
     assert gather_errors(job) == [
-        "L'agenda 88120345 n'existe plus sur OpenAgenda (HTTP 404) : son jeu de données est "
+        "L’agenda 88120345 n’existe plus sur OpenAgenda (HTTP 404)\u00a0: son jeu de données est "
         "retiré."]
     found = datasets(runner.source.id)
     assert list(found) == ["agenda-petite-enfance"]
@@ -265,7 +265,7 @@ def test_a_source_down_or_at_a_wrong_address_withdraws_nothing(httpserver, make_
     two_agendas["status"].update({"88120345": status, "41648": status})
     job, results = runner.run()
     [error] = gather_errors(job)
-    assert "Aucun jeu de données n'est retiré" in error or "aucun jeu de données n'est retiré" in (
+    assert "Aucun jeu de données n’est retiré" in error or "aucun jeu de données n’est retiré" in (
         error)
     assert results == {}
     assert len(datasets(runner.source.id)) == 2
@@ -286,7 +286,7 @@ def test_a_source_saved_before_the_checks_is_refused_at_its_gather(httpserver, m
     job, results = runner.run()
     [error] = gather_errors(job)
     assert error.startswith("Configuration de la source invalide")
-    assert "« key »" in error and "« petite-enfance »" in error
+    assert "«\u00a0key\u00a0»" in error and "«\u00a0petite-enfance\u00a0»" in error
     assert results == {}
     found = datasets(runner.source.id)
     assert sorted(found) == ["agenda-petite-enfance", "agenda-sortir-a-poitiers"]
@@ -302,7 +302,7 @@ def test_one_agenda_failing_does_not_stop_the_others(httpserver, make_runner, ha
     two_agendas["agendas"]["41648"]["description"] = "Nouveau texte."
     job, _results = runner.run()
     [error] = gather_errors(job)
-    assert "erreur HTTP 500" in error and "n'est retiré" in error
+    assert "erreur HTTP 500" in error and "n’est retiré" in error
     found = datasets(runner.source.id)
     assert sorted(found) == ["agenda-petite-enfance", "agenda-sortir-a-poitiers"]
     assert found["agenda-petite-enfance"]["notes"] == "Nouveau texte."

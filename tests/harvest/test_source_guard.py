@@ -127,7 +127,7 @@ def test_a_job_of_a_source_that_became_private_is_not_queued(monkeypatch, ckan_c
     assert job.status == "Finished"
     errors = gather_errors(job)
     assert len(errors) == 1
-    assert errors[0].startswith("Ce moissonnage n'a pas été lancé : ")
+    assert errors[0].startswith("Ce moissonnage n’a pas été lancé\u00a0: ")
     assert PRIVATE in errors[0]
     assert job.id not in gather_queue()
     assert httpserver.log == []

@@ -37,11 +37,11 @@ def test_facts_of_a_tiny_feed():
 @pytest.mark.parametrize(
     "data,message",
     [
-        (b"PK\x03\x04 not really a zip", "n'est pas une archive zip valide"),
-        (b"<html>404</html>", "n'est pas une archive zip valide"),
+        (b"PK\x03\x04 not really a zip", "n’est pas une archive zip valide"),
+        (b"<html>404</html>", "n’est pas une archive zip valide"),
         (gtfs_zip(drop=("stops.txt",)), "il manque stops.txt"),
         # an empty feed (files present, no row) is not a network of zero lines
-        (gtfs_zip(agencies=(), routes=0, stops=0), "n'a ni ligne ni arrêt : il est vide"),
+        (gtfs_zip(agencies=(), routes=0, stops=0), "n’a ni ligne ni arrêt\u00a0: il est vide"),
     ],
 )
 def test_damaged_feeds_are_french_errors(data, message):
@@ -119,7 +119,7 @@ def rebuilt(feed: bytes, drop=(), add=None) -> bytes:
         (("calendar.txt",), {"calendar.txt": "service_id,monday,tuesday,wednesday,thursday,"
                              "friday,saturday,sunday,start_date,end_date\n"
                              "WEEK,1,1,1,1,1,0,0,2025-09-01,2026-07-05\n"},
-         "une date n'est pas écrite AAAAMMJJ"),
+         "une date n’est pas écrite AAAAMMJJ"),
         (("calendar.txt",), {"calendar.txt": "service_id,monday,tuesday,wednesday,thursday,"
                              "friday,saturday,sunday,start_date,end_date\n"
                              "WEEK,1,1,1,1,1,0,0,20260901,20250101\n"},
@@ -321,7 +321,7 @@ class TestTransportHarvest:
         served["status"] = 503
         runner, vitalis = harvest_vitalis(served, make_runner)
         [error] = vitalis["errors"]
-        assert "n'ont pas pu être lues" in error.message and "503" in error.message
+        assert "n’ont pas pu être lues" in error.message and "503" in error.message
         found = datasets(runner.source.id)["reseau-urbain-vitalis"]
         assert not found.get("gtfs_routes_count")
         # the listing did not change, but the file is back: its facts are read this time
@@ -370,7 +370,7 @@ class TestTransportHarvest:
         served["gtfs"] = b"<html>Erreur</html>"
         runner, vitalis = harvest_vitalis(served, make_runner)
         assert len(vitalis["errors"]) == 1
-        assert "n'est pas une archive zip valide" in vitalis["errors"][0].message
+        assert "n’est pas une archive zip valide" in vitalis["errors"][0].message
         assert "reseau-urbain-vitalis" in datasets(runner.source.id)
 
 
@@ -421,11 +421,11 @@ def test_documentation_resources_are_documentation():
 @pytest.mark.parametrize(
     "config,message",
     [
-        ({"covered": []}, "« covered » demande au moins un SIREN"),
-        ({"covered": ["Poitiers"]}, "« Poitiers » n'en sont pas"),
-        ({"covered": ["200069854", "86"]}, "« 86 » n'en sont pas"),
-        ({"covered": [" 86194"]}, "«  86194 » n'en sont pas"),
-        ({"types": ["public_transit"]}, "« types » n'accepte que"),
+        ({"covered": []}, "«\u00a0covered\u00a0» demande au moins un SIREN"),
+        ({"covered": ["Poitiers"]}, "«\u00a0Poitiers\u00a0» n’en sont pas"),
+        ({"covered": ["200069854", "86"]}, "«\u00a086\u00a0» n’en sont pas"),
+        ({"covered": [" 86194"]}, "«\u00a0 86194\u00a0» n’en sont pas"),
+        ({"types": ["public_transit"]}, "«\u00a0types\u00a0» n’accepte que"),
     ],
 )
 def test_a_filter_that_would_match_nothing_is_refused(organization, httpserver, config, message):

@@ -117,7 +117,7 @@ def test_config_requires_an_organisation(organization, httpserver):
              "source_type": "poitiers_udata", "config": "",
              "owner_org": organization["id"]},
         )
-    assert "« organization »" in json.dumps(e.value.error_dict, ensure_ascii=False)
+    assert "«\u00a0organization\u00a0»" in json.dumps(e.value.error_dict, ensure_ascii=False)
 
 
 def test_a_source_without_organisation_saved_before_the_check_withdraws_nothing(
@@ -133,7 +133,7 @@ def test_a_source_without_organisation_saved_before_the_check_withdraws_nothing(
     job, results = runner.run()
     [error] = gather_errors(job)
     assert error.startswith("Configuration de la source invalide")
-    assert "« organization »" in error
+    assert "«\u00a0organization\u00a0»" in error
     assert results == {}
     assert len(portal.seen_params) == asked  # the portal was not asked
     assert sorted(datasets(runner.source.id)) == before
@@ -187,11 +187,14 @@ def test_recorded_dataset_new_upload_keeps_resource_ids(httpserver, make_runner,
 
 @pytest.mark.parametrize("source_type,config,message", [
     ("poitiers_udata", {"default_communes": ["86000", "86194"]},
-     "« default_communes » : « 86000 » n'est pas une valeur du vocabulaire « communes »."),
+     "«\u00a0default_communes\u00a0»\u00a0: «\u00a086000\u00a0» n’est pas une valeur du "
+     "vocabulaire «\u00a0communes\u00a0»."),
     ("poitiers_udata", {"default_frequency": "mensuel"},
-     "« default_frequency » : « mensuel » n'est pas une valeur du vocabulaire « frequencies »."),
+     "«\u00a0default_frequency\u00a0»\u00a0: «\u00a0mensuel\u00a0» n’est pas une valeur du "
+     "vocabulaire «\u00a0frequencies\u00a0»."),
     ("poitiers_openagenda", {"key": "oa_pk_x", "agendas": ["1"], "license_id": "etalab"},
-     "« license_id » : « etalab » n'est pas une valeur du vocabulaire « licences »."),
+     "«\u00a0license_id\u00a0»\u00a0: «\u00a0etalab\u00a0» n’est pas une valeur du vocabulaire "
+     "«\u00a0licences\u00a0»."),
 ])
 def test_config_values_outside_our_vocabularies_are_refused_in_french(
         organization, httpserver, source_type, config, message):

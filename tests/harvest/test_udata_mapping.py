@@ -42,7 +42,7 @@ def test_epci_point_and_legacy_frequency():
 
 
 def test_missing_title_is_a_french_error():
-    with pytest.raises(m.UdataMappingError, match="n'a pas de titre"):
+    with pytest.raises(m.UdataMappingError, match="n’a pas de titre"):
         m.map_dataset({"id": "x", "title": "  <b></b> "})
 
 

@@ -78,7 +78,7 @@ def test_check_url_refuses_private_hosts_unless_allowed():
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://x", "http://"])
 def test_check_url_refuses_other_schemes(url):
-    with pytest.raises(RemoteError, match="n'est pas une URL http ou https"):
+    with pytest.raises(RemoteError, match="n’est pas une URL http ou https"):
         check_url(url, True)
 
 
@@ -113,13 +113,14 @@ def test_config_defaults_and_values():
 @pytest.mark.parametrize(
     "text,message",
     [
-        ("{page_size: 5}", "n'est pas du JSON valide"),
+        ("{page_size: 5}", "n’est pas du JSON valide"),
         ("[1, 2]", "doit être un objet JSON"),
-        ('{"page_size": "cent"}', "« page_size » doit être un nombre entier"),
-        ('{"page_size": 0}', "« page_size » doit valoir au moins 1"),
-        ('{"page_size": 5000}', "« page_size » doit valoir au plus 1000"),
-        ('{"pagesize": 5}', "Options inconnues : pagesize"),
-        ('{"preserve_fields": "notes"}', "« preserve_fields » doit être une liste de textes"),
+        ('{"page_size": "cent"}', "«\u00a0page_size\u00a0» doit être un nombre entier"),
+        ('{"page_size": 0}', "«\u00a0page_size\u00a0» doit valoir au moins 1"),
+        ('{"page_size": 5000}', "«\u00a0page_size\u00a0» doit valoir au plus 1000"),
+        ('{"pagesize": 5}', "Options inconnues\u00a0: pagesize"),
+        ('{"preserve_fields": "notes"}', "«\u00a0preserve_fields\u00a0» doit être une liste de "
+                                         "textes"),
     ],
 )
 def test_config_errors_are_french(text, message):

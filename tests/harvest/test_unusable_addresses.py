@@ -124,32 +124,34 @@ def test_unusable_addresses_are_left_empty_with_a_french_note():
         "resources": [{"url": "https://exemple.fr/bornes.csv"}],
     }
     assert notes == [
-        "le champ « Page d’origine » n'est pas importé : « www.poitiers.fr/bornes » n'est pas "
-        "une adresse web commençant par http:// ou https:// ; le jeu de données est importé "
-        "sans ce champ.",
-        "le champ « Éditeur › Site web » n'est pas importé : « javascript:alert(1) » n'est pas "
-        "une adresse web commençant par http:// ou https:// ; le jeu de données est importé "
-        "sans ce champ.",
-        "le champ « Point de contact › Courriel (n° 1) » n'est pas importé : « sig(at)"
-        "grandpoitiers.fr » n'est pas une adresse électronique valide ; le jeu de données est "
-        "importé sans ce champ.",
-        "le champ « Point de contact › Courriel (n° 3) » n'est pas importé : « pas une adresse » "
-        "n'est pas une adresse électronique valide ; le jeu de données est importé sans ce "
-        "champ.",
+        "le champ «\u00a0Page d’origine\u00a0» n’est pas importé\u00a0: "
+        "«\u00a0www.poitiers.fr/bornes\u00a0» n’est pas une adresse web commençant par http:// ou "
+        "https://\u00a0; le jeu de données est importé sans ce champ.",
+        "le champ «\u00a0Éditeur › Site web\u00a0» n’est pas importé\u00a0: "
+        "«\u00a0javascript:alert(1)\u00a0» n’est pas une adresse web commençant par http:// ou "
+        "https://\u00a0; le jeu de données est importé sans ce champ.",
+        "le champ «\u00a0Point de contact › Courriel (n° 1)\u00a0» n’est pas importé\u00a0: "
+        "«\u00a0sig(at)grandpoitiers.fr\u00a0» n’est pas une adresse électronique valide\u00a0; le "
+        "jeu de données est importé sans ce champ.",
+        "le champ «\u00a0Point de contact › Courriel (n° 3)\u00a0» n’est pas importé\u00a0: "
+        "«\u00a0pas une adresse\u00a0» n’est pas une adresse électronique valide\u00a0; le jeu de "
+        "données est importé sans ce champ.",
     ]
 
 
 def test_long_and_malformed_addresses_are_named_briefly():
     kept, notes = usable_addresses({"url": "https://exemple.fr/" + "x" * 9000}, FIELDS)
     assert kept == {"url": ""}
-    assert notes == ["le champ « Page d’origine » n'est pas importé : son adresse dépasse "
-                     "8\u202f000 caractères ; le jeu de données est importé sans ce champ."]
+    assert notes == ["le champ «\u00a0Page d’origine\u00a0» n’est pas importé\u00a0: son adresse "
+                     "dépasse 8\u202f000 caractères\u00a0; le jeu de données est importé sans ce "
+                     "champ."]
     [note] = usable_addresses({"url": "http://[::1/" + "y" * 500}, FIELDS)[1]
-    assert "n'est pas une adresse web valide (crochets ou port)" in note
-    assert "« http://[::1/yyy" in note and "… »" in note and len(note) < 300
+    assert "n’est pas une adresse web valide (crochets ou port)" in note
+    assert "«\u00a0http://[::1/yyy" in note and "…\u00a0»" in note and len(note) < 300
     [note] = usable_addresses({"contact": [{"email": "z" * 400}]}, FIELDS)[1]
-    assert note.startswith("le champ « Point de contact › Courriel » n'est pas importé : « zzz")
-    assert "… »" in note and len(note) < 300
+    assert note.startswith("le champ «\u00a0Point de contact › Courriel\u00a0» n’est pas "
+                           "importé\u00a0: «\u00a0zzz")
+    assert "…\u00a0»" in note and len(note) < 300
 
 
 def test_many_unusable_addresses_are_counted():
@@ -158,8 +160,8 @@ def test_many_unusable_addresses_are_counted():
     kept, notes = usable_addresses({"contact": contacts}, FIELDS)
     assert kept == {"contact": [{"name": f"Service {n}"} for n in range(8)]}
     assert len(notes) == MAX_DROPPED_NAMED + 1
-    assert notes[-1] == ("3 autres champs ne sont pas importés : leurs adresses ne sont pas des "
-                         "adresses que le schéma accepte.")
+    assert notes[-1] == ("3 autres champs ne sont pas importés\u00a0: leurs adresses ne sont pas "
+                         "des adresses que le schéma accepte.")
 
 
 def test_good_empty_and_required_addresses_are_left_as_they_are():
@@ -227,7 +229,7 @@ def test_the_values_the_schema_refuses_are_left_out_of_a_copy(harvest_env):
                        "resources": [{"name": "Bornes (CSV)",
                                       "url": "https://exemple.fr/bornes.csv"}]}
     assert len(notes) == 2
-    assert f"« {PAGE} »" in notes[0] and "« Plan »" in notes[1]
+    assert f"«\u00a0{PAGE}\u00a0»" in notes[0] and "«\u00a0Plan\u00a0»" in notes[1]
     usable = {"title": "Bornes", "url": "https://www.poitiers.fr/bornes",
               "resources": original["resources"][1:]}
     assert without_unusable_values(usable) == (usable, [])
@@ -256,14 +258,17 @@ def test_datafair_source_pages_the_schema_refuses_are_left_empty(httpserver, mak
     assert found[VITALIS]["url"] == "https://data.grandpoitiers.fr/datasets/vitalis"
     notes = job_notes(job)
     assert sorted(notes) == sorted([
-        f"Enregistrement {api}/datasets/{by_slug[VERRE]['id']} : le champ « {PAGE} » n'est "
-        "pas importé : "
-        "« javascript:alert(document.cookie) » n'est pas une adresse web commençant par "
-        "http:// ou https:// ; le jeu de données est importé sans ce champ.",
-        f"Enregistrement {api}/datasets/{by_slug[PARKINGS]['id']} : le champ « {PAGE} » n'est "
-        "pas importé : "
-        "« data.grandpoitiers.fr/datasets/parkings » n'est pas une adresse web commençant par "
-        "http:// ou https:// ; le jeu de données est importé sans ce champ.",
+        f"Enregistrement {api}/datasets/{by_slug[VERRE]['id']}\u00a0: le champ "
+        f"«\u00a0{PAGE}\u00a0» n’est "
+        "pas importé\u00a0: "
+        "«\u00a0javascript:alert(document.cookie)\u00a0» n’est pas une adresse web commençant par "
+        "http:// ou https://\u00a0; le jeu de données est importé sans ce champ.",
+        f"Enregistrement {api}/datasets/{by_slug[PARKINGS]['id']}\u00a0: le champ "
+        f"«\u00a0{PAGE}\u00a0» n’est "
+        "pas importé\u00a0: "
+        "«\u00a0data.grandpoitiers.fr/datasets/parkings\u00a0» n’est pas une adresse web "
+        "commençant par "
+        "http:// ou https://\u00a0; le jeu de données est importé sans ce champ.",
     ])
     stats = job_stats(job)
     assert stats["added"] == len(records) and stats["errored"] == 2
@@ -279,7 +284,7 @@ def test_datafair_source_pages_the_schema_refuses_are_left_empty(httpserver, mak
     job, results = runner.run()
     assert datasets(runner.source.id)[VITALIS].get("url", "") == ""
     [note] = job_notes(job)
-    assert f"« {PAGE} »" in note and "« file:///srv/www/vitalis.html »" in note
+    assert f"«\u00a0{PAGE}\u00a0»" in note and "«\u00a0file:///srv/www/vitalis.html\u00a0»" in note
     assert job_stats(job)["updated"] == 1
 
 
@@ -307,8 +312,10 @@ def test_a_required_address_the_schema_refuses_still_refuses_the_record(app, htt
     found = datasets(runner.source.id)
     assert VERRE not in found and len(found) == len(records) - 1
     [error] = job_notes(job)
-    assert error.startswith("Le jeu de données « Propreté - Bornes à verre Grand Poitiers » ")
-    assert error.endswith(f"a été refusé par le schéma : {PAGE} : Saisissez une adresse web "
+    assert error.startswith("Le jeu de données «\u00a0Propreté - Bornes à verre Grand "
+                            "Poitiers\u00a0» ")
+    assert error.endswith(f"a été refusé par le schéma\u00a0: {PAGE}\u00a0: Saisissez une adresse "
+                          "web "
                           "commençant par http:// ou https://")
 
 
@@ -334,13 +341,17 @@ def test_udata_pages_and_contact_emails_the_schema_refuses_are_left_empty(portal
         ("Finances", "finances@poitiers.fr"), ("Élus", "")]
     notes = job_notes(job)
     assert len(notes) == 4, notes
-    assert any("« Point de contact › Courriel » n'est pas importé : « sig(at)grandpoitiers.fr »"
-               " n'est pas une adresse électronique valide" in n for n in notes), notes
-    assert any("« Éditeur › Site web » n'est pas importé : « javascript:alert(1) »" in n
+    assert any("«\u00a0Point de contact › Courriel\u00a0» n’est pas importé\u00a0: "
+               "«\u00a0sig(at)grandpoitiers.fr\u00a0»"
+               " n’est pas une adresse électronique valide" in n for n in notes), notes
+    assert any("«\u00a0Éditeur › Site web\u00a0» n’est pas importé\u00a0: "
+               "«\u00a0javascript:alert(1)\u00a0»" in n
                for n in notes), notes
-    assert any(f"« {PAGE} » n'est pas importé : « www.data.gouv.fr/fr/datasets/budget-primitif"
+    assert any(f"«\u00a0{PAGE}\u00a0» n’est pas importé\u00a0: "
+               "«\u00a0www.data.gouv.fr/fr/datasets/budget-primitif"
                in n for n in notes), notes
-    assert any("« Point de contact › Courriel (n° 2) » n'est pas importé : « elus@poitiers »"
+    assert any("«\u00a0Point de contact › Courriel (n° 2)\u00a0» n’est pas importé\u00a0: "
+               "«\u00a0elus@poitiers\u00a0»"
                in n for n in notes), notes
     assert job_stats(job)["errored"] == 2
 
@@ -399,7 +410,8 @@ def test_dcat_addresses_the_schema_refuses_are_left_empty(rdf_catalogue, make_ru
         (CONTACT_EMAIL, "dechets@grandpoitiers"), ("Éditeur › URI", "urn:siren:200069854"),
     ]
     for label, value in expected:
-        assert any(f"le champ « {label} » n'est pas importé : « {value} »" in n
+        assert any(f"le champ «\u00a0{label}\u00a0» n’est pas importé\u00a0: "
+                   f"«\u00a0{value}\u00a0»" in n
                    for n in notes), (label, notes)
     assert job_stats(job)["errored"] == 2
 
@@ -423,7 +435,8 @@ def test_transport_pages_the_schema_refuses_are_left_empty(httpserver, make_runn
     assert found["velos-et-trottinettes-pony-poitiers"]["resources"]
     notes = [n for n in job_notes(job) if PAGE in n]
     assert len(notes) == 1
-    assert "« transport.data.gouv.fr/datasets/velos-et-trottinettes-pony-poitiers »" in notes[0]
+    assert ("«\u00a0transport.data.gouv.fr/datasets/velos-et-trottinettes-pony-poitiers\u00a0»"
+            in notes[0])
     job, results = runner.run()
     assert not [n for n in job_notes(job) if PAGE in n]
 
@@ -439,8 +452,9 @@ def test_an_agenda_page_the_schema_refuses_is_left_empty(httpserver, make_runner
     [dataset] = datasets(runner.source.id).values()
     assert dataset.get("url", "") == "" and len(dataset["resources"]) == 5
     [note] = job_notes(job)
-    assert note.endswith(f"le champ « {PAGE} » n'est pas importé : son adresse dépasse "
-                         "8\u202f000 caractères ; le jeu de données est importé sans ce champ.")
+    assert note.endswith(f"le champ «\u00a0{PAGE}\u00a0» n’est pas importé\u00a0: son adresse "
+                         "dépasse 8\u202f000 caractères\u00a0; le jeu de données est importé sans "
+                         "ce champ.")
     # no link to it on the job report
     [result] = results.values()
     assert harvester.get_original_url(result["obj_id"]) is None

@@ -56,11 +56,12 @@ def test_unusable_resources_are_left_out_with_a_french_note():
          {"name": "Long", "url": "https://exemple.fr/" + "x" * 9000}], SCHEMES)
     assert kept == [good]
     assert notes[0] == (
-        "la ressource « Plan <local> » n'est pas importée : son adresse « file:///C:/SIG/plan.qgz"
-        " » n'est pas une adresse vers laquelle le portail peut faire un lien (adresses "
-        "commençant par http://, https://, ftp://) ; le jeu de données est importé sans elle.")
+        "la ressource «\u00a0Plan <local>\u00a0» n’est pas importée\u00a0: son adresse "
+        "«\u00a0file:///C:/SIG/plan.qgz\u00a0» n’est pas une adresse vers laquelle le portail peut "
+        "faire un lien (adresses commençant par http://, https://, ftp://)\u00a0; le jeu de "
+        "données est importé sans elle.")
     # no name: the address names it
-    assert notes[1].startswith("la ressource « www.poitiers.fr/plan.pdf »")
+    assert notes[1].startswith("la ressource «\u00a0www.poitiers.fr/plan.pdf\u00a0»")
     assert "son adresse dépasse 8" in notes[2] and "xxxxx" not in notes[2]
     assert len(notes) == 3
 
@@ -68,7 +69,7 @@ def test_unusable_resources_are_left_out_with_a_french_note():
 def test_a_long_refused_address_is_cut_in_the_note():
     [note] = usable_resources([{"name": "Données", "url": "data:text/csv," + "a" * 5000}],
                               SCHEMES)[1][:1]
-    assert "« data:text/csv,aaaa" in note and "… »" in note and len(note) < 400
+    assert "«\u00a0data:text/csv,aaaa" in note and "…\u00a0»" in note and len(note) < 400
 
 
 def test_many_unusable_resources_are_counted_and_none_left_is_said():
@@ -77,11 +78,11 @@ def test_many_unusable_resources_are_counted_and_none_left_is_said():
     assert kept == []
     assert len(notes) == MAX_DROPPED_NAMED + 2
     assert notes[MAX_DROPPED_NAMED] == (
-        "3 autres ressources ne sont pas importées : leurs adresses ne sont pas des adresses "
+        "3 autres ressources ne sont pas importées\u00a0: leurs adresses ne sont pas des adresses "
         "vers lesquelles le portail peut faire un lien.")
     assert notes[-1] == (
-        "aucune ressource de l'enregistrement n'a une adresse vers laquelle le portail peut faire "
-        "un lien : le jeu de données est importé sans ressource.")
+        "aucune ressource de l’enregistrement n’a une adresse vers laquelle le portail peut faire "
+        "un lien\u00a0: le jeu de données est importé sans ressource.")
 
 
 def test_usable_resources_keep_everything_else_as_it_is():
@@ -155,8 +156,10 @@ def test_datafair_attachments_the_portal_cannot_link_to_are_left_out(httpserver,
     assert dataset["resources"][0]["url"].endswith("/lines")  # the others are all there
     notes = job_notes(job)
     assert len(notes) == 2, notes
-    assert "« Projet QGIS »" in notes[0] and "« file:///C:/SIG/bornes.qgz »" in notes[0]
-    assert "« Notice »" in notes[1] and "« www.grandpoitiers.fr/notice.pdf »" in notes[1]
+    assert ("«\u00a0Projet QGIS\u00a0»" in notes[0]
+            and "«\u00a0file:///C:/SIG/bornes.qgz\u00a0»" in notes[0])
+    assert ("«\u00a0Notice\u00a0»" in notes[1]
+            and "«\u00a0www.grandpoitiers.fr/notice.pdf\u00a0»" in notes[1])
     assert all(n.startswith("Enregistrement ") and "est importé sans elle" in n for n in notes)
     # the record is imported (added) and counted among those with errors, as ckanext-harvest
     # counts an object imported with errors
@@ -181,9 +184,10 @@ def test_udata_resources_without_a_web_address_are_left_out(portal, make_runner)
     # its only resource left out: imported without resources (the schema does not require one)
     assert found["defibrillateurs-grand-poitiers"]["resources"] == []
     notes = job_notes(job)
-    assert any("« Documentation du schéma »" in n
-               and "« schema.data.gouv.fr/etalab/schema-stationnement/ »" in n for n in notes)
-    assert any("« file:///srv/partage/dae.geojson »" in n for n in notes), notes
+    assert any("«\u00a0Documentation du schéma\u00a0»" in n
+               and "«\u00a0schema.data.gouv.fr/etalab/schema-stationnement/\u00a0»" in n
+               for n in notes)
+    assert any("«\u00a0file:///srv/partage/dae.geojson\u00a0»" in n for n in notes), notes
     assert any("le jeu de données est importé sans ressource" in n for n in notes), notes
     assert len(notes) == 3
 
@@ -216,9 +220,9 @@ def test_dcat_distributions_on_a_local_file_are_left_out_at_update(rdf_catalogue
     assert urls(found["Parcmètres"]) == [catalogue.base + geojson]
     notes = job_notes(job)
     assert len(notes) == 2, notes
-    assert any("« Horodateurs (copie locale) »" in n
-               and "« file:///srv/donnees/horodateurs.csv »" in n for n in notes), notes
-    assert any("« smb://serveur/sig/h.csv »" in n for n in notes), notes
+    assert any("«\u00a0Horodateurs (copie locale)\u00a0»" in n
+               and "«\u00a0file:///srv/donnees/horodateurs.csv\u00a0»" in n for n in notes), notes
+    assert any("«\u00a0smb://serveur/sig/h.csv\u00a0»" in n for n in notes), notes
     assert job_stats(job)["updated"] == 1
 
     # unchanged catalogue: nothing queued, no note
@@ -238,7 +242,7 @@ def test_transport_resources_on_a_share_are_left_out(httpserver, make_runner):
     assert urls(found["velos-et-trottinettes-pony-poitiers"]) == [
         pony["resources"][0]["url"]]
     notes = [n for n in job_notes(job) if "smb://" in n]
-    assert len(notes) == 1 and "« Tarifs (réseau interne) »" in notes[0]
+    assert len(notes) == 1 and "«\u00a0Tarifs (réseau interne)\u00a0»" in notes[0]
 
 
 @pytest.mark.integration
@@ -251,5 +255,5 @@ def test_an_agenda_website_the_portal_cannot_link_to_is_left_out(httpserver, mak
     assert len(dataset["resources"]) == 4  # the three exports and the events API
     assert not any("javascript" in u for u in urls(dataset))
     [note] = job_notes(job)
-    assert "« javascript:alert(document.cookie) »" in note
+    assert "«\u00a0javascript:alert(document.cookie)\u00a0»" in note
     assert object_errors(job) == [note]

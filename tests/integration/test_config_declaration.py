@@ -117,5 +117,5 @@ def test_our_plugins_refuse_to_start_without_the_core_plugin(tmp_path, plugin, o
 @pytest.mark.ckan_config("ckanext.poitiers.accessibility.audit_date", "2026-11-05")
 def test_the_audit_date_is_written_in_french(app):
     page = app.get("/accessibilite").get_data(as_text=True)
-    assert "Dernier audit : 5 novembre 2026." in page
+    assert "Dernier audit\u00a0: 5 novembre 2026." in page
     assert "2026-11-05" not in page

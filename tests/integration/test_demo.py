@@ -90,15 +90,16 @@ def test_cli_refuses_a_file_without_datasets(cli, tmp_path):
 @pytest.mark.usefixtures("clean_db", "clean_index")
 @pytest.mark.parametrize("text,expected", [
     ("datasets: [a\n  - b: : c\n", "n’est pas du YAML valide (ligne"),
-    ("datasets: [foo]\n", "L’entrée 1 de « datasets » n’est pas un ensemble de champs"),
-    ("datasets:\n  - title: Sans nom\n", "L’entrée 1 de « datasets » n’a pas de « name »"),
+    ("datasets: [foo]\n", "L’entrée 1 de «\u00a0datasets\u00a0» n’est pas un ensemble de champs"),
+    ("datasets:\n  - title: Sans nom\n", "L’entrée 1 de «\u00a0datasets\u00a0» n’a pas de "
+                                         "«\u00a0name\u00a0»"),
     ("organizations:\n  - title: x\ndatasets: []\n",
-     "L’entrée 1 de « organizations » n’a pas de « name »"),
+     "L’entrée 1 de «\u00a0organizations\u00a0» n’a pas de «\u00a0name\u00a0»"),
     ("datasets:\n  - name: a\n    resources: https://x.invalid\n",
-     "« resources » du jeu de données « a » doit être une liste"),
+     "«\u00a0resources\u00a0» du jeu de données «\u00a0a\u00a0» doit être une liste"),
     ("datasets:\n  - name: a\n    resources: [https://x.invalid]\n",
-     "Une ressource du jeu de données « a » n’est pas un ensemble de champs"),
-    ("organizations: ville\ndatasets: []\n", "« organizations » doit être une liste"),
+     "Une ressource du jeu de données «\u00a0a\u00a0» n’est pas un ensemble de champs"),
+    ("organizations: ville\ndatasets: []\n", "«\u00a0organizations\u00a0» doit être une liste"),
 ])
 def test_cli_explains_a_malformed_demo_file_in_french(cli, tmp_path, text, expected):
     bad = tmp_path / "demo.yaml"
@@ -108,7 +109,7 @@ def test_cli_explains_a_malformed_demo_file_in_french(cli, tmp_path, text, expec
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         result.exception
     assert "Traceback" not in result.output
-    assert result.output.startswith("Erreur : "), result.output
+    assert result.output.startswith("Erreur\u00a0: "), result.output
     assert expected in result.output, result.output
     assert helpers.call_action("organization_list") == []
 
@@ -116,15 +117,15 @@ def test_cli_explains_a_malformed_demo_file_in_french(cli, tmp_path, text, expec
 def test_cli_explains_a_missing_file_and_a_bad_url_in_french(cli, tmp_path):
     result = cli.invoke(ckan, ["poitiers", "demo", "load", "--file", str(tmp_path / "x.yaml")])
     assert result.exit_code == 1
-    assert "Erreur : Impossible de lire le fichier de démonstration" in result.output
+    assert "Erreur\u00a0: Impossible de lire le fichier de démonstration" in result.output
     result = cli.invoke(ckan, ["poitiers", "demo", "sources", "--url", "http://[::1"])
     assert result.exit_code == 2
-    assert result.output.startswith("Erreur : --url : « http://[::1 » n’est pas une adresse "
-                                    "http:// ou https://"), result.output
+    assert result.output.startswith("Erreur\u00a0: --url\u00a0: «\u00a0http://[::1\u00a0» n’est "
+                                    "pas une adresse http:// ou https://"), result.output
     result = cli.invoke(ckan, ["poitiers", "migrate", "--default-communes", "75056"])
     assert result.exit_code == 2
-    assert ("Erreur : --default-communes : « 75056 » n’est pas le code Insee d’une commune "
-            "de Grand Poitiers") in result.output
+    assert ("Erreur\u00a0: --default-communes\u00a0: «\u00a075056\u00a0» n’est pas le code Insee "
+            "d’une commune de Grand Poitiers") in result.output
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -137,7 +138,8 @@ def test_cli_says_in_french_that_solr_stopped_the_load(closed_port):
         env=dict(os.environ, CKAN_SOLR_URL=f"http://127.0.0.1:{closed_port}/solr/ckan"))
     assert result.returncode == 1, result.stdout + result.stderr
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("Erreur : Le chargement de la démonstration s’est arrêté : "), (
+    assert last.startswith(
+        "Erreur\u00a0: Le chargement de la démonstration s’est arrêté\u00a0: "), (
         result.stderr[-2000:])
     assert "relancez la commande" in last
 
@@ -156,8 +158,8 @@ def test_cli_says_in_french_that_solr_stopped_the_demo_sources(closed_port):
         env=dict(os.environ, CKAN_SOLR_URL=f"http://127.0.0.1:{closed_port}/solr/ckan"))
     assert result.returncode == 1, result.stdout + result.stderr
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("Erreur : Les sources moissonnées de démonstration n’ont pas pu "
-                           "être enregistrées : "), result.stderr[-2000:]
+    assert last.startswith("Erreur\u00a0: Les sources moissonnées de démonstration n’ont pas pu "
+                           "être enregistrées\u00a0: "), result.stderr[-2000:]
     assert helpers.call_action("harvest_source_list") == []
 
 
@@ -174,30 +176,33 @@ def test_ensure_sysadmin_does_not_call_a_deleted_user_ready(tmp_path):
          "ensure-sysadmin", "alice", "--email", "alice@poitiers.invalid", "--password-file",
          str(secret)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "Erreur : L’utilisateur « alice » existe mais a été supprimé" in result.stderr
+    assert ("Erreur\u00a0: L’utilisateur «\u00a0alice\u00a0» existe mais a été "
+            "supprimé") in result.stderr
     assert "est prêt" not in result.stdout
 
 
 @pytest.mark.parametrize("args, message, usage", [
-    (["demo", "sources"], "Erreur : L’option --url manque.",
-     "Utilisation : ckan poitiers demo sources [OPTIONS]"),
-    (["migrate", "--dry"], "Erreur : Option inconnue : --dry. Vouliez-vous dire --dry-run ?",
-     "Utilisation : ckan poitiers migrate [OPTIONS]"),
-    (["ensure-sysadmin"], "Erreur : L’argument NAME manque.",
-     "Utilisation : ckan poitiers ensure-sysadmin [OPTIONS] NAME"),
-    (["ensure-sysadmin", "bob", "--email"], "Erreur : L’option --email demande une valeur.",
-     "Utilisation : ckan poitiers ensure-sysadmin [OPTIONS] NAME"),
-    (["doctor", "extra"], "Erreur : Argument inattendu : extra.",
-     "Utilisation : ckan poitiers doctor [OPTIONS]"),
-    (["demo", "unload"], "Erreur : Commande inconnue « unload » ; les commandes sont : load, "
-     "sources.", "Utilisation : ckan poitiers demo [OPTIONS] COMMAND [ARGS]..."),
-    (["--verbose"], "Erreur : Option inconnue : --verbose.",
-     "Utilisation : ckan poitiers [OPTIONS] COMMAND [ARGS]..."),
+    (["demo", "sources"], "Erreur\u00a0: L’option --url manque.",
+     "Utilisation\u00a0: ckan poitiers demo sources [OPTIONS]"),
+    (["migrate", "--dry"], "Erreur\u00a0: Option inconnue\u00a0: --dry. Vouliez-vous dire "
+                           "--dry-run\u00a0?",
+     "Utilisation\u00a0: ckan poitiers migrate [OPTIONS]"),
+    (["ensure-sysadmin"], "Erreur\u00a0: L’argument NAME manque.",
+     "Utilisation\u00a0: ckan poitiers ensure-sysadmin [OPTIONS] NAME"),
+    (["ensure-sysadmin", "bob", "--email"], "Erreur\u00a0: L’option --email demande une valeur.",
+     "Utilisation\u00a0: ckan poitiers ensure-sysadmin [OPTIONS] NAME"),
+    (["doctor", "extra"], "Erreur\u00a0: Argument inattendu\u00a0: extra.",
+     "Utilisation\u00a0: ckan poitiers doctor [OPTIONS]"),
+    (["demo", "unload"], "Erreur\u00a0: Commande inconnue «\u00a0unload\u00a0»\u00a0; les "
+                         "commandes sont\u00a0: load, "
+     "sources.", "Utilisation\u00a0: ckan poitiers demo [OPTIONS] COMMAND [ARGS]..."),
+    (["--verbose"], "Erreur\u00a0: Option inconnue\u00a0: --verbose.",
+     "Utilisation\u00a0: ckan poitiers [OPTIONS] COMMAND [ARGS]..."),
 ])
 def test_a_command_line_click_refuses_is_explained_in_french(cli, args, message, usage):
     result = cli.invoke(ckan, ["poitiers", *args])
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
-    assert lines == [message, usage, f"Aide : {usage.split(' [')[0][len('Utilisation : '):]} "
+    assert lines == [message, usage, f"Aide\u00a0: {usage.split(' [')[0].split(': ', 1)[1]} "
                      "--help"], result.output
     assert "Usage:" not in result.output and "Try '" not in result.output

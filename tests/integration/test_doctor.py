@@ -191,7 +191,7 @@ def _ckan(*args, env: dict | None = None):
 
 
 def _mail_line(output: str) -> str:
-    [line] = [line for line in output.splitlines() if " Courriel : " in line]
+    [line] = [line for line in output.splitlines() if " Courriel\u00a0: " in line]
     return line
 
 
@@ -201,8 +201,8 @@ def test_cli_warns_that_requesters_are_not_told_without_a_mail_server():
     code, output = _ckan("poitiers", "doctor")
     assert code == 0, output  # a warning: the answers are still saved and shown
     assert _mail_line(output) == (
-        "  ⚠ Courriel : smtp.server n’est pas renseigné : les personnes qui envoient une demande "
-        "(Contribuer) ne sont pas prévenues par courriel de la réponse.")
+        "  ⚠ Courriel\u00a0: smtp.server n’est pas renseigné\u00a0: les personnes qui envoient une "
+        "demande (Contribuer) ne sont pas prévenues par courriel de la réponse.")
     assert ("→ Renseignez smtp.server = hôte:port du serveur de courriel et smtp.mail_from = "
             "l’adresse d’expédition des courriels") in output
 
@@ -213,7 +213,8 @@ def test_cli_reports_a_mail_server_that_answers_and_sends_nothing():
                              env={"CKAN_SMTP_SERVER": f"127.0.0.1:{inbox.port}"})
     assert code == 0, output
     assert _mail_line(output) == (
-        f"  ✔ Courriel : Le serveur de courriel 127.0.0.1:{inbox.port} répond ; les courriels "
+        f"  ✔ Courriel\u00a0: Le serveur de courriel 127.0.0.1:{inbox.port} répond\u00a0; les "
+        "courriels "
         "partent de portail@poitiers.example.")
     assert inbox.messages == []
 
@@ -223,7 +224,7 @@ def test_cli_names_a_mail_server_that_does_not_answer(closed_port):
                          env={"CKAN_SMTP_SERVER": f"127.0.0.1:{closed_port}"})
     assert code == 0, output
     line = _mail_line(output)
-    assert line.startswith(f"  ⚠ Courriel : Le serveur de courriel 127.0.0.1:{closed_port} ne "
+    assert line.startswith(f"  ⚠ Courriel\u00a0: Le serveur de courriel 127.0.0.1:{closed_port} ne "
                            "répond pas (connexion refusée)")
     assert "→ Démarrez le serveur de courriel ou corrigez smtp.server (hôte:port)." in output
 
@@ -259,8 +260,8 @@ def test_an_empty_sender_a_missing_starttls_and_a_bad_port_are_named():
     assert "smtp.starttls = false" in no_tls.fix
     [bad] = doctor.check_mail(_mail_config("smtp.example.org:smtp"), 2)
     assert bad.status == doctor.WARNING
-    assert bad.message == ("smtp.server « smtp.example.org:smtp » n’est pas de la forme hôte ou "
-                           "hôte:port.")
+    assert bad.message == ("smtp.server «\u00a0smtp.example.org:smtp\u00a0» n’est pas de la forme "
+                           "hôte ou hôte:port.")
     assert inbox.messages == []
     # no requests module, no mail check
     assert doctor.check_mail({"ckan.plugins": "poitiers", "smtp.server": ""}, 2) == []
@@ -277,9 +278,9 @@ def test_db_upgrade_and_downgrade_of_our_tables_and_doctor_naming_a_missing_one(
     # the portal installed without its migration: doctor names it and the command to run
     code, output = _ckan("poitiers", "doctor")
     assert code == 1, output
-    assert ("✘ PostgreSQL : La table du formulaire de demandes (Contribuer) n’existe pas dans "
+    assert ("✘ PostgreSQL\u00a0: La table du formulaire de demandes (Contribuer) n’existe pas dans "
             "cette base.") in output
-    assert "→ Lancez : ckan -c <ckan.ini> db upgrade -p poitiers_theme" in output
+    assert "→ Lancez\u00a0: ckan -c <ckan.ini> db upgrade -p poitiers_theme" in output
     code, output = _ckan("db", "upgrade", "-p", "poitiers_theme")
     assert code == 0, output
     code, output = _ckan("poitiers", "doctor")

@@ -182,8 +182,8 @@ def test_a_private_word_is_not_revealed_beside_public_words(datasets):
 def test_search_page_shows_the_results_of_the_correction(app):
     page = app.get("/dataset/", query_string={"q": "electoins"})
     assert page.status_code == 200
-    assert "Aucun jeu de données ne contient « electoins »" in page.body
-    assert "voici les résultats pour « élections »" in page.body
+    assert "Aucun jeu de données ne contient «\u00a0electoins\u00a0»" in page.body
+    assert "voici les résultats pour «\u00a0élections\u00a0»" in page.body
     assert "/dataset/elections-municipales" in page.body
     assert "ext_poitiers_exact=1" in page.body  # « Rechercher exactement « electoins » »
     assert "Vouliez-vous dire" not in page.body
@@ -512,7 +512,7 @@ def test_the_suggestion_link_keeps_the_filters_and_the_sort(other_organisation, 
 def test_the_exact_search_link_of_a_correction_keeps_the_filters(other_organisation, app):
     page = app.get("/dataset/", query_string={"q": "electoins",
                                                "organization": "ville-de-poitiers"})
-    assert "voici les résultats pour « élections »" in page.body
+    assert "voici les résultats pour «\u00a0élections\u00a0»" in page.body
     [link] = _links(page.body, "poitiers-exact-link")
     from urllib.parse import parse_qsl, urlsplit
 
@@ -554,9 +554,11 @@ def test_a_shortened_search_says_so_and_to_which_words(app):
     notice = re.search(r'<p class="poitiers-suggestion poitiers-shortened" role="status">(.*?)</p>',
                        page.body, re.S)
     assert notice, "no notice of the shortened search"
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", notice.group(1))).split())
-    assert text.startswith("Recherche raccourcie :")
-    assert f"« {words} »" in text
+    # white space collapsed, no-break spaces kept
+    text = re.sub(r"[ \t\r\n]+", " ",
+                  html.unescape(re.sub(r"<[^>]+>", " ", notice.group(1)))).strip()
+    assert text.startswith("Recherche raccourcie\u00a0:")
+    assert f"«\u00a0{words}\u00a0»" in text
     # a search Solr accepts is not shortened and says nothing
     assert "poitiers_shortened_to" not in search("élections")
     page = app.get("/dataset/", query_string={"q": "élections"})

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import gettext
+import glob
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -73,3 +76,89 @@ def test_strings_of_our_javascript_are_marked_as_such():
     unmarked = [msgid for msgid in used
                 if not any(path.endswith(".js") for path, _line in pot[msgid].locations)]
     assert unmarked == [], "run `make i18n`"
+
+
+# French typography: a no-break space (U+00A0) before « : », « ; », « ! », « ? » and « » », and
+# after « « »; the apostrophe ’ (U+2019) between two letters (l’organisation). Markup, URLs,
+# placeholders and code keep their own characters.
+_NOT_PROSE = re.compile(
+    r"<code\b[^>]*>.*?</code>"          # code, as is
+    r"|`[^`]*`"
+    r"|<[^<>]+>"                        # HTML tags and their attributes
+    r"|&(?:[a-zA-Z]+|#\d+);"            # HTML entities (&lt;)
+    r"|\b[a-z][a-z0-9+.-]*://[^\s<>\"«»]*"  # URLs
+    r"|\{[^{}]*\}"                      # {name}, {n:,}, a JSON example
+    r"|%\([^)]*\)[a-z]|%[sdfr]",        # %(name)s
+    re.S)
+_LETTER = r"[^\W\d_]"
+_TYPOGRAPHY = [
+    (re.compile(r"(?<!\u00a0)[;!?»]"), "no no-break space before ; ! ? »"),
+    (re.compile(r"[ \t\n\u202f]:"), "a plain space before :"),
+    (re.compile(r"«(?!\u00a0)"), "no no-break space after «"),
+    (re.compile(rf"{_LETTER}'{_LETTER}"), "an ASCII apostrophe between letters"),
+]
+# a colon glued to its word starts French prose when followed by a space (« Titre: ») unless
+# the same word and colon are in the English text: a key written as code (« url: … »)
+_GLUED_COLON = re.compile(rf"([\w.-]*{_LETTER}):(?=\s|$)")
+
+
+def french_typography_problems(french, english=""):
+    prose = _NOT_PROSE.sub("\x00", french)
+    problems = [f"{why}: …{prose[max(0, m.start() - 20):m.end() + 20]}…"
+                for pattern, why in _TYPOGRAPHY for m in pattern.finditer(prose)]
+    problems += [f"no space before :: …{prose[max(0, m.start() - 20):m.end() + 20]}…"
+                 for m in _GLUED_COLON.finditer(prose) if f"{m.group(1)}:" not in english]
+    return problems
+
+
+@pytest.mark.parametrize(("french", "english", "expected"), [
+    ("Dernière mise à jour : {date}", "", 1),
+    ("Dernière mise à jour\u00a0: {date}", "", 0),
+    ("Titre: {value}", "Title: {value}", 1),
+    ("«\u00a0{name}\u00a0» n’accepte que\u00a0: {choices}", "", 0),
+    ("« {name} » n'accepte que", "", 3),
+    ("Vraiment ?", "", 1),
+    ("pas de champs (url: …, format: …)\u00a0: «\u00a0{value}\u00a0»", "(url: …, format: …)", 0),
+    ("smtp.server = hôte:port, https://exemple.fr/?a=1;b=2 <code>a : b</code>", "", 0),
+    ('<span style="word-break:break-all;">{n:,}</span> &lt;head&gt;', "", 0),
+    ("d MMMM y 'à' HH:mm", "", 0),
+])
+def test_the_typography_check_reads_prose_only(french, english, expected):
+    assert len(french_typography_problems(french, english)) == expected
+
+
+def test_french_catalogue_follows_french_typography():
+    problems = {}
+    for message in _catalog("fr"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        found = [p for s in strings for p in french_typography_problems(s, " ".join(ids))]
+        if found:
+            problems[ids[0]] = found
+    assert problems == {}
+
+
+def _french_labels(node, english=None):
+    """The French texts of a schema or vocabulary file (``{fr: …, en: …}``), with their English."""
+    if isinstance(node, dict):
+        if isinstance(node.get("fr"), str):
+            yield node["fr"], node.get("en") if isinstance(node.get("en"), str) else ""
+        for key, value in node.items():
+            if key != "fr":
+                yield from _french_labels(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _french_labels(value)
+
+
+@pytest.mark.parametrize("path", sorted(
+    glob.glob(os.path.join(ROOT, "ckanext", "poitiers", "schemas", "*.yaml"))
+    + glob.glob(os.path.join(ROOT, "ckanext", "poitiers", "vocabularies", "*.yaml"))),
+    ids=os.path.basename)
+def test_french_labels_follow_french_typography(path):
+    with open(path, encoding="utf-8") as f:
+        labels = list(_french_labels(yaml.safe_load(f)))
+    problems = {fr: p for fr, en in labels if (p := french_typography_problems(fr, en))}
+    assert problems == {}

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import json
 import logging
@@ -256,17 +257,25 @@ def format_validation_error(error_dict: dict, labels: dict | None = None) -> str
     the errors of repeating subfields (« Couverture temporelle : Fin : … ») included."""
     labels = labels or {}
 
+    def labelled(label, error: str) -> str:
+        return _("{label}: {error}").format(label=label, error=error)
+
+    def listed(texts: list[str]) -> str:
+        return functools.reduce(
+            lambda first, second: _("{first}; {second}").format(first=first, second=second),
+            texts) if texts else ""
+
     def text(value, sub: dict) -> str:
         if isinstance(value, dict):
-            return " ; ".join(f"{sub.get(k, k)} : {text(v, {})}" for k, v in value.items() if v)
+            return listed([labelled(sub.get(k, k), text(v, {})) for k, v in value.items() if v])
         if isinstance(value, (list, tuple)):
-            return " ; ".join(t for t in (text(v, sub) for v in value) if t)
+            return listed([t for t in (text(v, sub) for v in value) if t])
         return str(value)
 
     parts = []
     for field, messages in sorted(error_dict.items()):
         label, sub = labels.get(field, (field, {}))
-        parts.append(f"{label} : {text(messages, sub)}")
+        parts.append(labelled(label, text(messages, sub)))
     return " | ".join(parts)
 
 

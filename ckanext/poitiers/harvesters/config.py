@@ -38,7 +38,8 @@ SHOWN_CHARACTERS = 40
 def shown(values) -> str:
     """Values quoted for a French message, without flooding it: the first few, each cut."""
     quoted = [
-        "« {} »".format(v if len(str(v)) <= SHOWN_CHARACTERS else str(v)[:SHOWN_CHARACTERS] + "…")
+        _("« {value} »").format(
+            value=v if len(str(v)) <= SHOWN_CHARACTERS else str(v)[:SHOWN_CHARACTERS] + "…")
         for v in list(values)[:SHOWN_VALUES]
     ]
     if len(values) > SHOWN_VALUES:

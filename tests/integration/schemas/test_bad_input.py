@@ -54,7 +54,8 @@ def test_a_malformed_web_address_is_a_french_error_on_every_url_field(call_fr, c
     errors = _errors(call_fr, data)
     for where in (errors["url"], errors["publisher"][0]["uri"], errors["publisher"][0]["url"],
                   errors["contact"][0]["uri"], errors["contact"][0]["url"]):
-        assert where == [f"« {address} » n’est pas une adresse web valide : vérifiez les "
+        assert where == [f"«\u00a0{address}\u00a0» n’est pas une adresse web valide\u00a0: "
+                         "vérifiez les "
                          "crochets et le port (ex. https://www.poitiers.fr)"]
 
 
@@ -131,18 +132,20 @@ def test_shown_truncates_and_reads_lists():
 
 @pytest.mark.parametrize("change,field,message", [
     ({"communes": ["x" * 100_000]}, "communes",
-     "« " + "x" * 59 + "… » n’est pas le code Insee d’une commune de Grand Poitiers"),
+     "«\u00a0" + "x" * 59 + "…\u00a0» n’est pas le code Insee d’une commune de Grand Poitiers"),
     ({"frequency": ["daily"]}, "frequency",
-     "« daily » ne fait pas partie des valeurs proposées : envoyez une seule valeur texte"),
-    ({"granularity": ["commune", "point"]}, "granularity",
-     "« commune, point » ne fait pas partie des valeurs proposées : envoyez une seule valeur "
+     "«\u00a0daily\u00a0» ne fait pas partie des valeurs proposées\u00a0: envoyez une seule valeur "
      "texte"),
+    ({"granularity": ["commune", "point"]}, "granularity",
+     "«\u00a0commune, point\u00a0» ne fait pas partie des valeurs proposées\u00a0: envoyez une "
+     "seule valeur texte"),
     ({"communes": ["86194", None]}, "communes",
-     "Une valeur vide a été envoyée : choisissez une des valeurs proposées"),
+     "Une valeur vide a été envoyée\u00a0: choisissez une des valeurs proposées"),
     ({"communes": ["86194", " \u00a0"]}, "communes",
-     "Une valeur vide a été envoyée : choisissez une des valeurs proposées"),
+     "Une valeur vide a été envoyée\u00a0: choisissez une des valeurs proposées"),
     ({"license_id": ["lov2"]}, "license_id",
-     "« lov2 » ne fait pas partie des valeurs proposées : envoyez une seule valeur texte"),
+     "«\u00a0lov2\u00a0» ne fait pas partie des valeurs proposées\u00a0: envoyez une seule valeur "
+     "texte"),
 ])
 def test_wrong_values_are_quoted_readably_and_briefly(call_fr, complete, change, field, message):
     errors = _errors(call_fr, dict(complete, **change))
@@ -195,7 +198,7 @@ def test_stored_partial_dates_and_date_times_come_back_in_the_edit_form(app, cal
         tag = tag[:tag.index(">")]
         assert 'type="text"' in tag and f'value="{value}"' in tag, tag
         assert 'pattern="' in tag and "aria-describedby" in tag
-    assert "Format : AAAA, AAAA-MM ou AAAA-MM-JJ" in html.unescape(page)
+    assert "Format\u00a0: AAAA, AAAA-MM ou AAAA-MM-JJ" in html.unescape(page)
 
 
 # --------------------------------------------------------------------- 5. publication gate
@@ -229,8 +232,9 @@ def test_what_a_draft_misses_is_named_by_its_french_label(app, token, org):
     if tk.check_ckan_version(min_version="2.12"):
         assert "Obligatoire pour publier le jeu de données" in page
     else:
-        assert ("Le jeu de données reste un brouillon : renseignez « Description », "
-                "« Fréquence de mise à jour », « Données personnelles » pour le publier") in page
+        assert ("Le jeu de données reste un brouillon\u00a0: renseignez «\u00a0Description\u00a0», "
+                "«\u00a0Fréquence de mise à jour\u00a0», «\u00a0Données personnelles\u00a0» pour "
+                "le publier") in page
         assert "personal_data" not in page.split("reste un brouillon")[1][:300]
 
 

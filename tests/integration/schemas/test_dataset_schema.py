@@ -167,7 +167,7 @@ def test_the_http_api_answers_structured_french_errors(app, call, complete):
     error = response.json["error"]
     assert error["__type"] == "Validation Error"
     assert error["communes"] == [
-        "« 12345 » n’est pas le code Insee d’une commune de Grand Poitiers"]
+        "«\u00a012345\u00a0» n’est pas le code Insee d’une commune de Grand Poitiers"]
     assert "adresse électronique" in error["contact"][0]["email"][0]
     assert "base légale" in error["personal_data_basis"][0]
     assert helpers.call_action("package_search", rows=0)["count"] == 0

@@ -62,7 +62,7 @@ def test_dry_run_reports_and_changes_nothing(cli, legacy):
     result = cli.invoke(ckan, ["poitiers", "migrate", "--dry-run"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "« parkings-2015 »" in out and "« budget-2014 »" in out
+    assert "«\u00a0parkings-2015\u00a0»" in out and "«\u00a0budget-2014\u00a0»" in out
     assert EU + "frequency/MONTHLY" in out
     assert "spatial-text" in out and "communes" in out
     assert "inconnue" in out  # a value that matched nothing is reported
@@ -121,9 +121,10 @@ def test_reserved_extras_keep_their_value_and_the_dry_run_reports_refusals(cli, 
     dry = cli.invoke(ckan, ["poitiers", "migrate", "--dry-run", *defaults])
     assert dry.exit_code == 0, dry.output
     out = dry.output
-    assert "« temporal_end » est conservé sous le nom « ancien_temporal_end »" in out
+    assert ("«\u00a0temporal_end\u00a0» est conservé sous le nom "
+            "«\u00a0ancien_temporal_end\u00a0»") in out
     assert "fin 2017" in out and "Vienne" in out  # reported as matching nothing
-    refused = out.split("« ancien-site »")[1]
+    refused = out.split("«\u00a0ancien-site\u00a0»")[1]
     assert "--apply serait refusé" in refused and "http" in refused
     # the dry run wrote nothing, in the database or in the index
     assert helpers.call_action("package_show", id="ancien-site") == before
@@ -131,7 +132,7 @@ def test_reserved_extras_keep_their_value_and_the_dry_run_reports_refusals(cli, 
 
     applied = cli.invoke(ckan, ["poitiers", "migrate", "--apply", *defaults])
     assert applied.exit_code == 1  # ancien-site is refused, as the dry run said
-    assert "« ancien-site »" in applied.output.split("✘ refusé")[0]
+    assert "«\u00a0ancien-site\u00a0»" in applied.output.split("✘ refusé")[0]
     shown = helpers.call_action("package_show", id="velos-2016")
     assert shown["temporal_coverage"] == [{"start": "2016-12-31"}]
     extras = {e["key"]: e["value"] for e in shown.get("extras", [])}
@@ -202,7 +203,7 @@ def test_the_dry_run_writes_nothing_anywhere(mixed):
     before = _snapshot()
     code, out, err = _ckan("poitiers", "migrate", "--dry-run", *DEFAULTS)
     assert code == 0, out + err
-    assert "« agenda-2013 »" in out and "« notes-internes »" in out
+    assert "«\u00a0agenda-2013\u00a0»" in out and "«\u00a0notes-internes\u00a0»" in out
     assert "supprime-2012" not in out  # deleted datasets are left alone
     # database rows, extras, activities and the index are those of before
     assert _snapshot() == before
@@ -212,7 +213,7 @@ def test_apply_maps_licences_and_topic_words_keeps_privacy_and_is_idempotent(mix
     code, out, err = _ckan("poitiers", "migrate", "--apply", *DEFAULTS)
     # notes-internes has a licence the portal does not offer: reported, left unchanged
     assert code == 1, out + err
-    part = out.split("« notes-internes »")[1].split("\n« ")[0]
+    part = out.split("«\u00a0notes-internes\u00a0»")[1].split("\n«\u00a0")[0]
     assert "licence-maison" in part and "license_id" in part
     shown = helpers.call_action("package_show", id="agenda-2013")
     assert shown["license_id"] == "lov2"  # « Licence Ouverte v2.0 » was free text
@@ -259,24 +260,26 @@ def test_apply_stops_clearly_when_solr_is_down_and_leaves_the_datasets_unchanged
     # CKAN logs its own Solr check at start; the command ends with our message, not a traceback
     last = err.strip().splitlines()[-1]
     assert last.startswith(
-        "Erreur : La migration s’est arrêtée à « parkings-2015 », qui n’est pas modifié"), err
-    assert "Migrés avant lui : aucun jeu de données" in last
+        "Erreur\u00a0: La migration s’est arrêtée à «\u00a0parkings-2015\u00a0», qui n’est pas "
+        "modifié"), err
+    assert "Migrés avant lui\u00a0: aucun jeu de données" in last
     assert _snapshot() == before
 
 
 @pytest.mark.parametrize("args,expected", [
     (["poitiers", "migrate", "--default-personal-data", "personal"],
-     "Erreur : --default-personal-data : « personal » ne fait pas partie des valeurs proposées"),
+     "Erreur\u00a0: --default-personal-data\u00a0: «\u00a0personal\u00a0» ne fait pas partie des "
+     "valeurs proposées"),
     (["poitiers", "migrate", "--default-license", "licence maison"],
-     "Erreur : --default-license : « licence maison » ne fait pas partie des licences du "
-     "portail"),
+     "Erreur\u00a0: --default-license\u00a0: «\u00a0licence maison\u00a0» ne fait pas partie des "
+     "licences du portail"),
     (["poitiers", "demo", "sources", "--url", "http://127.0.0.1:9", "--timeout", "0"],
-     "Erreur : --timeout : « 0 » n’est pas un nombre entier de 1 à 7200"),
+     "Erreur\u00a0: --timeout\u00a0: «\u00a00\u00a0» n’est pas un nombre entier de 1 à 7200"),
     (["poitiers", "demo", "sources", "--url", "http://127.0.0.1:9", "--timeout", "dix"],
-     "Erreur : --timeout : « dix » n’est pas un nombre entier de 1 à 7200"),
+     "Erreur\u00a0: --timeout\u00a0: «\u00a0dix\u00a0» n’est pas un nombre entier de 1 à 7200"),
     (["poitiers", "ensure-sysadmin", "admin", "--email", "a@poitiers.invalid",
       "--password-file", "/nonexistent/password"],
-     "Erreur : --password-file : Impossible de lire le fichier /nonexistent/password"),
+     "Erreur\u00a0: --password-file\u00a0: Impossible de lire le fichier /nonexistent/password"),
 ])
 def test_wrong_option_values_are_refused_in_french(args, expected):
     code, out, err = _ckan(*args)
@@ -312,8 +315,8 @@ def test_apply_refuses_when_the_poitiers_schema_is_not_the_live_one(legacy, tmp_
         [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", str(ini), "poitiers",
          "migrate", "--apply", *DEFAULTS], capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert ("Erreur : Le schéma des jeux de données en service n’est pas celui de Poitiers (il "
-            "n’a pas de frequency, theme, poitiers_theme, communes") in result.stderr
+    assert ("Erreur\u00a0: Le schéma des jeux de données en service n’est pas celui de Poitiers "
+            "(il n’a pas de frequency, theme, poitiers_theme, communes") in result.stderr
     assert "scheming.dataset_schemas = ckanext.poitiers.schemas:dataset.yaml" in result.stderr
     # before the fix, parkings-2015 lost its frequency, theme, commune and dates (the free
     # extras were removed, the other schema dropped the new fields)
@@ -327,5 +330,5 @@ def test_a_user_refused_by_ckan_names_the_fields_in_french(tmp_path):
                            "pas-un-courriel", "--password-file", str(secret))
     assert code != 0, out + err
     assert "Impossible de créer l’utilisateur" in err, err
-    assert "Mot de passe :" in err and "Courriel :" in err, err
-    assert "password :" not in err and "Traceback" not in err
+    assert "Mot de passe\u00a0:" in err and "Courriel\u00a0:" in err, err
+    assert "password\u00a0:" not in err and "Traceback" not in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import html
+import re
 
 import lxml.html
 import pytest
@@ -25,11 +26,12 @@ def _page(response) -> str:
 
 
 def _field_error(page: str, field_id: str) -> str:
-    """The text of the form group holding ``field_id`` (where CKAN writes the field's error)."""
+    """The text of the form group holding ``field_id`` (where CKAN writes the field's error),
+    white space collapsed, no-break spaces kept."""
     doc = lxml.html.fromstring(page)
     [field] = doc.xpath(f'//*[@id="{field_id}"]')
     group = next(a for a in field.iterancestors() if "form-group" in (a.get("class") or ""))
-    return " ".join(group.text_content().split())
+    return re.sub(r"[ \t\r\n]+", " ", group.text_content()).strip()
 
 
 def _form_values(page: str, form_id: str) -> dict[str, list[str]]:
@@ -95,9 +97,9 @@ def test_the_api_gets_the_refused_resource_address_per_field(app, token, call, c
     data["resources"][1]["url"] = "javascript:alert(1)"
     response = app.post("/api/3/action/package_create", json=data, headers=token, status=409)
     assert response.json["error"]["resources"] == [
-        {}, {"url": ["« javascript:alert(1) » n’est pas une adresse vers laquelle le portail peut "
-                     "faire un lien : saisissez une adresse commençant par http://, https://, "
-                     "ftp:// ou déposez le fichier"]}]
+        {}, {"url": ["«\u00a0javascript:alert(1)\u00a0» n’est pas une adresse vers laquelle le "
+                     "portail peut faire un lien\u00a0: saisissez une adresse commençant par "
+                     "http://, https://, ftp:// ou déposez le fichier"]}]
     assert _count() == 0
 
 
@@ -136,7 +138,7 @@ def test_an_over_long_text_is_refused_next_to_its_field_and_kept(app, token, org
                         follow_redirects=False)
     assert response.status_code == 200
     page = _page(response)
-    assert (f"Ce texte est trop long : 20000 caractères, {limit} au plus"
+    assert (f"Ce texte est trop long\u00a0: 20000 caractères, {limit} au plus"
             in _field_error(page, field_id))
     assert typed in page and "Les bancs publics." in page
     assert _count() == 0
@@ -156,7 +158,7 @@ def test_an_over_long_resource_format_is_refused_next_to_its_field(app, token, c
     response = app.post(f"/dataset/{complete['name']}/resource/new", data=form, headers=token,
                         follow_redirects=False)
     assert response.status_code == 200
-    assert "Ce texte est trop long : 40000 caractères, 100 au plus" in _page(response)
+    assert "Ce texte est trop long\u00a0: 40000 caractères, 100 au plus" in _page(response)
     assert len(helpers.call_action("package_show", id=complete["name"])["resources"]) == 2
 
 
@@ -166,7 +168,7 @@ def test_an_over_long_resource_address_is_refused_in_french(call_fr_free, comple
     with pytest.raises(tk.ValidationError) as exc:
         call_fr_free("package_create", **data)
     assert exc.value.error_dict["resources"][0] == {
-        "url": ["Ce texte est trop long : 9036 caractères, 8000 au plus"]}
+        "url": ["Ce texte est trop long\u00a0: 9036 caractères, 8000 au plus"]}
 
 
 def test_an_over_long_address_is_refused_in_french(call_fr_free, complete):
@@ -175,7 +177,7 @@ def test_an_over_long_address_is_refused_in_french(call_fr_free, complete):
     with pytest.raises(tk.ValidationError) as exc:
         call_fr_free("package_create", **data)
     assert exc.value.error_dict == {
-        "url": ["Ce texte est trop long : 40027 caractères, 8000 au plus"]}
+        "url": ["Ce texte est trop long\u00a0: 40027 caractères, 8000 au plus"]}
 
 
 @pytest.fixture

@@ -50,9 +50,9 @@ def test_resource_page_headings_follow_each_other(app, make_dataset):
     notes = soup.select_one(".prose.notes")
     levels = [int(h.name[1]) for h in notes.find_all(["h2", "h3", "h4"])]
     assert levels == [2]
-    assert notes.find(["h2"]).get_text(strip=True) == "Description du jeu de données :"
+    assert notes.find(["h2"]).get_text(strip=True) == "Description du jeu de données\u00a0:"
     assert [p.get_text(" ", strip=True) for p in notes.find_all("p", recursive=False)
-            if p.get_text(strip=True)] == ["Source : Parkings"]
+            if p.get_text(strip=True)] == ["Source\u00a0: Parkings"]
 
 
 def test_resource_page_additional_information_is_in_the_main_landmark(app, make_dataset):

@@ -43,7 +43,7 @@ def test_home_page_search_first_latest_and_mediation(app, make_dataset):
     found = _soup(app.get(mobility["href"])).select(".dataset-heading")
     assert [h.get_text(strip=True) for h in found] == ["Parkings en temps réel"]
     footer = soup.find("footer")
-    assert footer.find("a", href="/accessibilite").get_text().startswith("Accessibilité :")
+    assert footer.find("a", href="/accessibilite").get_text().startswith("Accessibilité\u00a0:")
 
 
 @pytest.mark.parametrize("path", ["/accessibilite", "/mentions-legales", "/a-propos",
@@ -186,11 +186,11 @@ def test_ckan_about_page_is_the_portals_french_page(app):
     text = main.get_text(" ")
     assert "CKAN is the world" not in text and "Features overview" not in text
     assert [h.get_text(strip=True) for h in soup.find_all("h1")] == ["Comprendre l’open data"]
-    assert "Qu’est-ce que l’open data ?" in text
+    assert "Qu’est-ce que l’open data\u00a0?" in text
     assert soup.find("a", href="/contribuer")
     # the same words as /a-propos (one page, two addresses)
     own = _soup(app.get("/a-propos")).find("h1").find_parent().get_text(" ")
-    assert "Qui anime ce portail ?" in own and "Qui anime ce portail ?" in text
+    assert "Qui anime ce portail\u00a0?" in own and "Qui anime ce portail\u00a0?" in text
 
 
 @pytest.mark.ckan_config("ckan.site_about", "Le portail de **l’Agglo** de test.")

@@ -58,7 +58,7 @@ def test_an_address_the_portal_refuses_elsewhere_is_refused_here(app, email):
     res = app.post("/api/3/action/poitiers_request_create", json=data, status=409)
     assert res.json["error"]["__type"] == "Validation Error"
     assert res.json["error"]["email"] == [
-        "Cette adresse électronique n’est pas valide (exemple : nom@exemple.fr)."]
+        "Cette adresse électronique n’est pas valide (exemple\u00a0: nom@exemple.fr)."]
     res = app.post("/contribuer", data=data)
     assert "Le formulaire contient des erreurs" in res.body
     assert "Cette adresse électronique n’est pas valide" in res.body

@@ -69,13 +69,13 @@ def test_the_requester_gets_one_french_email_with_the_answer_and_the_dataset(
     [(sender, rcpt, msg)] = inbox.messages
     assert sender == "portail@poitiers.example" and rcpt == ["lea@example.org"]
     assert msg["To"] == "Léa Martin <lea@example.org>"
-    assert msg["Subject"] == f"{SITE} : réponse à votre demande « Lien cassé »"
+    assert msg["Subject"] == f"{SITE}\u00a0: réponse à votre demande «\u00a0Lien cassé\u00a0»"
     assert msg.get_content_type() == "text/plain"
     text = msg.get_content()
     assert text.startswith("Bonjour Léa Martin,\n")
     assert "Le fichier est corrigé.\nMerci !" in text
-    assert "Statut de votre demande : répondue" in text
-    assert f"Jeu de données concerné : http://test.ckan.net/dataset/{ds['name']}" in text
+    assert "Statut de votre demande\u00a0: répondue" in text
+    assert f"Jeu de données concerné\u00a0: http://test.ckan.net/dataset/{ds['name']}" in text
     assert "Le CSV renvoie 404." in text  # their own words, to recall what they asked
     assert text.rstrip().endswith(f"{SITE}\nhttp://test.ckan.net")
 
@@ -90,7 +90,7 @@ def test_the_same_answer_saved_again_sends_nothing_a_new_status_or_text_does(inb
     assert _stored(req["id"]).answered == first.answered  # nothing changed, nothing re-dated
     closed = _answer(sysadmin, req["id"], answer="Prévu pour juin.", status="closed")
     assert closed["notification"] == "sent" and len(inbox.messages) == 2
-    assert "Statut de votre demande : close" in inbox.messages[1][2].get_content()
+    assert "Statut de votre demande\u00a0: close" in inbox.messages[1][2].get_content()
     edited = _answer(sysadmin, req["id"], answer="Publié.", status="closed")
     assert edited["notification"] == "sent" and len(inbox.messages) == 3
     assert "Publié." in inbox.messages[2][2].get_content()
@@ -264,7 +264,8 @@ def test_html_in_the_texts_is_sent_as_text_and_no_header_can_be_added(inbox, sys
     assert not msg.is_multipart() and msg.get_content_type() == "text/plain"
     assert answer in msg.get_content()  # as typed, not escaped, not interpreted
     assert msg["Bcc"] is None and msg["Cc"] is None
-    assert msg["Subject"] == f"{SITE} : réponse à votre demande « Ligne Bcc: pirate@evil.example »"
+    assert msg["Subject"] == (
+        f"{SITE}\u00a0: réponse à votre demande «\u00a0Ligne Bcc: pirate@evil.example\u00a0»")
 
 
 def test_the_email_is_in_the_portal_language_whatever_the_admin_page_language(
@@ -274,7 +275,7 @@ def test_the_email_is_in_the_portal_language_whatever_the_admin_page_language(
                    headers={"Authorization": sysadmin["token"]},
                    data={"answer": "Oui.", "status": "answered", "notify": "true"})
     assert "the requester has been told by email" in res.body
-    assert inbox.messages[0][2]["Subject"].startswith(f"{SITE} : réponse à votre demande")
+    assert inbox.messages[0][2]["Subject"].startswith(f"{SITE}\u00a0: réponse à votre demande")
 
 
 # ------------------------------------------------------------------------------ the admin page
@@ -291,7 +292,7 @@ def test_the_form_tells_the_requester_and_the_page_says_so(app, inbox, sysadmin)
             'name="notify" value="true" checked') in page  # ticked by default
     res = _post(app, sysadmin, req["id"], answer="Prévu pour juin.", notify="true")
     body = html.unescape(res.body)
-    assert "Réponse enregistrée ; le demandeur a été prévenu par courriel." in body
+    assert "Réponse enregistrée\u00a0; le demandeur a été prévenu par courriel." in body
     assert len(inbox.messages) == 1
     body = html.unescape(app.get("/ckan-admin/demandes?status=answered",
                                  headers={"Authorization": sysadmin["token"]}).body)
@@ -314,7 +315,7 @@ def test_the_form_with_smtp_down_saves_and_says_the_requester_was_not_told(
     req = _request()
     res = _post(app, sysadmin, req["id"], answer="Prévu pour juin.", notify="true")
     assert res.status_code == 200
-    assert "Réponse enregistrée ; le demandeur n’a pas pu être prévenu par courriel" \
+    assert "Réponse enregistrée\u00a0; le demandeur n’a pas pu être prévenu par courriel" \
         in html.unescape(res.body)
     assert _stored(req["id"]).answer == "Prévu pour juin."
 

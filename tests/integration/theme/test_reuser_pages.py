@@ -4,6 +4,7 @@ the harvest source of a harvested dataset, only the fields that carry a value, t
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -28,7 +29,8 @@ def _understand(app, path):
 def _dd(block, title):
     for dt_ in block.find_all("dt"):
         if dt_.get_text(strip=True) == title:
-            return " ".join(dt_.find_next_sibling("dd").get_text(" ").split())
+            # white space collapsed, no-break spaces kept
+            return re.sub(r"[ \t\r\n]+", " ", dt_.find_next_sibling("dd").get_text(" ")).strip()
     raise AssertionError(f"{title!r} not in {[d.get_text() for d in block.find_all('dt')]}")
 
 
@@ -39,7 +41,7 @@ def test_last_update_in_words_and_how_long_ago(app, make_dataset):
          "last_modified": three_days_ago.isoformat()}])
     day = l10n.long_date(three_days_ago, "fr")
     block = _understand(app, f"/dataset/{ds['name']}")
-    assert f"Dernière mise à jour : {day} (il y a 3 jours)." in _dd(block, "Mises à jour")
+    assert f"Dernière mise à jour\u00a0: {day} (il y a 3 jours)." in _dd(block, "Mises à jour")
     assert "/" not in _dd(block, "Mises à jour")  # no « 26/11/2026 »
     assert _dd(block, "Période couverte") == "depuis le 15 novembre 2016"
     english = _understand(app, f"/en/dataset/{ds['name']}")
@@ -94,7 +96,7 @@ def test_a_harvested_dataset_names_its_harvest_source(app, httpserver, ckan_conf
     # the date the data changed at the source (Data Fair's dataUpdatedAt), not the harvest's:
     # an annual dataset last changed on 1 February 2025 is late
     updates = _dd(block, "Mises à jour")
-    assert "Dernière mise à jour : 1er février 2025 (il y a " in updates
+    assert "Dernière mise à jour\u00a0: 1er février 2025 (il y a " in updates
     assert block.find(attrs={"data-freshness": "late"})
 
 

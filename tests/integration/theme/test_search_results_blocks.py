@@ -72,17 +72,17 @@ def test_each_results_page_has_its_own_title(app, make_dataset):
     for path in ("/dataset/", "/dataset/?q=arbres", "/dataset/?q=arbres&page=2",
                  f"/dataset/?organization={org['name']}", "/dataset/?q=zzzintrouvable"):
         titles[path], soup = title(path)
-    assert titles["/dataset/"] == "Tous les jeux de données : 3 jeux de données, page 1 sur 2"
+    assert titles["/dataset/"] == "Tous les jeux de données\u00a0: 3 jeux de données, page 1 sur 2"
     assert titles["/dataset/?q=arbres"] == \
-        "Recherche « arbres » : 3 jeux de données, page 1 sur 2"
+        "Recherche «\u00a0arbres\u00a0»\u00a0: 3 jeux de données, page 1 sur 2"
     assert titles["/dataset/?q=arbres&page=2"].endswith(", page 2 sur 2")
     assert titles[f"/dataset/?organization={org['name']}"] == \
-        "Jeux de données : 3 jeux de données, 1 filtre, page 1 sur 2"
+        "Jeux de données\u00a0: 3 jeux de données, 1 filtre, page 1 sur 2"
     assert titles["/dataset/?q=zzzintrouvable"] == \
-        "Recherche « zzzintrouvable » : aucun jeu de données"
+        "Recherche «\u00a0zzzintrouvable\u00a0»\u00a0: aucun jeu de données"
     assert len(set(titles.values())) == len(titles)
     heading = title("/dataset/?q=arbres")[1].find("h1").get_text(" ", strip=True)
-    assert heading == "3 jeux de données trouvés pour « arbres »"
+    assert heading == "3 jeux de données trouvés pour «\u00a0arbres\u00a0»"
 
 
 @pytest.mark.ckan_config("ckan.datasets_per_page", "2")
@@ -107,4 +107,4 @@ def test_results_followed_by_htmx_carry_their_title(app, make_dataset):
                    headers={"HX-Request": "true", "HX-Boosted": "true"}).body
     soup = BeautifulSoup(body, "html.parser")
     assert soup.find("title").get_text().startswith(
-        "Jeux de données : 1 jeu de données, 1 filtre - ")
+        "Jeux de données\u00a0: 1 jeu de données, 1 filtre - ")
