@@ -328,11 +328,12 @@ wait_http() { # name (its pid and log), url, tries, pause, what (French, for mes
 }
 
 start_web() {
-  if ! alive "$RUN/web.pid"; then
-    port_busy "$WEB_PORT" && die "le port $WEB_PORT (portail) est déjà pris ; choisissez POITIERS_WEB_PORT."
-    say "Portail : démarrage sur http://localhost:$WEB_PORT"
-    start_bg web "$VENV/bin/ckan" -c "$INI" run --host 0.0.0.0 --port "$WEB_PORT" --disable-reloader
-  fi
+  # started again each time, as the demo server: a portal or a harvest consumer left running
+  # kept the code and the configuration of its start (an option changed in ckan.ini, an upgrade)
+  for name in web harvest-gather harvest-fetch; do stop_pidfile "$name" >/dev/null; done
+  port_busy "$WEB_PORT" && die "le port $WEB_PORT (portail) est déjà pris ; choisissez POITIERS_WEB_PORT."
+  say "Portail : démarrage sur http://localhost:$WEB_PORT"
+  start_bg web "$VENV/bin/ckan" -c "$INI" run --host 0.0.0.0 --port "$WEB_PORT" --disable-reloader
   start_bg harvest-gather "$VENV/bin/ckan" -c "$INI" harvester gather-consumer
   start_bg harvest-fetch "$VENV/bin/ckan" -c "$INI" harvester fetch-consumer
   wait_http web "http://127.0.0.1:$WEB_PORT/api/3/action/status_show" 120 0.5 "le portail"
