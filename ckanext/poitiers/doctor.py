@@ -112,18 +112,39 @@ def check_harvesters(config, timeout: float) -> list[Check]:
         return []
     from ckanext.poitiers.harvesters import source_guard
 
+    checks = _harvest_database_log(config)
     unguarded = source_guard.unguarded_harvesters()
     if not unguarded:
-        return [Check(_("Harvesters"), OK,
-                      _("Every loaded harvester downloads through the SSRF guard."))]
+        return checks + [Check(_("Harvesters"), OK,
+                               _("Every loaded harvester downloads through the SSRF guard."))]
     names = ", ".join(f"{plugin} ({source_type})" for plugin, source_type in unguarded)
-    return [Check(
+    return checks + [Check(
         _("Harvesters"), WARNING,
         _("Loaded harvesters that download with their own code: {names}. The address of their "
           "sources is checked when a source is saved and when a job starts, not their "
           "redirects nor their next pages.").format(names=names),
         _("Remove them from ckan.plugins unless a source needs them; the Poitiers harvesters "
           "cover Data Fair, udata, transport.data.gouv.fr, DCAT and OpenAgenda."))]
+
+
+def _harvest_database_log(config) -> list[Check]:
+    """ckanext-harvest's database log (``ckan.harvest.log_scope`` ≥ 0) commits the session at
+    each line it writes; on CKAN 2.12 the line it logs inside ``package_update`` ends the update's
+    transaction, and every edit of a harvest source fails."""
+    _ = tk._
+    try:
+        scope = int(str(config.get("ckan.harvest.log_scope", -1)).strip())
+    except ValueError:
+        return []  # ckanext-harvest's own reading of the option fails first
+    if scope < 0 or not tk.check_ckan_version(min_version="2.12.0b0"):
+        return []
+    return [Check(
+        _("Harvest log"), ERROR,
+        _("ckan.harvest.log_scope = {scope}: ckanext-harvest writes its log lines to the database "
+          "with a commit of its own, which ends CKAN 2.12's transaction when a harvest source is "
+          "saved: editing a harvest source fails (HTTP 500).").format(scope=scope),
+        _("Set ckan.harvest.log_scope = -1 (or remove the line) in the CKAN configuration file, "
+          "then restart the portal."))]
 
 
 def check_postgresql(config, timeout: float) -> list[Check]:

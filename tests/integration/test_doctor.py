@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from ckan.cli.cli import ckan
+from ckan.plugins import toolkit
 
 from ckanext.poitiers import doctor
 from tests.smtp import smtp_server
@@ -75,6 +76,26 @@ def test_our_configuration_loads_only_guarded_harvesters(ckan_config):
     (check,) = doctor.check_harvesters(ckan_config, 1)
     assert check.status == doctor.OK, check.message
     # the warning when a stock harvester is loaded: tests/harvest/test_source_guard.py
+
+
+@pytest.mark.parametrize("scope", ["0", "1", " 7 "])
+def test_the_harvest_database_log_is_named_as_breaking_source_edits(ckan_config, monkeypatch,
+                                                                    scope):
+    # tests/harvest/test_source_edit.py shows the edit that fails with it (CKAN 2.12)
+    monkeypatch.setitem(ckan_config, "ckan.harvest.log_scope", scope)
+    errors = [c for c in doctor.check_harvesters(ckan_config, 1) if c.failed]
+    if not toolkit.check_ckan_version(min_version="2.12.0b0"):
+        assert errors == []  # CKAN 2.11's package_update has no nested transaction to end
+        return
+    [error] = errors
+    assert f"ckan.harvest.log_scope = {scope.strip()}" in error.message
+    assert "HTTP 500" in error.message and "ckan.harvest.log_scope = -1" in error.fix
+
+
+@pytest.mark.parametrize("scope", ["-1", "", "beaucoup"])
+def test_no_harvest_database_log_no_error(ckan_config, monkeypatch, scope):
+    monkeypatch.setitem(ckan_config, "ckan.harvest.log_scope", scope)
+    assert not any(c.failed for c in doctor.check_harvesters(ckan_config, 1))
 
 
 def test_plugin_order_and_missing_plugins_are_reported():
