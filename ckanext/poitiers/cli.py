@@ -8,6 +8,8 @@ import sys
 import ckan.plugins.toolkit as tk
 import click
 
+from ckanext.poitiers import rules
+
 log = logging.getLogger(__name__)
 SYMBOLS = {"ok": "✔", "warning": "⚠", "error": "✘"}
 
@@ -423,7 +425,7 @@ def migrate(mode, default_frequency, default_communes, default_personal_data, de
         if not plan.needed and not plan.missing:
             continue
         to_migrate += 1
-        click.echo(_("« {value} »").format(value=plan.name))
+        click.echo(rules.quoted(plan.name, _, model.PACKAGE_NAME_MAX_LENGTH))
         for key, value in plan.changes.items():
             click.echo("  " + _("{field} ← {value}").format(field=key, value=value))
         for key, target in plan.used_extras.items():
@@ -489,8 +491,11 @@ def _first_line(exc: BaseException) -> str:
 def _stopped(name: str, exc: BaseException, migrated: list[str]) -> CommandError:
     """The error that ends ``migrate --apply`` when a service fails (not a refusal of one
     dataset): what was written before is named, the failed dataset's changes are rolled back."""
-    done = (", ".join(tk._("« {value} »").format(value=n) for n in migrated) if migrated
-            else tk._("no dataset"))
+    from ckan import model
+
+    # names quoted whole
+    done = (", ".join(rules.quoted(n, tk._, model.PACKAGE_NAME_MAX_LENGTH) for n in migrated)
+            if migrated else tk._("no dataset"))
     return _service_stopped(exc, f"Migration stopped at {name}", tk._(
         "The migration stopped at “{name}”, which is unchanged: {error}. Migrated before it: "
         "{done}. The datasets after it are unchanged; run the command again once the cause is "

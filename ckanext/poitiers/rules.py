@@ -50,6 +50,12 @@ def shown(value, limit: int = SHOWN_MAX) -> str:
     return text
 
 
+def quoted(value, gettext, limit: int = SHOWN_MAX) -> str:
+    """``value`` as :func:`shown` writes it, between the quotation marks of the language of
+    ``gettext`` (the caller's translation function; French: « value », no-break spaces inside)."""
+    return gettext("« {value} »").format(value=shown(value, limit))
+
+
 def url_schemes_of(setting) -> list[str]:
     """The schemes of CKAN's ``ckan.valid_url_schemes`` (a list or a space-separated text; its
     default when empty), in lower case."""

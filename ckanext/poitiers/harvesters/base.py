@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 import hashlib
 import json
 import logging
@@ -260,10 +259,11 @@ def format_validation_error(error_dict: dict, labels: dict | None = None) -> str
     def labelled(label, error: str) -> str:
         return _("{label}: {error}").format(label=label, error=error)
 
+    # « a ; b » in French: the separator the catalogue writes between two items
+    separator = _("{first}; {second}").format(first="", second="")
+
     def listed(texts: list[str]) -> str:
-        return functools.reduce(
-            lambda first, second: _("{first}; {second}").format(first=first, second=second),
-            texts) if texts else ""
+        return separator.join(texts)
 
     def text(value, sub: dict) -> str:
         if isinstance(value, dict):

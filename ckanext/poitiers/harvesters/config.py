@@ -10,6 +10,7 @@ import dataclasses
 import json
 from typing import Any
 
+from ckanext.poitiers import rules
 from ckanext.poitiers.harvesters.i18n import _, ngettext
 
 
@@ -37,11 +38,7 @@ SHOWN_CHARACTERS = 40
 
 def shown(values) -> str:
     """Values quoted for a French message, without flooding it: the first few, each cut."""
-    quoted = [
-        _("« {value} »").format(
-            value=v if len(str(v)) <= SHOWN_CHARACTERS else str(v)[:SHOWN_CHARACTERS] + "…")
-        for v in list(values)[:SHOWN_VALUES]
-    ]
+    quoted = [rules.quoted(v, _, SHOWN_CHARACTERS) for v in list(values)[:SHOWN_VALUES]]
     if len(values) > SHOWN_VALUES:
         quoted.append("…")
     return ", ".join(quoted)
