@@ -361,9 +361,9 @@ def test_a_change_of_the_events_alone_updates_the_dataset(httpserver, make_runne
     job, _results = runner.run()
     assert object_errors(job) == []
     assert _dates(datasets(runner.source.id)) == {"2025-01-09T13:53:30"}
-    # one event asked for, the latest changed, with the source's key
+    # one event asked for, the latest changed (removed events included), with the source's key
     assert agenda_events["seen"][0] == {"key": ["oa_pk_test"], "size": ["1"],
-                                        "sort": ["updatedAt.desc"],
+                                        "sort": ["updatedAt.desc"], "removed": ["null"],
                                         "includeFields[]": ["uid", "updatedAt"]}
     _job, results = runner.run()
     assert results == {}  # nothing changed: skipped at gather time
@@ -373,6 +373,12 @@ def test_a_change_of_the_events_alone_updates_the_dataset(httpserver, make_runne
     job, results = runner.run()
     assert len(results) == 1 and object_errors(job) == []
     assert _dates(datasets(runner.source.id)) == {"2025-02-03T09:00:00"}
+    # an event removed from the agenda (OpenAgenda lists it with removed=null, as
+    # {uid, removed, updatedAt}): the exports changed, their date follows
+    agenda_events["events"] = [{"uid": 1, "removed": True, "updatedAt": "2025-02-10T08:30:00Z"}]
+    job, results = runner.run()
+    assert len(results) == 1 and object_errors(job) == []
+    assert _dates(datasets(runner.source.id)) == {"2025-02-10T08:30:00"}
 
 
 @pytest.mark.integration

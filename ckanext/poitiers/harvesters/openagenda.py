@@ -119,15 +119,16 @@ class OpenAgendaHarvester(PoitiersHarvester):
     @staticmethod
     def _with_events_date(client, api: str, record: dict, params: dict) -> dict:
         """The agenda with the ``updatedAt`` of its latest changed event (one request: the events
-        sorted by last change, one of them): read with the listing, so that a change of the
-        events alone is a change of the record. Its failure only leaves the date unread."""
+        sorted by last change, one of them, removed events included: a removal changes the
+        exports too): read with the listing, so that a change of the events alone is a change
+        of the record. Its failure only leaves the date unread."""
         uid = mapping.uid_of(record)
         if uid is None:
             return record  # refused by the mapping, with its reason
         url = f"{api}/agendas/{mapping.segment(uid)}/events"
         try:
             body = client.get_json(url, params={
-                **params, "size": 1, "sort": "updatedAt.desc",
+                **params, "size": 1, "sort": "updatedAt.desc", "removed": "null",
                 "includeFields[]": ["uid", "updatedAt"]})
         except RemoteError as e:
             return {**record, EVENTS_UNREAD: str(e)}
