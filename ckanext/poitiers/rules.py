@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 #: longest excerpt of a wrong value quoted back in a message
 SHOWN_MAX = 60
+SPACES = re.compile(r"\s+")
 #: longest web address accepted (RFC 9110 asks clients and servers to support at least 8,000
 #: octets; beyond, the search index refuses the value)
 URL_MAX = 8000
@@ -34,8 +35,9 @@ EMAIL = "email"
 
 
 def shown(value, limit: int = SHOWN_MAX) -> str:
-    """A wrong value as a message quotes it: lists as ``a, b``, spaces collapsed, at most
-    ``limit`` characters (then « … »)."""
+    """A wrong value as a message quotes it: lists as ``a, b``, each run of spaces or line
+    breaks as one space (a space around the value stays visible: it may be what is wrong), at
+    most ``limit`` characters (then « … »)."""
     if isinstance(value, (list, tuple, set)):
         text = ", ".join(shown(v, limit) for v in value)
     elif isinstance(value, dict):
@@ -44,7 +46,7 @@ def shown(value, limit: int = SHOWN_MAX) -> str:
         text = ""
     else:
         text = str(value)
-    text = " ".join(text.split())
+    text = SPACES.sub(" ", text)
     if len(text) > limit:
         text = text[:limit - 1].rstrip() + "…"
     return text

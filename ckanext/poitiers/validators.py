@@ -106,7 +106,7 @@ def poitiers_required(field, schema):
 
 
 def _unknown_message(vocabulary: str, value) -> str:
-    if _empty(value) or not shown(value):
+    if _empty(value) or not shown(value).strip():
         return _("An empty value was sent: choose one of the proposed values")
     if not isinstance(value, str):
         return _("“{value}” is not one of the proposed values: send one text value").format(
