@@ -532,10 +532,17 @@ def page_suffix(page) -> str:
     return ""
 
 
-def error_page(code, content, name=None) -> dict:
+# what CKAN's dataset search passes to abort(500) when Solr does not answer
+SEARCH_DOWN = "Solr returned an error while searching."
+
+
+def error_page(code, content, name=None, log_detail: bool = False) -> dict:
     """French title and message of an error page. CKAN passes werkzeug's English name and, when
     the view gave no message, werkzeug's English description (or « Internal server error »): those
-    are replaced; a message a view gave (already through gettext) is kept."""
+    are replaced; a message a view gave (already through gettext) is kept, but for a server error
+    (500): there, views pass the text of an exception, in English and about the portal's insides
+    (ckanext-harvest's « An error occurred: [<exception>] », CKAN's « Solr returned an error while
+    searching. »), not shown to the visitor but logged (``log_detail``: once a page)."""
     from werkzeug.exceptions import default_exceptions
 
     if isinstance(code, (list, tuple)):
@@ -568,6 +575,11 @@ def error_page(code, content, name=None) -> dict:
     if code in default_exceptions:
         english.add(default_exceptions[code].description)
     message = content if content and str(content).strip() not in english else default
+    if code == 500 and message is not default:
+        if log_detail:
+            log.warning("Server error page, detail not shown to the visitor: %s", content)
+        message = (tk._("The search is unavailable for a moment: try again in a few minutes.")
+                   if str(content).strip() == SEARCH_DOWN else default)
     return {"title": tk._("{title} (error {code})").format(title=title, code=code),
             "heading": title, "message": message, "code": code}
 

@@ -1,6 +1,8 @@
 """Fixtures of the theme's integration tests: the database with our requests table (emptied),
-and datasets that satisfy the Poitiers schema."""
+datasets that satisfy the Poitiers schema, and Solr not answering."""
 from __future__ import annotations
+
+import socket
 
 import pytest
 from ckan import model
@@ -31,3 +33,18 @@ def make_dataset():
         return factories.Dataset(**data)
 
     return make
+
+
+@pytest.fixture
+def solr_down(ckan_config, monkeypatch):
+    """Solr stops answering (a closed port): CKAN's real connection fails."""
+    from ckan.lib.search import common
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/solr/ckan"
+    monkeypatch.setitem(ckan_config, "solr_url", url)
+    settings = getattr(common, "SolrSettings", None)  # CKAN 2.11 keeps its own copy
+    if settings is not None:
+        monkeypatch.setattr(settings, "_url", url)

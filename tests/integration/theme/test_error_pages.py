@@ -2,6 +2,8 @@
 link reaches (RGAA 12.6, 12.7), no « Click here » link (RGAA 6.1), no empty landmark."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -53,3 +55,37 @@ def test_server_error_text(app):
     assert error["title"] == "Erreur du portail (erreur 500)"
     assert error["message"].startswith("Une erreur s’est produite sur le portail.")
     assert kept["message"] == "Ressource introuvable"
+
+
+# what ckanext-harvest's views pass to abort(500) when an action fails
+HARVEST_500 = ("An error occurred: [(psycopg2.OperationalError) server closed the connection "
+               "unexpectedly [SQL: SELECT harvest_source.id FROM harvest_source]]")
+
+
+def test_a_server_error_shows_no_exception_text_and_logs_it(app, enabled_log):
+    caplog = enabled_log(logging.getLogger(theme_helpers.__name__))
+    with app.flask_app.test_request_context():
+        error = theme_helpers.error_page(500, HARVEST_500, log_detail=True)
+        again = theme_helpers.error_page(500, HARVEST_500)
+        refused = theme_helpers.error_page(403, "Vous ne pouvez pas modifier cette source")
+    assert error["message"].startswith("Une erreur s’est produite sur le portail.")
+    assert again["message"] == error["message"]
+    # logged for the administrator, once a page
+    logged = [r.getMessage() for r in caplog.records if "psycopg2" in r.getMessage()]
+    assert len(logged) == 1 and "harvest_source" in logged[0]
+    # the messages of the other errors are the views' own (through gettext)
+    assert refused["message"] == "Vous ne pouvez pas modifier cette source"
+
+
+def test_search_with_solr_down_says_so_in_french_without_solr_in_it(app, solr_down,
+                                                                    enabled_log):
+    caplog = enabled_log(logging.getLogger(theme_helpers.__name__))
+    res = app.get("/dataset/", status=500)
+    soup = _soup(res)
+    main = soup.find(attrs={"role": "main"})
+    assert [h.get_text(strip=True) for h in main.find_all("h1")] == ["Erreur du portail"]
+    assert "La recherche est momentanément indisponible\u00a0: réessayez dans quelques " \
+           "minutes." in main.get_text()
+    # CKAN's text (« Solr returned an error while searching. ») is in the log, not the page
+    assert "Solr" not in res.body and "returned" not in res.body
+    assert any("Solr returned an error" in r.getMessage() for r in caplog.records)

@@ -1,7 +1,6 @@
 """/sitemap.xml and robots.txt: public, published datasets only, with the real Solr."""
 from __future__ import annotations
 
-import socket
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -126,21 +125,6 @@ def test_values_are_entity_escaped_as_the_protocol_asks():
     root = ET.fromstring(body)
     assert root.findtext("s:url/s:loc", namespaces=NS) == "https://x.fr/?a=1&b='2'"
     assert "&apos;2&apos;" in body
-
-
-@pytest.fixture
-def solr_down(ckan_config, monkeypatch):
-    """Solr stops answering (a closed port): CKAN's real connection fails."""
-    from ckan.lib.search import common
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/solr/ckan"
-    monkeypatch.setitem(ckan_config, "solr_url", url)
-    settings = getattr(common, "SolrSettings", None)  # CKAN 2.11 keeps its own copy
-    if settings is not None:
-        monkeypatch.setattr(settings, "_url", url)
 
 
 def test_solr_down_is_a_clean_503_not_an_error_page(app, solr_down):
