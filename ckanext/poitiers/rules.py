@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 #: longest excerpt of a wrong value quoted back in a message
 SHOWN_MAX = 60
+#: a run of spaces or line breaks in a quoted value (written as one space)
 SPACES = re.compile(r"\s+")
 #: longest web address accepted (RFC 9110 asks clients and servers to support at least 8,000
 #: octets; beyond, the search index refuses the value)
