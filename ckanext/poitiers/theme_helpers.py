@@ -295,13 +295,26 @@ def period_date(value) -> str:
 
 
 def period(pkg: dict) -> dict:
-    """The bounds of the period covered, and the sentence that says it: French puts « le »
-    before a day and nothing before a month or a year (« depuis le 15 novembre 2016 », « depuis
-    mars 2024 », « du 1er janvier 2015 au 31 décembre 2024 », « de 2015 à 2024 », « du 1er
-    janvier 2015 à 2024 », « d’avril 2015 au 31 mars 2024 »)."""
+    """The first period the dataset covers (:func:`period_of`)."""
     cov = _first(pkg.get("temporal_coverage"))
-    raw_start = cov.get("start") or pkg.get("temporal_start")
-    raw_end = cov.get("end") or pkg.get("temporal_end")
+    return period_of(cov.get("start") or pkg.get("temporal_start"),
+                     cov.get("end") or pkg.get("temporal_end"))
+
+
+def periods(value) -> list[str]:
+    """Each period of a ``temporal_coverage`` value as its sentence (:func:`period_of`), in the
+    order given; periods without a bound are left out."""
+    entries = value if isinstance(value, list) else [value]
+    texts = (period_of(e.get("start"), e.get("end"))["text"]
+             for e in entries if isinstance(e, dict))
+    return [text for text in texts if text]
+
+
+def period_of(raw_start, raw_end) -> dict:
+    """The bounds of a period, and the sentence that says it: French puts « le » before a day
+    and nothing before a month or a year (« depuis le 15 novembre 2016 », « depuis mars 2024 »,
+    « du 1er janvier 2015 au 31 décembre 2024 », « de 2015 à 2024 », « du 1er janvier 2015 à
+    2024 », « d’avril 2015 au 31 mars 2024 »)."""
     start, end = period_date(raw_start), period_date(raw_end)
     start_day = bool(start) and not l10n.partial_date(raw_start)
     end_day = bool(end) and not l10n.partial_date(raw_end)
@@ -429,6 +442,13 @@ def dcat_links(pkg: dict) -> dict:
         }
     except Exception:  # noqa: BLE001 - ckanext.dcat.enable_rdf_endpoints = false
         return {}
+
+
+def entries_with_value(value, field: dict) -> list[dict]:
+    """The entries of a repeating field (publisher, contacts, periods) that have a value to
+    show (:func:`has_value`)."""
+    entries = value if isinstance(value, list) else []
+    return [e for e in entries if isinstance(e, dict) and has_value(e, field)]
 
 
 def has_value(value, field: dict | None = None) -> bool:
@@ -627,6 +647,8 @@ def all_helpers() -> dict:
         "poitiers_theme_entries": theme_entries,
         "poitiers_home_datasets": home_datasets,
         "poitiers_understand": understand,
+        "poitiers_periods": periods,
+        "poitiers_entries_with_value": entries_with_value,
         "poitiers_human_size": human_size,
         "poitiers_number": number,
         "poitiers_api_snippets": api_snippets,

@@ -119,7 +119,8 @@ def test_additional_information_lists_the_fields_that_have_a_value(app, make_dat
         assert empty not in rows
     publisher = " ".join(table.find("th", string="Éditeur").find_next_sibling("td")
                          .get_text(" ").split())
-    assert publisher == "Éditeur 1 Nom Ville de Poitiers"  # no « URI », « SIREN ou SIRET »
+    # no « URI », « SIREN ou SIRET »; no « Éditeur 1 » under the row « Éditeur »
+    assert publisher == "Nom Ville de Poitiers"
 
     res_soup = _soup(app.get(f"/dataset/{ds['name']}/resource/{ds['resources'][0]['id']}"))
     res_rows = _rows(res_soup.find("section", class_="additional-info")
@@ -130,6 +131,56 @@ def test_additional_information_lists_the_fields_that_have_a_value(app, make_dat
     assert all(value for value in res_rows.values()), res_rows
     for internal in ("Has views", "State", "Package id", "Position", "Resource type"):
         assert internal not in res_rows
+
+
+def _row(table, label):
+    return " ".join(table.find("th", string=label).find_next_sibling("td").get_text(" ").split())
+
+
+def test_additional_information_says_periods_and_dates_in_words(app, make_dataset):
+    ds = make_dataset(
+        temporal_coverage=[{"start": "2025-09-01", "end": "2026-07-04"}],
+        gtfs_start_date="2025-09-01", gtfs_end_date="2026-07-04",
+        contact=[{"name": "Service SIG", "email": "sig@example.org"},
+                 {"name": "Mobilités", "email": "mobilite@example.org"}])
+    table = _soup(app.get(f"/dataset/{ds['name']}")).find(
+        "section", class_="additional-info").find("table")
+    # as the « Comprendre ces données » block says it, not « Période 1 Début … Fin … »
+    assert _row(table, "Couverture temporelle") == "du 1er septembre 2025 au 4 juillet 2026"
+    # the dates of the GTFS feed in words, not 2025-09-01
+    assert _row(table, "Début de validité (GTFS)") == "1er septembre 2025"
+    assert _row(table, "Fin de validité (GTFS)") == "4 juillet 2026"
+    # two contacts: numbered, each with its own subfields
+    contacts = _row(table, "Point de contact")
+    assert contacts.startswith("Contact 1 Nom ou service Service SIG"), contacts
+    assert "Contact 2 Nom ou service Mobilités" in contacts
+
+
+def test_several_periods_are_listed_each_as_a_sentence(app, make_dataset):
+    ds = make_dataset(temporal_coverage=[{"start": "2015", "end": "2019"},
+                                         {"start": "2024-03"}])
+    table = _soup(app.get(f"/dataset/{ds['name']}")).find(
+        "section", class_="additional-info").find("table")
+    cell = table.find("th", string="Couverture temporelle").find_next_sibling("td")
+    assert [li.get_text(strip=True) for li in cell.find_all("li")] == [
+        "de 2015 à 2019", "depuis mars 2024"]
+
+
+def test_periods(app):
+    with app.flask_app.test_request_context(environ_overrides={"CKAN_LANG": "fr"}):
+        assert theme_helpers.periods([{"start": "2016-11-15"}, {"end": "2024"}, {}, "x"]) == [
+            "depuis le 15 novembre 2016", "jusqu’en 2024"]
+        assert theme_helpers.periods(None) == [] and theme_helpers.periods("2024") == []
+        assert theme_helpers.periods({"start": "2024-04"}) == ["depuis avril 2024"]
+
+
+def test_entries_with_value():
+    contact = {"field_name": "contact", "repeating_subfields": [
+        {"field_name": "name"}, {"field_name": "email"}]}
+    entries = [{"name": " "}, {"name": "SIG"}, "x", {"email": "a@b.fr"}]
+    assert theme_helpers.entries_with_value(entries, contact) == [
+        {"name": "SIG"}, {"email": "a@b.fr"}]
+    assert theme_helpers.entries_with_value(None, contact) == []
 
 
 def test_the_api_block_links_the_dcat_descriptions(app, make_dataset):
