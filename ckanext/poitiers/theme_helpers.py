@@ -638,6 +638,27 @@ def pager(page, **kwargs) -> Markup:
 _ACTIVE_PAGE = re.compile(r'(<li class="page-item active">\s*<a )')
 
 
+def harvest_options() -> list[dict]:
+    """The configuration options of each of our harvesters, for the harvest source form: the
+    harvester's name and title, and its options (:func:`harvesters.config.describe`) in the
+    page's language. Harvesters of other extensions (without declared options) are left out."""
+    from ckanext.harvest.interfaces import IHarvester
+    from ckanext.poitiers.harvesters import config as source_config
+
+    described = []
+    for harvester in plugins.PluginImplementations(IHarvester):
+        options = getattr(harvester, "all_options", None)
+        if options is None:
+            continue
+        info = harvester.info()
+        # info() speaks the portal's default language (the harvesters' messages); the form,
+        # the page's
+        title = tk._(harvester.TITLE) if getattr(harvester, "TITLE", None) else info["title"]
+        described.append({"name": info["name"], "title": title,
+                          "options": source_config.describe(options(), tk._)})
+    return described
+
+
 def all_helpers() -> dict:
     return {
         "poitiers_vocabulary_label": vocabulary_label,
@@ -649,6 +670,7 @@ def all_helpers() -> dict:
         "poitiers_understand": understand,
         "poitiers_periods": periods,
         "poitiers_entries_with_value": entries_with_value,
+        "poitiers_harvest_options": harvest_options,
         "poitiers_human_size": human_size,
         "poitiers_number": number,
         "poitiers_api_snippets": api_snippets,

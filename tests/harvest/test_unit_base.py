@@ -110,6 +110,24 @@ def test_config_defaults_and_values():
     assert config.parse('{"page_size": 5}', OPTIONS)["page_size"] == 5
 
 
+def test_config_describe():
+    options = {"page_size": config.Option(int, default=100, help="Datasets asked for at each "
+                                                                 "request (1 to 1,000)."),
+               "filters": config.Option(dict, default={"owner": "Ville d’é"})}
+    # in French (the default gettext: the portal's default language)
+    assert config.describe(options) == [
+        {"name": "page_size", "type": "un nombre entier", "default": "100",
+         "help": "Nombre de jeux de données demandés à chaque requête (de 1 à 1\u202f000)."},
+        {"name": "filters", "type": "un objet de textes", "default": '{"owner": "Ville d’é"}',
+         "help": ""},
+    ]
+    # the page's gettext when the form calls it
+    english = config.describe(options, gettext=lambda text: text)
+    assert [(d["type"], d["help"]) for d in english] == [
+        ("an integer", "Datasets asked for at each request (1 to 1,000)."),
+        ("an object of texts", "")]
+
+
 @pytest.mark.parametrize(
     "text,message",
     [

@@ -54,7 +54,7 @@ from ckanext.poitiers.harvesters.common_mapping import (
     usable_resources,
 )
 from ckanext.poitiers.harvesters.http import HttpClient, HttpSettings, RemoteError
-from ckanext.poitiers.harvesters.i18n import _, default_locale, ngettext, number
+from ckanext.poitiers.harvesters.i18n import N_, _, default_locale, ngettext, number
 from ckanext.poitiers.rules import web_address_fault
 from ckanext.poitiers.validators import ADDRESS_VALIDATORS, url_schemes
 
@@ -84,19 +84,27 @@ NOT_MODIFIED_BATCH = 1000  # « not modified » report objects written per INSER
 SEARCH_COMMIT_EVERY = 10.0  # seconds between two Solr commits during an import
 
 COMMON_OPTIONS = {
-    "preserve_fields": source_config.Option(list, default=[]),
+    "preserve_fields": source_config.Option(list, default=[], help=N_(
+        "Fields that keep the value a publisher gave them on the portal once it is filled in "
+        "(e.g. [\"notes\"]): the harvest no longer overwrites them.")),
     # what the Poitiers schema requires and a source may not say
-    "default_communes": source_config.Option(list, default=[GRAND_POITIERS],
-                                             vocabulary="communes"),
-    "default_frequency": source_config.Option(str, default=UNKNOWN_FREQUENCY,
-                                              vocabulary="frequencies"),
+    "default_communes": source_config.Option(
+        list, default=[GRAND_POITIERS], vocabulary="communes", help=N_(
+            "INSEE codes of communes (or 200069854, Grand Poitiers as a whole) given to a "
+            "dataset whose record names no commune of the portal.")),
+    "default_frequency": source_config.Option(
+        str, default=UNKNOWN_FREQUENCY, vocabulary="frequencies", help=N_(
+            "Update frequency of a dataset whose record gives none: a code of the EU "
+            "vocabulary (e.g. MONTHLY) or of data.gouv.fr (e.g. monthly).")),
     "default_personal_data": source_config.Option(
-        str, default="none", choices=tuple(vocabularies.values("personal_data"))
-    ),
+        str, default="none", choices=tuple(vocabularies.values("personal_data")), help=N_(
+            "Whether the harvested datasets hold personal data: none, anonymised or "
+            "personal.")),
     # Poitiers sub-themes of the datasets whose record gives no theme we recognise
     "default_themes": source_config.Option(
-        list, default=[], choices=tuple(vocabularies.values("poitiers_themes"))
-    ),
+        list, default=[], choices=tuple(vocabularies.values("poitiers_themes")), help=N_(
+            "Poitiers themes (e.g. [\"mobilite\"]) given to a dataset whose record gives no "
+            "theme the portal recognises.")),
 }
 DEFAULTED_FIELDS = {
     "communes": "default_communes",

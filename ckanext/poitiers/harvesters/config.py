@@ -30,6 +30,8 @@ class Option:
     vocabulary: str | None = None
     # the longest text (characters) or list (items) accepted
     max_length: int | None = None
+    # what the option does, for the source form (English, marked with N_, translated there)
+    help: str = ""
 
 
 SHOWN_VALUES = 5
@@ -52,13 +54,13 @@ def _in_vocabulary(vocabulary: str, value: str) -> bool:
     return vocabularies.is_valid(vocabulary, value)
 
 
-def _type_name(kind: type) -> str:
+def _type_name(kind: type, gettext=_) -> str:
     return {
-        int: _("an integer"),
-        str: _("a text"),
-        bool: _("true or false"),
-        list: _("a list of texts"),
-        dict: _("an object of texts"),
+        int: gettext("an integer"),
+        str: gettext("a text"),
+        bool: gettext("true or false"),
+        list: gettext("a list of texts"),
+        dict: gettext("an object of texts"),
     }[kind]
 
 
@@ -109,6 +111,17 @@ def _check(name: str, option: Option, value: Any) -> list[str]:
                 ).format(name=name, values=shown(bad), vocabulary=option.vocabulary)
             )
     return errors
+
+
+def describe(options: dict[str, Option], gettext=_) -> list[dict]:
+    """Each option as the source form explains it: its name, its JSON type, its default (as
+    JSON) and what it does, translated by ``gettext`` (the page's language)."""
+    return [
+        {"name": name, "type": _type_name(option.kind, gettext),
+         "default": json.dumps(option.default, ensure_ascii=False),
+         "help": gettext(option.help) if option.help else ""}
+        for name, option in options.items()
+    ]
 
 
 def parse(text: str | None, options: dict[str, Option]) -> dict:

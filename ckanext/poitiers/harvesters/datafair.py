@@ -21,8 +21,11 @@ class DataFairHarvester(PoitiersHarvester):
     TITLE = N_("Data Fair (data.grandpoitiers.fr)")
     DESCRIPTION = N_("Datasets of a Data Fair portal, with their files, APIs and attachments.")
     options = {
-        "page_size": Option(int, default=100, minimum=1, maximum=1000),
-        "filters": Option(dict, default={}),
+        "page_size": Option(int, default=100, minimum=1, maximum=1000, help=N_(
+            "Datasets asked for at each request (1 to 1,000).")),
+        "filters": Option(dict, default={}, help=N_(
+            "Query parameters added to the catalogue request, e.g. {\"owner\": "
+            "\"organization:grandpoitiers\"} for the datasets of one owner.")),
     }
 
     def list_records(self, client, source_url, config):

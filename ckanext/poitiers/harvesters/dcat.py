@@ -85,13 +85,17 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
     options = {
         **COMMON_OPTIONS,
         "rdf_format": source_config.Option(
-            str, default="", choices=("", "xml", "turtle", "json-ld", "n3", "nt")
-        ),
+            str, default="", choices=("", "xml", "turtle", "json-ld", "n3", "nt"), help=N_(
+                "Format of the catalogue: xml, turtle, json-ld, n3 or nt; empty: guessed from "
+                "the answer.")),
     }
 
     def info(self):
         return {"name": "poitiers_dcat", "title": _(self.TITLE),
                 "description": _(self.DESCRIPTION)}
+
+    def all_options(self) -> dict:
+        return self.options
 
     def validate_config(self, source_config_text):
         return source_config.validate(source_config_text, self.options)

@@ -30,11 +30,17 @@ class OpenAgendaHarvester(PoitiersHarvester):
     TITLE = N_("OpenAgenda")
     DESCRIPTION = N_("OpenAgenda agendas, as datasets whose resources are their exports and API.")
     options = {
-        "key": Option(str, default="", max_length=200),
-        "agendas": Option(list, default=[], max_length=500),
-        "search": Option(str, default="", max_length=200),
-        "official_only": Option(bool, default=False),
-        "license_id": Option(str, default="notspecified", vocabulary="licences"),
+        "key": Option(str, default="", max_length=200, help=N_(
+            "Public key of the OpenAgenda account (oa_pk_…); required.")),
+        "agendas": Option(list, default=[], max_length=500, help=N_(
+            "Uids of the agendas to harvest, as in openagenda.com/agendas/41648 (give "
+            "« agendas », « search » or both).")),
+        "search": Option(str, default="", max_length=200, help=N_(
+            "Words that find agendas to harvest on OpenAgenda.")),
+        "official_only": Option(bool, default=False, help=N_(
+            "With « search », only the agendas OpenAgenda marks as official.")),
+        "license_id": Option(str, default="notspecified", vocabulary="licences", help=N_(
+            "Licence of the agendas' data, an id of the portal's licences (e.g. lov2).")),
     }
 
     def check_settings(self, parsed):

@@ -37,9 +37,16 @@ class TransportHarvester(PoitiersHarvester):
     )
     options = {
         # SIREN of the AOM / EPCI or INSEE codes of communes that a dataset must cover
-        "covered": Option(list, default=["200069854", "86194"], max_length=100),
-        "types": Option(list, default=[], choices=mapping.TYPES, max_length=len(mapping.TYPES)),
-        "gtfs_facts": Option(bool, default=True),
+        "covered": Option(list, default=["200069854", "86194"], max_length=100, help=N_(
+            "SIREN of the transport authority, the EPCI or the owner (9 digits) or INSEE codes "
+            "of communes (5 characters): a dataset is harvested when it covers one of them.")),
+        "types": Option(
+            list, default=[], choices=mapping.TYPES, max_length=len(mapping.TYPES), help=N_(
+                "Dataset types of transport.data.gouv.fr to harvest (e.g. "
+                "[\"public-transit\"]); empty: every type.")),
+        "gtfs_facts": Option(bool, default=True, help=N_(
+            "Read each GTFS file to add its agencies, its numbers of routes and stops and its "
+            "validity dates to the dataset.")),
     }
 
     def check_settings(self, config: dict) -> None:

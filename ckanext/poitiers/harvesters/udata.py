@@ -19,9 +19,14 @@ class UdataHarvester(PoitiersHarvester):
     TITLE = N_("udata (data.gouv.fr)")
     DESCRIPTION = N_("Datasets of an organisation on data.gouv.fr or another udata portal.")
     options = {
-        "organization": Option(str, default=""),
-        "page_size": Option(int, default=100, minimum=1, maximum=1000),
-        "filters": Option(dict, default={}),
+        "organization": Option(str, default="", help=N_(
+            "Id of the organisation on the portal (data.gouv.fr); required unless « filters » "
+            "is given.")),
+        "page_size": Option(int, default=100, minimum=1, maximum=1000, help=N_(
+            "Datasets asked for at each request (1 to 1,000).")),
+        "filters": Option(dict, default={}, help=N_(
+            "Query parameters added to the dataset list request, e.g. {\"tag\": "
+            "\"poitiers\"}.")),
     }
 
     def check_settings(self, parsed):

@@ -299,3 +299,58 @@ def test_harvest_actions_tell_in_french(app, admin_content):
     source = admin_content["source"]["id"]  # (the buttons' links name the source by its id)
     assert "Source de moissonnage vidée" in flash(f"/harvest/clear/{source}")
     assert "La source de moissonnage a été désactivée." in flash(f"/harvest/delete/{source}")
+
+
+def test_the_source_form_lists_the_options_of_each_type_of_source(app, admin_content):
+    """Under « Configuration », each of our harvesters' options: name, role, JSON type and
+    default, in French; the list of the type chosen is open (the first type on a new source, the
+    source's own type when editing). The organisations are named by their title."""
+    soup = _sysadmin_soup(app, admin_content)
+    new = soup("/harvest/new")
+    lists = {d["data-source-type"]: d for d in new.select("details.poitiers-config-options")}
+    assert set(lists) == {"poitiers_datafair", "poitiers_udata", "poitiers_transport",
+                          "poitiers_dcat", "poitiers_openagenda"}
+    first = new.find("input", attrs={"name": "source_type", "checked": True})["value"]
+    assert [name for name, d in lists.items() if d.has_attr("open")] == [first]
+    datafair = lists["poitiers_datafair"]
+    assert text(datafair.find("summary")) == (
+        "Options du type «\u00a0Data Fair (data.grandpoitiers.fr)\u00a0»")
+    rows = {text(dt_): text(dt_.find_next_sibling("dd")) for dt_ in datafair.select("dt")}
+    assert rows["page_size"] == (
+        "Nombre de jeux de données demandés à chaque requête (de 1 à 1\u202f000). "
+        "Attendu\u00a0: un nombre entier. Par défaut\u00a0: 100")
+    assert rows["default_communes"].endswith(
+        "Attendu\u00a0: une liste de textes. Par défaut\u00a0: [\"200069854\"]")
+    # the options every harvester shares, then its own: what validate_config accepts
+    assert list(rows) == ["preserve_fields", "default_communes", "default_frequency",
+                          "default_personal_data", "default_themes", "page_size", "filters"]
+    assert all(not role.startswith("Attendu") for role in rows.values())  # each has a role
+    assert text(new.find(id="field-config-help")).startswith("Un objet JSON")
+    assert new.find(id="field-config")["aria-describedby"] == "field-config-help"
+    organisations = [text(o) for o in new.select("#field-organizations option")]
+    assert "Grand Poitiers" in organisations and "grand-poitiers" not in organisations
+
+    edit = soup("/harvest/edit/moissonnage-exemple")  # a DCAT source
+    opened = [d["data-source-type"] for d in edit.select("details.poitiers-config-options")
+              if d.has_attr("open")]
+    assert opened == ["poitiers_dcat"]
+    dcat_rows = [text(dt_) for dt_ in edit.select("details[data-source-type=poitiers_dcat] dt")]
+    assert dcat_rows[-1] == "rdf_format"
+
+
+def test_every_option_of_our_harvesters_says_what_it_does():
+    from ckan.plugins import PluginImplementations
+
+    from ckanext.harvest.interfaces import IHarvester
+    from ckanext.poitiers.harvesters import config as source_config
+
+    ours = [h for h in PluginImplementations(IHarvester) if hasattr(h, "all_options")]
+    assert len(ours) == 5
+    for harvester in ours:
+        for name, option in harvester.all_options().items():
+            assert option.help, f"{harvester.info()['name']}: « {name} » has no help"
+            # what the form shows is JSON a publisher can paste into the configuration
+            described = {d["name"]: d for d in source_config.describe(harvester.all_options())}
+            assert source_config.parse(
+                json.dumps({name: json.loads(described[name]["default"])}),
+                harvester.all_options())[name] == option.default
