@@ -3,6 +3,9 @@
 ``poitiers_vocabulary_list`` names every vocabulary with the field it serves and its size;
 ``poitiers_vocabulary_show`` returns the entries of one (stored value, labels in French and English,
 and the vocabulary's extra keys: EU code, URI, udata id, schema versions…).
+
+``package_list`` (CKAN's, chained) lists datasets only, not the harvest sources: see
+:func:`package_list`.
 """
 from __future__ import annotations
 
@@ -82,9 +85,37 @@ def vocabulary_auth(context, data_dict):
     return {"success": True}
 
 
+#: ckanext-harvest's dataset type of a harvest source
+HARVEST_SOURCE_TYPE = "harvest"
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_list(original_action, context, data_dict):
+    """CKAN's ``package_list`` without the harvest sources, which ckanext-harvest stores as
+    datasets of type ``harvest``: the search and the DCAT catalogue leave them out, and their
+    ``package_show`` refuses anonymous callers, so a client that read ``package_list`` then
+    ``package_show`` for each name met a « Not found » per source. ``limit`` and ``offset``
+    (checked by CKAN's pagination schema) count datasets only, so no page is short."""
+    from ckan import model
+    from ckan.logic.schema import default_pagination_schema
+
+    data, errors = tk.navl_validate(dict(data_dict), default_pagination_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    hidden = {key for row in model.Session.query(model.Package.id, model.Package.name).filter(
+        model.Package.type == HARVEST_SOURCE_TYPE) for key in row}
+    if not hidden:
+        return original_action(context, data_dict)
+    names = [n for n in original_action(context, {}) if n not in hidden]
+    offset, limit = data.get("offset") or 0, data.get("limit")
+    return names[offset:offset + limit] if limit else names[offset:]
+
+
 def all_actions() -> dict:
     return {"poitiers_vocabulary_list": poitiers_vocabulary_list,
-            "poitiers_vocabulary_show": poitiers_vocabulary_show}
+            "poitiers_vocabulary_show": poitiers_vocabulary_show,
+            "package_list": package_list}
 
 
 def all_auth_functions() -> dict:
