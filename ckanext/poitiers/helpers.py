@@ -56,9 +56,18 @@ def poitiers_schema_date(value) -> str:
     return l10n.long_date(day) if day else str(value)
 
 
+def poitiers_periods(value) -> list[str]:
+    """Each period of a ``temporal_coverage`` value as its sentence (« du 1er septembre 2025 au
+    4 juillet 2026 »): the schema's display snippet, which must render without our theme."""
+    from ckanext.poitiers import theme_helpers
+
+    return theme_helpers.periods(value)
+
+
 def all_helpers() -> dict:
     return {
         "poitiers_schema_date": poitiers_schema_date,
+        "poitiers_periods": poitiers_periods,
         "poitiers_facet_field": poitiers_facet_field,
         "poitiers_licence": poitiers_licence,
         "poitiers_licence_options": poitiers_licence_options,

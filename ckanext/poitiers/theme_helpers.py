@@ -668,7 +668,6 @@ def all_helpers() -> dict:
         "poitiers_theme_entries": theme_entries,
         "poitiers_home_datasets": home_datasets,
         "poitiers_understand": understand,
-        "poitiers_periods": periods,
         "poitiers_entries_with_value": entries_with_value,
         "poitiers_harvest_options": harvest_options,
         "poitiers_human_size": human_size,

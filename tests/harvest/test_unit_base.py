@@ -111,21 +111,25 @@ def test_config_defaults_and_values():
 
 
 def test_config_describe():
-    options = {"page_size": config.Option(int, default=100, help="Datasets asked for at each "
-                                                                 "request (1 to 1,000)."),
-               "filters": config.Option(dict, default={"owner": "Ville d’é"})}
+    options = {"page_size": config.Option(int, default=100, minimum=1, maximum=1000,
+                                          help="Datasets asked for at each request."),
+               "filters": config.Option(dict, default={"owner": "Ville d’é"}),
+               "rdf_format": config.Option(str, default="", choices=("", "xml", "nt"))}
     # in French (the default gettext: the portal's default language)
     assert config.describe(options) == [
         {"name": "page_size", "type": "un nombre entier", "default": "100",
-         "help": "Nombre de jeux de données demandés à chaque requête (de 1 à 1\u202f000)."},
+         "help": "Nombre de jeux de données demandés à chaque requête.", "minimum": 1,
+         "maximum": 1000, "choices": []},
         {"name": "filters", "type": "un objet de textes", "default": '{"owner": "Ville d’é"}',
-         "help": ""},
+         "help": "", "minimum": None, "maximum": None, "choices": []},
+        {"name": "rdf_format", "type": "un texte", "default": '""', "help": "",
+         "minimum": None, "maximum": None, "choices": ["xml", "nt"]},
     ]
     # the page's gettext when the form calls it
     english = config.describe(options, gettext=lambda text: text)
     assert [(d["type"], d["help"]) for d in english] == [
-        ("an integer", "Datasets asked for at each request (1 to 1,000)."),
-        ("an object of texts", "")]
+        ("an integer", "Datasets asked for at each request."),
+        ("an object of texts", ""), ("a text", "")]
 
 
 @pytest.mark.parametrize(

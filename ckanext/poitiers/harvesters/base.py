@@ -98,14 +98,16 @@ COMMON_OPTIONS = {
             "vocabulary (e.g. MONTHLY) or of data.gouv.fr (e.g. monthly).")),
     "default_personal_data": source_config.Option(
         str, default="none", choices=tuple(vocabularies.values("personal_data")), help=N_(
-            "Whether the harvested datasets hold personal data: none, anonymised or "
-            "personal.")),
+            "Whether the harvested datasets hold personal data.")),
     # Poitiers sub-themes of the datasets whose record gives no theme we recognise
     "default_themes": source_config.Option(
         list, default=[], choices=tuple(vocabularies.values("poitiers_themes")), help=N_(
             "Poitiers themes (e.g. [\"mobilite\"]) given to a dataset whose record gives no "
             "theme the portal recognises.")),
 }
+# the page size of the catalogues that page (Data Fair, udata)
+PAGE_SIZE_OPTION = source_config.Option(int, default=100, minimum=1, maximum=1000, help=N_(
+    "Datasets asked for at each request."))
 DEFAULTED_FIELDS = {
     "communes": "default_communes",
     "frequency": "default_frequency",

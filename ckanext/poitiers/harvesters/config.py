@@ -114,12 +114,15 @@ def _check(name: str, option: Option, value: Any) -> list[str]:
 
 
 def describe(options: dict[str, Option], gettext=_) -> list[dict]:
-    """Each option as the source form explains it: its name, its JSON type, its default (as
-    JSON) and what it does, translated by ``gettext`` (the page's language)."""
+    """Each option as the source form explains it: its name, what it does and its JSON type,
+    translated by ``gettext`` (the page's language), its bounds, the values it accepts (an
+    empty text aside) and its default (as JSON): what the checks above apply, said once."""
     return [
         {"name": name, "type": _type_name(option.kind, gettext),
-         "default": json.dumps(option.default, ensure_ascii=False),
-         "help": gettext(option.help) if option.help else ""}
+         "help": gettext(option.help) if option.help else "",
+         "minimum": option.minimum, "maximum": option.maximum,
+         "choices": [c for c in option.choices or () if c != ""],
+         "default": json.dumps(option.default, ensure_ascii=False)}
         for name, option in options.items()
     ]
 

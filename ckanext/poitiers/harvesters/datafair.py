@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ckanext.poitiers.harvesters import datafair_mapping as mapping
-from ckanext.poitiers.harvesters.base import PoitiersHarvester
+from ckanext.poitiers.harvesters.base import PAGE_SIZE_OPTION, PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _, number
@@ -21,8 +21,7 @@ class DataFairHarvester(PoitiersHarvester):
     TITLE = N_("Data Fair (data.grandpoitiers.fr)")
     DESCRIPTION = N_("Datasets of a Data Fair portal, with their files, APIs and attachments.")
     options = {
-        "page_size": Option(int, default=100, minimum=1, maximum=1000, help=N_(
-            "Datasets asked for at each request (1 to 1,000).")),
+        "page_size": PAGE_SIZE_OPTION,
         "filters": Option(dict, default={}, help=N_(
             "Query parameters added to the catalogue request, e.g. {\"owner\": "
             "\"organization:grandpoitiers\"} for the datasets of one owner.")),

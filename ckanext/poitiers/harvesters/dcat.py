@@ -86,8 +86,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
         **COMMON_OPTIONS,
         "rdf_format": source_config.Option(
             str, default="", choices=("", "xml", "turtle", "json-ld", "n3", "nt"), help=N_(
-                "Format of the catalogue: xml, turtle, json-ld, n3 or nt; empty: guessed from "
-                "the answer.")),
+                "Format of the catalogue; empty: guessed from the answer.")),
     }
 
     def info(self):

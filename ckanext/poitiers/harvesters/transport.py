@@ -42,8 +42,7 @@ class TransportHarvester(PoitiersHarvester):
             "of communes (5 characters): a dataset is harvested when it covers one of them.")),
         "types": Option(
             list, default=[], choices=mapping.TYPES, max_length=len(mapping.TYPES), help=N_(
-                "Dataset types of transport.data.gouv.fr to harvest (e.g. "
-                "[\"public-transit\"]); empty: every type.")),
+                "Dataset types of transport.data.gouv.fr to harvest; empty: every type.")),
         "gtfs_facts": Option(bool, default=True, help=N_(
             "Read each GTFS file to add its agencies, its numbers of routes and stops and its "
             "validity dates to the dataset.")),

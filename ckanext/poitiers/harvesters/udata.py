@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from ckanext.poitiers.harvesters import config as source_config
 from ckanext.poitiers.harvesters import udata_mapping as mapping
-from ckanext.poitiers.harvesters.base import PoitiersHarvester
+from ckanext.poitiers.harvesters.base import PAGE_SIZE_OPTION, PoitiersHarvester
 from ckanext.poitiers.harvesters.config import Option
 from ckanext.poitiers.harvesters.http import RemoteError
 from ckanext.poitiers.harvesters.i18n import N_, _, number
@@ -22,8 +22,7 @@ class UdataHarvester(PoitiersHarvester):
         "organization": Option(str, default="", help=N_(
             "Id of the organisation on the portal (data.gouv.fr); required unless « filters » "
             "is given.")),
-        "page_size": Option(int, default=100, minimum=1, maximum=1000, help=N_(
-            "Datasets asked for at each request (1 to 1,000).")),
+        "page_size": PAGE_SIZE_OPTION,
         "filters": Option(dict, default={}, help=N_(
             "Query parameters added to the dataset list request, e.g. {\"tag\": "
             "\"poitiers\"}.")),

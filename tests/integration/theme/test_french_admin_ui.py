@@ -315,10 +315,17 @@ def test_the_source_form_lists_the_options_of_each_type_of_source(app, admin_con
     datafair = lists["poitiers_datafair"]
     assert text(datafair.find("summary")) == (
         "Options du type «\u00a0Data Fair (data.grandpoitiers.fr)\u00a0»")
-    rows = {text(dt_): text(dt_.find_next_sibling("dd")) for dt_ in datafair.select("dt")}
+    def as_read(el):  # the text as a browser shows it (no space added around <code>)
+        return re.sub(r"[ \t\r\n]+", " ", el.get_text()).strip()
+
+    rows = {text(dt_): as_read(dt_.find_next_sibling("dd")) for dt_ in datafair.select("dt")}
+    # the role, then what the checks of the option accept, said from the option itself
     assert rows["page_size"] == (
-        "Nombre de jeux de données demandés à chaque requête (de 1 à 1\u202f000). "
-        "Attendu\u00a0: un nombre entier. Par défaut\u00a0: 100")
+        "Nombre de jeux de données demandés à chaque requête. "
+        "Attendu\u00a0: un nombre entier de 1 à 1\u202f000. Par défaut\u00a0: 100")
+    assert rows["default_personal_data"].endswith(
+        "Attendu\u00a0: un texte, parmi\u00a0: none, anonymised, personal. "
+        "Par défaut\u00a0: \"none\"")
     assert rows["default_communes"].endswith(
         "Attendu\u00a0: une liste de textes. Par défaut\u00a0: [\"200069854\"]")
     # the options every harvester shares, then its own: what validate_config accepts
@@ -334,8 +341,11 @@ def test_the_source_form_lists_the_options_of_each_type_of_source(app, admin_con
     opened = [d["data-source-type"] for d in edit.select("details.poitiers-config-options")
               if d.has_attr("open")]
     assert opened == ["poitiers_dcat"]
-    dcat_rows = [text(dt_) for dt_ in edit.select("details[data-source-type=poitiers_dcat] dt")]
-    assert dcat_rows[-1] == "rdf_format"
+    dcat_rows = {text(dt_): as_read(dt_.find_next_sibling("dd"))
+                 for dt_ in edit.select("details[data-source-type=poitiers_dcat] dt")}
+    assert list(dcat_rows)[-1] == "rdf_format"
+    # the empty text (« guessed ») is said by the role, not listed as a value
+    assert "parmi\u00a0: xml, turtle, json-ld, n3, nt." in dcat_rows["rdf_format"]
 
 
 def test_every_option_of_our_harvesters_says_what_it_does():
