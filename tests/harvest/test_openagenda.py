@@ -382,7 +382,7 @@ def test_a_change_of_the_events_alone_updates_the_dataset(httpserver, make_runne
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("fault", ["status", "shape"])
+@pytest.mark.parametrize("fault", ["status", "shape", "item"])
 def test_events_unreadable_keep_the_previous_date_and_say_so(httpserver, make_runner, harvester,
                                                              agenda_events, fault):
     httpserver.expect_request("/v2/agendas/88120345").respond_with_json(load("agenda.json"))
@@ -395,8 +395,10 @@ def test_events_unreadable_keep_the_previous_date_and_say_so(httpserver, make_ru
     # job says why in French
     if fault == "status":
         agenda_events["status"] = 500
-    else:
+    elif fault == "shape":
         agenda_events["body"] = {"events": "none", "total": "?"}
+    else:  # a list whose event is not an object: not « no event »
+        agenda_events["body"] = {"events": ["2025-03-01"], "total": 1}
     job, _results = runner.run()
     assert gather_errors(job) == []
     [error] = object_errors(job)

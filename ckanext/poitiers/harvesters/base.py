@@ -494,13 +494,17 @@ class PoitiersHarvester(RecordErrors, HarvesterBase):
 
     @staticmethod
     def json_records(client: HttpClient, url: str, key: str, not_a_list: str,
-                     params: dict | None = None) -> tuple[dict, list[dict]]:
+                     params: dict | None = None, strict: bool = False) -> tuple[dict, list[dict]]:
         """One page of a JSON listing: the body and its records (the objects of the list under
-        ``key``). ``not_a_list`` (French, with ``{url}``) when the answer has another shape."""
+        ``key``; with ``strict``, an item that is not an object makes the whole answer
+        unreadable). ``not_a_list`` (French, with ``{url}``) when the answer has another
+        shape."""
         body = client.get_json(url, params=params)
-        if not isinstance(body, dict) or not isinstance(body.get(key), list):
+        items = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(items, list) or (
+                strict and not all(isinstance(item, dict) for item in items)):
             raise RemoteError(not_a_list.format(url=url), url)
-        return body, [record for record in body[key] if isinstance(record, dict)]
+        return body, [record for record in items if isinstance(record, dict)]
 
     @staticmethod
     def check_listing_complete(url: str, listed: int, announced: int) -> None:

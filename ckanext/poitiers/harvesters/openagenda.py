@@ -122,8 +122,8 @@ class OpenAgendaHarvester(PoitiersHarvester):
         raise RemoteError(_("{url} announces more than {count} pages.").format(
             url=f"{api}/agendas", count=number(MAX_PAGES)), api)
 
-    @staticmethod
-    def _with_events_date(client, api: str, record: dict, params: dict) -> dict:
+    @classmethod
+    def _with_events_date(cls, client, api: str, record: dict, params: dict) -> dict:
         """The agenda with the ``updatedAt`` of its latest changed event (one request: the events
         sorted by last change, one of them, removed events included: a removal changes the
         exports too): read with the listing, so that a change of the events alone is a change
@@ -133,15 +133,14 @@ class OpenAgendaHarvester(PoitiersHarvester):
             return record  # refused by the mapping, with its reason
         url = f"{api}/agendas/{mapping.segment(uid)}/events"
         try:
-            body = client.get_json(url, params={
-                **params, "size": 1, "sort": "updatedAt.desc", "removed": "null",
-                "includeFields[]": ["uid", "updatedAt"]})
+            # strict: an event that is not an object leaves the date unread (a kept previous
+            # date), rather than read as « no event »
+            _body, events = cls.json_records(
+                client, url, "events", _("the answer of {url} is not an OpenAgenda event list."),
+                {**params, "size": 1, "sort": "updatedAt.desc", "removed": "null",
+                 "includeFields[]": ["uid", "updatedAt"]}, strict=True)
         except RemoteError as e:
             return {**record, EVENTS_UNREAD: str(e)}
-        events = body.get("events") if isinstance(body, dict) else None
-        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-            return {**record, EVENTS_UNREAD: _(
-                "the answer of {url} is not an OpenAgenda event list.").format(url=url)}
         latest = events[0].get("updatedAt") if events else None
         return {**record, EVENTS_UPDATED: latest if isinstance(latest, str) else None}
 
