@@ -101,6 +101,13 @@ FRENCH_TYPOGRAPHY = [
     N_('No organizations found for "{query}"'),
 ]
 
+# CKAN's French writes a common noun after a number with a capital (« 13 Jeux de données »,
+# « 0 Jeu de données » and a space, on the cards of the organisations and groups)
+FRENCH_CASE = [
+    ngettext("{num} Dataset", "{num} Datasets", 1),
+    N_("0 Datasets"),
+]
+
 # ckanext-harvest's pages for the sources' managers: dashboard, job list and report, the
 # confirmations of its buttons, its messages after an action and its refusals
 HARVEST_ADMIN = [

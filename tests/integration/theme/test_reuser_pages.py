@@ -247,3 +247,17 @@ def test_the_activity_filter_speaks_the_page_language(app, make_dataset):
     url = option.get("hx-get") or option.get("data-url")
     assert url.replace("%20", "+").endswith("activity_type=changed+organization")
     assert app.get(url).status_code == 200
+
+
+def test_the_producers_cards_count_datasets_in_lower_case(app, make_dataset):
+    """CKAN's French wrote « 2 Jeux de données », « 0 Jeu de données »."""
+    busy = factories.Organization(name="producteur-actif", title="Producteur actif")
+    factories.Organization(name="producteur-nouveau", title="Producteur nouveau")
+    make_dataset(owner_org=busy["id"])
+    make_dataset(owner_org=busy["id"])
+    soup = _soup(app.get("/organization/"))
+    counts = {" ".join(card.find(["h2", "h3"]).get_text().split()):
+              " ".join(card.find(class_="count").get_text().split())
+              for card in soup.select(".media-item")}
+    assert counts == {"Producteur actif": "2 jeux de données",
+                      "Producteur nouveau": "0 jeu de données"}
