@@ -261,3 +261,8 @@ def test_the_producers_cards_count_datasets_in_lower_case(app, make_dataset):
               for card in soup.select(".media-item")}
     assert counts == {"Producteur actif": "2 jeux de données",
                       "Producteur nouveau": "0 jeu de données"}
+    # the sidebar tells a reader who publishes (CKAN's spoke of « Organisations CKAN » and roles)
+    aside = soup.find("aside") or soup.find(class_="secondary")
+    assert aside.find("h2").get_text(" ", strip=True) == "Qui publie ces données\u00a0?"
+    assert "Chaque producteur tient ses jeux de données à jour" in aside.get_text()
+    assert "CKAN" not in aside.get_text()
