@@ -99,6 +99,9 @@ FRENCH_TYPOGRAPHY = [
     ngettext('{number} organization found for "{query}"',
              '{number} organizations found for "{query}"', 1),
     N_('No organizations found for "{query}"'),
+    # and a straight apostrophe (« l'API ») under the search results; the guide is in English
+    N_("You can also access this registry using the %(api_link)s (see %(api_doc_link)s)."),
+    N_("API Docs"),
 ]
 
 # CKAN's French writes a common noun after a number with a capital (« 13 Jeux de données »,

@@ -266,3 +266,15 @@ def test_the_producers_cards_count_datasets_in_lower_case(app, make_dataset):
     assert aside.find("h2").get_text(" ", strip=True) == "Qui publie ces données\u00a0?"
     assert "Chaque producteur tient ses jeux de données à jour" in aside.get_text()
     assert "CKAN" not in aside.get_text()
+
+
+def test_the_api_line_under_the_search_results_reads_french(app, make_dataset):
+    """CKAN's French: « en utilisant l'API (cf. Documentation de l'API). », straight
+    apostrophes, and no word that the guide is in English."""
+    make_dataset()
+    soup = _soup(app.get("/dataset/"))
+    line = next(s for s in soup.find_all("small") if "accéder à ce catalogue" in s.get_text())
+    assert " ".join(line.get_text().split()) == (
+        "Vous pouvez également accéder à ce catalogue en utilisant l’API (voir la "
+        "documentation de l’API, en anglais).")
+    assert "'" not in line.get_text()
