@@ -650,11 +650,9 @@ def harvest_options() -> list[dict]:
         options = getattr(harvester, "all_options", None)
         if options is None:
             continue
-        info = harvester.info()
-        # info() speaks the portal's default language (the harvesters' messages); the form,
-        # the page's
-        title = tk._(harvester.TITLE) if getattr(harvester, "TITLE", None) else info["title"]
-        described.append({"name": info["name"], "title": title,
+        # the title in the page's language: info() gives it in the portal's default language
+        # (the harvesters' messages); every harvester of ours declares its TITLE
+        described.append({"name": harvester.info()["name"], "title": tk._(harvester.TITLE),
                           "options": source_config.describe(options(), tk._)})
     return described
 
