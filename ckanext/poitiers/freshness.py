@@ -92,3 +92,26 @@ def freshness(frequency: str | None, last_update, now: dt.datetime | None = None
     result["due"] = due
     result["state"] = "late" if now > due else "on_time"
     return result
+
+
+def last_update(pkg: dict) -> str | None:
+    """When the data last changed, as an ISO string: the latest of the dataset's ``modified``
+    (DCAT) and its resources' ``last_modified`` / ``modified``; else when the portal's record
+    changed (``metadata_modified``).
+
+    A date later than the portal's record is brought back to it: the portal cannot know of a
+    change after it last wrote the dataset (a typing error, « 2052 », would else stay first of
+    the recently updated datasets for years).
+    """
+    candidates = [pkg.get("modified")]
+    for res in pkg.get("resources") or []:
+        if isinstance(res, dict):
+            candidates += [res.get("last_modified"), res.get("modified")]
+    dates = [d for d in (parse_date(c) for c in candidates) if d]
+    if not dates:
+        return pkg.get("metadata_modified")
+    latest = max(dates)
+    record = parse_date(pkg.get("metadata_modified"))
+    if record is not None and latest > record:
+        return pkg.get("metadata_modified")
+    return latest.isoformat()

@@ -15,11 +15,12 @@ per process and Solr URL (``/schema/fields/<name>``).
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import OrderedDict
 
-from ckanext.poitiers import search
+from ckanext.poitiers import freshness, search
 from ckanext.poitiers import vocabularies as voc
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,12 @@ FACET_VOCABULARIES = {
     "frequency": "frequencies",
     "data_schema": "data_schemas",
 }
+
+#: when the data last changed (:func:`ckanext.poitiers.freshness.last_update`), a Solr date
+#: (CKAN's ``*_date`` dynamic field, in both schemas)
+DATA_UPDATED_FIELD = "data_modified_date"
+#: « Mis à jour récemment »: by the data's date; records indexed before the field (no value) last
+DATA_UPDATED_SORT = f"{DATA_UPDATED_FIELD} desc, metadata_modified desc"
 
 _multivalued_cache: dict[tuple[str, str], bool] = {}
 _lock = threading.Lock()
@@ -103,7 +110,27 @@ def index_document(pkg_dict: dict, multivalued: dict[str, bool],
             updates[field] = " ".join(values)
     if org_type:
         updates["org_type"] = org_type
+    updated = data_updated(pkg_dict)
+    if updated:
+        updates[DATA_UPDATED_FIELD] = updated
     return updates
+
+
+def data_updated(pkg_dict: dict) -> str | None:
+    """When the data last changed, as Solr wants a date (``2025-10-01T00:00:00Z``).
+
+    Read from the validated dataset CKAN puts in the document (``validated_data_dict``: the
+    resources are no longer in the document itself), as the dataset page reads it.
+    """
+    try:
+        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    except (TypeError, ValueError):
+        validated = {}
+    if not isinstance(validated, dict):
+        validated = {}
+    validated.setdefault("metadata_modified", pkg_dict.get("metadata_modified"))
+    when = freshness.parse_date(freshness.last_update(validated))
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
 
 
 def facet_titles(translate) -> OrderedDict[str, str]:

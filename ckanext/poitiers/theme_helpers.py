@@ -206,7 +206,7 @@ def theme_entries() -> list[dict]:
 def home_datasets() -> dict:
     """Total count, latest published and recently updated public datasets."""
     latest = _home_search()
-    updated = _search({"rows": 4, "sort": "metadata_modified desc"})
+    updated = _search({"rows": 4, "sort": indexing.DATA_UPDATED_SORT})
     return {"count": latest.get("count", 0), "latest": latest.get("results", []),
             "updated": updated.get("results", [])}
 
@@ -239,15 +239,12 @@ def ago(value, now=None) -> str:
     return l10n.ago((now.date() - d.date()).days, _lang(), tk._)
 
 
-def last_update(pkg: dict) -> str | None:
-    """The date the data last changed: DCAT ``modified``, else the latest resource change."""
-    candidates = [pkg.get("modified")]
-    for res in pkg.get("resources") or []:
-        candidates += [res.get("last_modified"), res.get("modified")]
-    dates = [d for d in (fresh.parse_date(c) for c in candidates) if d]
-    if dates:
-        return max(dates).isoformat()
-    return pkg.get("metadata_modified")
+last_update = fresh.last_update
+
+
+def data_updated_sort() -> str:
+    """The search's sort « Mis à jour récemment »: by when the data changed."""
+    return indexing.DATA_UPDATED_SORT
 
 
 def N_(message: str) -> str:
@@ -638,23 +635,38 @@ def pager(page, **kwargs) -> Markup:
 _ACTIVE_PAGE = re.compile(r'(<li class="page-item active">\s*<a )')
 
 
+def _our_harvesters() -> list:
+    """The loaded harvesters of ours: those declaring their options (``all_options``)."""
+    from ckanext.harvest.interfaces import IHarvester
+
+    return [h for h in plugins.PluginImplementations(IHarvester) if hasattr(h, "all_options")]
+
+
+def harvest_types() -> list[dict]:
+    """ckanext-harvest's list of the loaded harvesters (``h.harvesters_info``) for the harvest
+    source form, ours with their title and description in the page's language: ``info()`` gives
+    them in the portal's default language (the harvesters' messages)."""
+    ours = {h.NAME: h for h in _our_harvesters()}
+    types = []
+    for info in tk.h.harvesters_info():
+        harvester = ours.get(info.get("name"))
+        if harvester is not None:
+            info = {**info, "title": tk._(harvester.TITLE),
+                    "description": tk._(harvester.DESCRIPTION)}
+        types.append(info)
+    return types
+
+
 def harvest_options() -> list[dict]:
     """The configuration options of each of our harvesters, for the harvest source form: the
     harvester's name and title, and its options (:func:`harvesters.config.describe`) in the
     page's language. Harvesters of other extensions (without declared options) are left out."""
-    from ckanext.harvest.interfaces import IHarvester
     from ckanext.poitiers.harvesters import config as source_config
 
-    described = []
-    for harvester in plugins.PluginImplementations(IHarvester):
-        options = getattr(harvester, "all_options", None)
-        if options is None:
-            continue
-        # the title in the page's language: info() gives it in the portal's default language
-        # (the harvesters' messages); every harvester of ours declares its TITLE
-        described.append({"name": harvester.info()["name"], "title": tk._(harvester.TITLE),
-                          "options": source_config.describe(options(), tk._)})
-    return described
+    # the title in the page's language, as harvest_types gives it
+    return [{"name": harvester.NAME, "title": tk._(harvester.TITLE),
+             "options": source_config.describe(harvester.all_options(), tk._)}
+            for harvester in _our_harvesters()]
 
 
 def all_helpers() -> dict:
@@ -668,6 +680,7 @@ def all_helpers() -> dict:
         "poitiers_understand": understand,
         "poitiers_entries_with_value": entries_with_value,
         "poitiers_harvest_options": harvest_options,
+        "poitiers_harvest_types": harvest_types,
         "poitiers_human_size": human_size,
         "poitiers_number": number,
         "poitiers_api_snippets": api_snippets,
@@ -679,6 +692,8 @@ def all_helpers() -> dict:
         "poitiers_content_lang_attr": content_lang_attr,
         "poitiers_pending_requests_count": pending_requests_count,
         "poitiers_format_date": format_date,
+        "poitiers_last_update": last_update,
+        "poitiers_data_updated_sort": data_updated_sort,
         "poitiers_has_value": has_value,
         "poitiers_activity_type_label": activity_type_label,
         "poitiers_on_harvest_search": on_harvest_search,

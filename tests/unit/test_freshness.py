@@ -59,3 +59,25 @@ def test_due_date_and_age():
 ])
 def test_parse_date(value, expected):
     assert f.parse_date(value) == expected
+
+
+def test_last_update_is_the_latest_data_date_not_the_record():
+    pkg = {"modified": "2024-03-01", "metadata_modified": "2026-11-20T09:00:00",
+           "resources": [{"last_modified": "2025-10-01T08:30:00"}, {"modified": "2025-02-01"},
+                         {"last_modified": "pas une date"}, "pas une ressource"]}
+    assert f.last_update(pkg) == "2025-10-01T08:30:00"
+
+
+def test_last_update_without_data_date_is_the_record():
+    pkg = {"metadata_modified": "2026-11-20T09:00:00", "resources": [{"name": "csv"}]}
+    assert f.last_update(pkg) == "2026-11-20T09:00:00"
+    assert f.last_update({}) is None
+
+
+def test_a_data_date_after_the_record_is_brought_back_to_it():
+    # « 2052 » typed for « 2025 »: the portal cannot know of a change after it wrote the record
+    pkg = {"modified": "2052-01-01", "metadata_modified": "2026-11-20T09:00:00"}
+    assert f.last_update(pkg) == "2026-11-20T09:00:00"
+    # a time zone: 10:00 in Paris is 09:00 UTC, not later than the record
+    pkg = {"modified": "2026-11-20T10:00:00+01:00", "metadata_modified": "2026-11-20T09:00:00"}
+    assert f.last_update(pkg) == "2026-11-20T09:00:00"

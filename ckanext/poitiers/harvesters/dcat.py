@@ -77,6 +77,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
 
     # every download goes through HttpClient (SSRF guard): see harvesters/source_guard.py
     guarded_downloads = True
+    NAME = "poitiers_dcat"
     TITLE = N_("DCAT catalogue (OpenDataSoft, udata, CKAN…)")
     DESCRIPTION = N_(
         "Datasets of a DCAT catalogue in RDF (RDF/XML, Turtle, JSON-LD), Hydra paging included, "
@@ -90,7 +91,7 @@ class PoitiersDCATHarvester(RecordErrors, DCATRDFHarvester):
     }
 
     def info(self):
-        return {"name": "poitiers_dcat", "title": _(self.TITLE),
+        return {"name": self.NAME, "title": _(self.TITLE),
                 "description": _(self.DESCRIPTION)}
 
     def all_options(self) -> dict:

@@ -348,6 +348,29 @@ def test_the_source_form_lists_the_options_of_each_type_of_source(app, admin_con
     assert "parmi\u00a0: xml, turtle, json-ld, n3, nt." in dcat_rows["rdf_format"]
 
 
+def test_the_source_form_names_the_types_in_the_pages_language(app, admin_content):
+    """The harvesters say their title and description in the portal's default language (their
+    messages): the form asks them in the page's language, on the French and English pages."""
+    soup = _sysadmin_soup(app, admin_content)
+    for path, title, description in [
+        ("/harvest/new", "Catalogue DCAT (OpenDataSoft, udata, CKAN…)", "Les jeux de données d’un"),
+        ("/en/harvest/new", "DCAT catalogue (OpenDataSoft, udata, CKAN…)",
+         "Datasets of a DCAT catalogue"),
+    ]:
+        page = soup(path)
+        label = page.find("label", attrs={"for": "source-type-poitiers_dcat"})
+        assert text(label) == title, path
+        assert text(page.find(id="source-type-poitiers_dcat-help")).startswith(description)
+        summary = page.select_one("details[data-source-type=poitiers_dcat] summary")
+        assert title in text(summary)
+        # one radio per loaded harvester, the first checked, its list open
+        radios = page.select("input[name=source_type]")
+        assert len(radios) == len(page.select("details.poitiers-config-options")) == 5
+        assert radios[0].has_attr("checked")
+        opened = page.select("details.poitiers-config-options[open]")
+        assert [d["data-source-type"] for d in opened] == [radios[0]["value"]]
+
+
 def test_every_option_of_our_harvesters_says_what_it_does():
     from ckan.plugins import PluginImplementations
 

@@ -199,3 +199,40 @@ def test_ckan_about_page_keeps_the_administrators_text(app):
     text = soup.get_text(" ")
     assert "Agglo" in text and soup.find("strong", string="l’Agglo")
     assert "Comprendre l’open data" not in text
+
+
+def test_recently_updated_is_when_the_data_changed_not_the_record(app, make_dataset):
+    """« Mis à jour récemment » (home and search sort) follows the data's date: a dataset
+    whose description was just corrected does not pass before one whose data changed since."""
+    from ckan.plugins import toolkit
+
+    old = make_dataset(title="Budget 2020",
+                       resources=[{"url": "http://example.org/budget.csv", "format": "CSV",
+                                   "last_modified": "2020-06-30T12:00:00"}])
+    make_dataset(title="Comptages vélo",
+                 resources=[{"url": "http://example.org/velo.csv", "format": "CSV",
+                             "last_modified": "2024-01-01T08:00:00"},
+                            {"url": "http://example.org/velo-2025.csv", "format": "CSV",
+                             "last_modified": "2025-10-01T08:00:00"}])
+    make_dataset(title="Sans date")  # its record's date: now
+    # the oldest data's record is written last (a corrected description)
+    admin = factories.Sysadmin()
+    toolkit.get_action("package_patch")({"user": admin["name"]},
+                                        {"id": old["id"], "notes": "Description corrigée."})
+    titles = ["Sans date", "Comptages vélo", "Budget 2020"]
+
+    section = _soup(app.get("/")).find("section", attrs={"aria-labelledby": "updated-title"})
+    items = section.select("li")
+    assert [li.find("a").get_text(strip=True) for li in items] == titles
+    assert "1er octobre 2025" in items[1].get_text(" ")  # the data's date, not today
+    assert "30 juin 2020" in items[2].get_text(" ")
+
+    soup = _soup(app.get("/dataset/", params={"sort": indexing.DATA_UPDATED_SORT}))
+    assert [h.get_text(strip=True) for h in soup.select(".dataset-heading a")] == titles
+    selected = soup.select_one("#field-order-by option[selected]")
+    assert selected["value"] == indexing.DATA_UPDATED_SORT
+    assert selected.get_text(strip=True) == "Mis à jour récemment"
+    # by the record's date, the corrected one would come first
+    by_record = toolkit.get_action("package_search")(
+        {"ignore_auth": True}, {"sort": "metadata_modified desc"})
+    assert by_record["results"][0]["title"] == "Budget 2020"

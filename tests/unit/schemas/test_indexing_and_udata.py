@@ -42,3 +42,23 @@ def test_udata_extras_from_the_poitiers_fields():
     assert [e["key"] for e in pkg["extras"]] == ["source", "frequency", "temporal_start",
                                                  "spatial-text"]
     assert udata.mirrored_extras({"frequency": "daily"}) == []
+
+
+def test_the_data_date_goes_to_a_solr_date_field():
+    import json
+
+    validated = {"modified": "2024-03-01", "metadata_modified": "2026-11-20T09:00:00.123456",
+                 "resources": [{"last_modified": "2025-10-01T08:30:00"}]}
+    doc = indexing.index_document({"validated_data_dict": json.dumps(validated),
+                                   "metadata_modified": "2026-11-20T09:00:00.123456Z"}, {})
+    assert doc == {indexing.DATA_UPDATED_FIELD: "2025-10-01T08:30:00Z"}
+    assert indexing.DATA_UPDATED_FIELD.endswith("_date")  # CKAN's dynamic date field
+    # no data date: the record's; an unreadable document: the record's too
+    assert indexing.data_updated({"validated_data_dict": json.dumps({"resources": []}),
+                                  "metadata_modified": "2026-11-20T09:00:00Z"}) == \
+        "2026-11-20T09:00:00Z"
+    for broken in ("{pas du json", "[1, 2]", None):
+        assert indexing.data_updated({"validated_data_dict": broken,
+                                      "metadata_modified": "2026-11-20T09:00:00Z"}) == \
+            "2026-11-20T09:00:00Z"
+    assert indexing.data_updated({}) is None
