@@ -45,23 +45,21 @@ def poitiers_schema_date(value) -> str:
     """A date of the schema as the dataset page shows it: a year or a month as such (« 2024 »,
     « mars 2024 »; CKAN's render_datetime shows nothing for them), a day or a date-time
     written in words like every date of the portal (« 31 mars 2024 », « 1er janvier 2019 »)."""
-    from ckanext.poitiers import freshness, l10n
+    from ckanext.poitiers import l10n
 
     if not value:
         return ""
-    partial = l10n.partial_date(value)
-    if partial:
-        return partial
-    day = freshness.parse_date(value)
-    return l10n.long_date(day) if day else str(value)
+    return l10n.period_date(value) or str(value)
 
 
 def poitiers_periods(value) -> list[str]:
     """Each period of a ``temporal_coverage`` value as its sentence (« du 1er septembre 2025 au
     4 juillet 2026 »): the schema's display snippet, which must render without our theme."""
-    from ckanext.poitiers import theme_helpers
+    import ckan.plugins.toolkit as tk
 
-    return theme_helpers.periods(value)
+    from ckanext.poitiers import l10n
+
+    return l10n.periods(value, tk._)
 
 
 def all_helpers() -> dict:

@@ -142,3 +142,52 @@ def ago(days: int, lang: str | None, gettext: Callable[[str], str]) -> str:
                                 locale=lang or page_language())
     except (UnknownLocaleError, ValueError, TypeError):
         return format_timedelta(delta, granularity="day", add_direction=True, locale="fr")
+
+
+def period_date(value, lang: str | None = None) -> str:
+    """A bound of a period as the publisher gave it: a year (« 2024 »), a month (« mars
+    2024 ») or a day (« 31 mars 2024 »); a partial date is not turned into its first day."""
+    from ckanext.poitiers.freshness import parse_date
+
+    partial = partial_date(value, lang)
+    if partial:
+        return partial
+    day = parse_date(value)
+    return long_date(day, lang) if day else ""
+
+
+def period_of(raw_start, raw_end, gettext: Callable[[str], str],
+              lang: str | None = None) -> dict:
+    """The bounds of a period, and the sentence that says it: French puts « le » before a day
+    and nothing before a month or a year (« depuis le 15 novembre 2016 », « depuis mars 2024 »,
+    « du 1er janvier 2015 au 31 décembre 2024 », « de 2015 à 2024 », « du 1er janvier 2015 à
+    2024 », « d’avril 2015 au 31 mars 2024 »). The one rule of a period's sentence: the dataset
+    page's « Comprendre ces données » and the schema's display of ``temporal_coverage``."""
+    start, end = period_date(raw_start, lang), period_date(raw_end, lang)
+    start_day = bool(start) and not partial_date(raw_start, lang)
+    end_day = bool(end) and not partial_date(raw_end, lang)
+    if start and end:
+        if start_day:
+            message = (gettext("from {start} to {end}") if end_day
+                       else gettext("from {start} through {end}"))
+        else:
+            message = (gettext("from {start} up to {end}") if end_day
+                       else gettext("from {start} until {end}"))
+        text = elide(message.format(start=start, end=end), lang)
+    elif start:
+        text = (gettext("since {start}") if start_day
+                else gettext("starting {start}")).format(start=start)
+    elif end:
+        text = (gettext("until {end}") if end_day else gettext("up to {end}")).format(end=end)
+    else:
+        text = ""
+    return {"start": start, "end": end, "text": text}
+
+
+def periods(value, gettext: Callable[[str], str], lang: str | None = None) -> list[str]:
+    """Each period of a ``temporal_coverage`` value as its sentence (:func:`period_of`), in the
+    order given; periods without a bound are left out."""
+    entries = value if isinstance(value, list) else [value]
+    texts = (period_of(e.get("start"), e.get("end"), gettext, lang)["text"]
+             for e in entries if isinstance(e, dict))
+    return [text for text in texts if text]

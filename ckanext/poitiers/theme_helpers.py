@@ -285,52 +285,11 @@ def territory(pkg: dict) -> list[str]:
     return [vocabulary_label("communes", c) for c in as_list(pkg.get("communes"))]
 
 
-def period_date(value) -> str:
-    """A bound of a period as the publisher gave it: a year (« 2024 »), a month (« mars
-    2024 ») or a day (« 31 mars 2024 »); a partial date is not turned into its first day."""
-    return l10n.partial_date(value) or format_date(value)
-
-
 def period(pkg: dict) -> dict:
-    """The first period the dataset covers (:func:`period_of`)."""
+    """The first period the dataset covers (:func:`ckanext.poitiers.l10n.period_of`)."""
     cov = _first(pkg.get("temporal_coverage"))
-    return period_of(cov.get("start") or pkg.get("temporal_start"),
-                     cov.get("end") or pkg.get("temporal_end"))
-
-
-def periods(value) -> list[str]:
-    """Each period of a ``temporal_coverage`` value as its sentence (:func:`period_of`), in the
-    order given; periods without a bound are left out."""
-    entries = value if isinstance(value, list) else [value]
-    texts = (period_of(e.get("start"), e.get("end"))["text"]
-             for e in entries if isinstance(e, dict))
-    return [text for text in texts if text]
-
-
-def period_of(raw_start, raw_end) -> dict:
-    """The bounds of a period, and the sentence that says it: French puts « le » before a day
-    and nothing before a month or a year (« depuis le 15 novembre 2016 », « depuis mars 2024 »,
-    « du 1er janvier 2015 au 31 décembre 2024 », « de 2015 à 2024 », « du 1er janvier 2015 à
-    2024 », « d’avril 2015 au 31 mars 2024 »)."""
-    start, end = period_date(raw_start), period_date(raw_end)
-    start_day = bool(start) and not l10n.partial_date(raw_start)
-    end_day = bool(end) and not l10n.partial_date(raw_end)
-    if start and end:
-        if start_day:
-            message = (tk._("from {start} to {end}") if end_day
-                       else tk._("from {start} through {end}"))
-        else:
-            message = (tk._("from {start} up to {end}") if end_day
-                       else tk._("from {start} until {end}"))
-        text = l10n.elide(message.format(start=start, end=end))
-    elif start:
-        text = (tk._("since {start}") if start_day
-                else tk._("starting {start}")).format(start=start)
-    elif end:
-        text = (tk._("until {end}") if end_day else tk._("up to {end}")).format(end=end)
-    else:
-        text = ""
-    return {"start": start, "end": end, "text": text}
+    return l10n.period_of(cov.get("start") or pkg.get("temporal_start"),
+                          cov.get("end") or pkg.get("temporal_end"), tk._, _lang())
 
 
 def _extra(pkg: dict, key: str) -> str:

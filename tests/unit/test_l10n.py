@@ -32,3 +32,18 @@ UNITS = {"B": "o", "KB": "Ko", "MB": "Mo", "GB": "Go", "TB": "To"}
 def test_size(nbytes, lang, text):
     gettext = (lambda unit: UNITS[unit]) if lang == "fr" else (lambda unit: unit)
     assert l10n.size(nbytes, lang, gettext) == text
+
+
+def test_a_period_in_words_without_ckan():
+    """The rule of a period's sentence is pure: the caller gives gettext and the language."""
+    french = {"from {start} to {end}": "du {start} au {end}",
+              "from {start} up to {end}": "de {start} au {end}",
+              "since {start}": "depuis le {start}", "up to {end}": "jusqu’en {end}"}
+    assert l10n.period_of("2015-04", "2024-03-31", french.get, "fr")["text"] == \
+        "d’avril 2015 au 31 mars 2024"
+    assert l10n.period_of("2016-11-15", None, french.get, "fr") == {
+        "start": "15 novembre 2016", "end": "", "text": "depuis le 15 novembre 2016"}
+    assert l10n.period_of("2015-04", "2024-03-31", str, "en")["text"] == \
+        "from April 2015 up to March 31, 2024"
+    assert l10n.period_of("pas une date", "", str, "en") == {"start": "", "end": "", "text": ""}
+    assert l10n.periods([{"end": "2024"}, {}, "x"], french.get, "fr") == ["jusqu’en 2024"]

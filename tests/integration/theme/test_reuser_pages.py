@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from ckan.plugins import get_plugin
 from ckan.tests import factories
 
-from ckanext.poitiers import l10n, theme_helpers
+from ckanext.poitiers import helpers, l10n, theme_helpers
 from tests.harvest.conftest import LOOPBACK_ALLOWED, Runner
 from tests.harvest.datafair_server import Catalogue, load_records
 
@@ -168,10 +168,10 @@ def test_several_periods_are_listed_each_as_a_sentence(app, make_dataset):
 
 def test_periods(app):
     with app.flask_app.test_request_context(environ_overrides={"CKAN_LANG": "fr"}):
-        assert theme_helpers.periods([{"start": "2016-11-15"}, {"end": "2024"}, {}, "x"]) == [
+        assert helpers.poitiers_periods([{"start": "2016-11-15"}, {"end": "2024"}, {}, "x"]) == [
             "depuis le 15 novembre 2016", "jusqu’en 2024"]
-        assert theme_helpers.periods(None) == [] and theme_helpers.periods("2024") == []
-        assert theme_helpers.periods({"start": "2024-04"}) == ["depuis avril 2024"]
+        assert helpers.poitiers_periods(None) == [] and helpers.poitiers_periods("2024") == []
+        assert helpers.poitiers_periods({"start": "2024-04"}) == ["depuis avril 2024"]
 
 
 def test_entries_with_value():
