@@ -306,3 +306,43 @@ def test_db_upgrade_and_downgrade_of_our_tables_and_doctor_naming_a_missing_one(
     assert code == 0, output
     code, output = _ckan("poitiers", "doctor")
     assert code == 0, output
+
+
+@pytest.mark.usefixtures("clean_index")
+def test_datasets_indexed_by_a_previous_version_are_named_with_the_rebuild(ckan_config, cli,
+                                                                          monkeypatch):
+    """A portal upgraded without rebuilding its index: its datasets lack the data's date
+    (« Mis à jour récemment » puts them last). The doctor counts them in the live Solr and
+    names the command; after CKAN's rebuild, nothing is said."""
+    from ckan.lib import search as ckan_search
+    from ckan.tests import factories
+
+    from ckanext.poitiers import indexing
+
+    eu = "http://publications.europa.eu/resource/authority/"
+    fields = {"theme": [eu + "data-theme/GOVE"], "communes": ["86194"],
+              "frequency": eu + "frequency/MONTHLY", "personal_data": "none",
+              "license_id": "lov2", "notes": "Des données."}
+    org = factories.Organization()
+    # indexed as the previous version did: without the field
+    monkeypatch.setattr(indexing, "data_updated", lambda pkg_dict: None)
+    for title in ("Arbres", "Bancs"):
+        factories.Dataset(owner_org=org["id"], title=title, **fields)
+
+    def index_checks():
+        return [c for c in doctor.run_checks(ckan_config) if c.name == "Search index"]
+
+    [check] = index_checks()
+    assert check.status == doctor.WARNING and not check.failed
+    assert check.message.startswith("2 datasets were indexed without the fields")
+    assert check.fix == "Rebuild the index: ckan search-index rebuild."
+    # as the administrator reads it: in French, a warning (exit code 0)
+    result = cli.invoke(ckan, ["poitiers", "doctor"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "Index de recherche" in line)
+    assert "2 jeux de données ont été indexés sans les champs de cette version de " \
+           "l’extension\u00a0: «\u00a0Mis à jour récemment\u00a0» les place en dernier." in line
+    assert "Reconstruisez l’index\u00a0: ckan search-index rebuild." in result.output
+    monkeypatch.undo()
+    ckan_search.rebuild()
+    assert index_checks() == []
