@@ -162,3 +162,21 @@ def test_french_labels_follow_french_typography(path):
         labels = list(_french_labels(yaml.safe_load(f)))
     problems = {fr: p for fr, en in labels if (p := french_typography_problems(fr, en))}
     assert problems == {}
+
+
+def test_english_pages_quote_with_english_marks():
+    """Our msgids quote with French marks (« page_size »), the way most readers see them; the
+    English catalogue writes them as English does (“page_size”), so that an English page or a
+    portal whose default language is English does not show « »."""
+    missing = []
+    for m in _catalog("en"):
+        ids = [m.id] if isinstance(m.id, str) else list(m.id or ())
+        if not any("«" in i for i in ids):
+            continue
+        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        if not all(strings) or any("«" in s or "»" in s for s in strings):
+            missing.append(ids[0])
+    assert missing == [], "give these an English msgstr with “…” (i18n/en)"
+    with open(os.path.join(ROOT, "i18n", "en", "LC_MESSAGES", f"{DOMAIN}.mo"), "rb") as f:
+        english = gettext.GNUTranslations(f)
+    assert english.gettext("Options of the type « {title} »") == "Options of the type “{title}”"

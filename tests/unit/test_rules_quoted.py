@@ -21,7 +21,7 @@ def test_quoted_in_french_with_no_break_spaces():
 
 
 def test_quoted_in_english():
-    assert rules.quoted("weekly", english) == "« weekly »"
+    assert rules.quoted("weekly", english) == "“weekly”"
 
 
 def test_quoted_collapses_spaces_and_cuts_long_values():
@@ -33,8 +33,8 @@ def test_quoted_collapses_spaces_and_cuts_long_values():
 
 
 def test_quoted_lists_and_none():
-    assert rules.quoted(["a", "b"], english) == "« a, b »"
-    assert rules.quoted(None, english) == "«  »"
+    assert rules.quoted(["a", "b"], english) == "“a, b”"
+    assert rules.quoted(None, english) == "“”"
 
 
 def test_configuration_values_quoted_each_and_cut(monkeypatch):
