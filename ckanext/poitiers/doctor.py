@@ -296,7 +296,7 @@ def _index_check(config, base: str, auth, timeout: float) -> list[Check]:
     try:
         answer = search.solr_get(f"{base}/select", params=[
             ("q", "*:*"), ("rows", "0"), ("wt", "json"),
-            ("fq", '+site_id:"{}"'.format(site_id.replace("\\", "\\\\").replace('"', '\\"'))),
+            ("fq", f'+site_id:"{search.solr_escape(site_id)}"'),
             ("fq", "+entity_type:package"),
             ("fq", f"-{indexing.DATA_UPDATED_FIELD}:[* TO *]"),
         ], timeout=timeout, auth=auth)
